@@ -1,0 +1,66 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"strconv"
+
+	"github.com/essaim/essaim/internal/server"
+)
+
+// config is everything the commands read from flags and the environment;
+// main builds it once and passes it down.
+type config struct {
+	database  string // postgres:// URL or SQLite file path
+	demo      bool
+	logFormat string
+	server    server.Config
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(name)); err == nil {
+		return b
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+// databaseDefault prefers DATABASE_URL (PostgreSQL), then ESSAIM_DB (SQLite file).
+func databaseDefault() string {
+	if u := os.Getenv("DATABASE_URL"); u != "" {
+		return u
+	}
+	return env("ESSAIM_DB", "essaim.db")
+}
+
+func storeFlags(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.database, "db", databaseDefault(),
+		"database: a postgres:// URL, or the path of the embedded SQLite file (env DATABASE_URL, ESSAIM_DB)")
+	fs.StringVar(&c.logFormat, "log-format", env("ESSAIM_LOG_FORMAT", "text"), "log format: text or json (env ESSAIM_LOG_FORMAT)")
+}
+
+func serveFlags(fs *flag.FlagSet, c *config) {
+	d := server.DefaultConfig()
+	storeFlags(fs, c)
+	fs.BoolVar(&c.demo, "demo", envBool("ESSAIM_DEMO", true), "load the demo knowledge base into an empty store (env ESSAIM_DEMO)")
+	fs.StringVar(&c.server.Addr, "addr", env("ESSAIM_ADDR", d.Addr), "listen address (env ESSAIM_ADDR)")
+	fs.Int64Var(&c.server.MaxBodyBytes, "max-body-bytes", int64(envInt("ESSAIM_MAX_BODY_BYTES", int(d.MaxBodyBytes))), "largest request body accepted (env ESSAIM_MAX_BODY_BYTES)")
+	fs.IntVar(&c.server.Paging.Default, "page-size", envInt("ESSAIM_PAGE_SIZE", d.Paging.Default), "page size of connections without first/last (env ESSAIM_PAGE_SIZE)")
+	fs.IntVar(&c.server.Paging.Max, "max-page-size", envInt("ESSAIM_MAX_PAGE_SIZE", d.Paging.Max), "largest first/last accepted (env ESSAIM_MAX_PAGE_SIZE)")
+	fs.IntVar(&c.server.MaxNodes, "max-nodes", envInt("ESSAIM_MAX_NODES", d.MaxNodes), "largest nodes(ids:) list (env ESSAIM_MAX_NODES)")
+	fs.BoolVar(&c.server.Introspection, "introspection", envBool("ESSAIM_INTROSPECTION", d.Introspection), "allow schema introspection (env ESSAIM_INTROSPECTION)")
+	fs.DurationVar(&c.server.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "time given to in-flight requests on shutdown")
+}

@@ -1,0 +1,70 @@
+// Command essaim serves the Essaim knowledge base of social and solidarity
+// economy initiatives over GraphQL, and loads reference data into it.
+//
+//	essaim serve                   run the server (embedded SQLite by default)
+//	essaim import territories      load or refresh the French territories
+//	essaim migrate                 apply pending migrations and exit
+//
+// Every flag has an environment variable; see `essaim serve -h`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		log.Fatal(err)
+	}
+}
+
+const usage = `usage: essaim <command> [flags]
+
+commands:
+  serve                 serve GraphQL on -addr (default 127.0.0.1:8080)
+  import territories    load or refresh the French territories
+  migrate               apply pending database migrations
+`
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:])
+	case "import":
+		if len(args) < 2 || args[1] != "territories" {
+			return fmt.Errorf("usage: essaim import territories [flags]")
+		}
+		return importTerritories(ctx, args[2:])
+	case "migrate":
+		return migrate(ctx, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprint(os.Stdout, usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func newLogger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}

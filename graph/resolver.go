@@ -1,0 +1,31 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/essaim/essaim/ent"
+)
+
+// Resolver is the one place where the GraphQL layer gets its dependencies.
+type Resolver struct {
+	Client  *ent.Client
+	Dialect string
+	// MaxNodes bounds nodes(ids:) and ID lists.
+	MaxNodes int
+}
+
+// NewSchema builds the executable schema over r.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: r})
+}
+
+// db returns the request's transactional client when there is one (every
+// mutation runs in one, opened by entgql.Transactioner), else the root client.
+func (r *Resolver) db(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.Client
+}

@@ -1,0 +1,47 @@
+// Package apierr provides the errors that the API shows to clients, each with a
+// stable machine-readable code (extensions.code in GraphQL responses).
+package apierr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a stable, documented error code.
+type Code string
+
+const (
+	BadUserInput   Code = "BAD_USER_INPUT"
+	NotFound       Code = "NOT_FOUND"
+	Forbidden      Code = "FORBIDDEN"
+	Conflict       Code = "CONFLICT"
+	Internal       Code = "INTERNAL"
+	ValidationCode Code = "GRAPHQL_VALIDATION_FAILED"
+)
+
+// Error is an error meant for API clients: its message is safe to show.
+type Error struct {
+	Code    Code
+	Message string
+	// Field names the input field at fault, when there is one.
+	Field string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// New builds a coded error with a formatted, client-safe message.
+func New(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// BadInput reports invalid client input on a named field.
+func BadInput(field, format string, args ...any) *Error {
+	return &Error{Code: BadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// As returns the coded error in err's chain, if any.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

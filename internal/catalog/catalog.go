@@ -1,0 +1,52 @@
+// Package catalog holds the write rules of themes, actors, initiatives and
+// participations that go beyond ent's field validators.
+package catalog
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/participation"
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// DeleteTheme removes a theme that has no sub-themes: deleting a parent would
+// silently orphan its children.
+func DeleteTheme(ctx context.Context, client *ent.Client, id int) error {
+	t, err := client.Theme.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	n, err := t.QueryChildren().Count(ctx)
+	if err != nil {
+		return fmt.Errorf("count sub-themes: %w", err)
+	}
+	if n > 0 {
+		return apierr.BadInput("id", "theme %q still has %d sub-themes: delete or move them first", t.Slug, n)
+	}
+	return client.Theme.DeleteOneID(id).Exec(ctx)
+}
+
+// CreateParticipation links an actor to an initiative, once per pair.
+func CreateParticipation(ctx context.Context, client *ent.Client, in ent.CreateParticipationInput) (*ent.Participation, error) {
+	if _, err := client.Actor.Get(ctx, in.ActorID); ent.IsNotFound(err) {
+		return nil, apierr.BadInput("actorID", "no actor has this ID")
+	} else if err != nil {
+		return nil, err
+	}
+	if _, err := client.Initiative.Get(ctx, in.InitiativeID); ent.IsNotFound(err) {
+		return nil, apierr.BadInput("initiativeID", "no initiative has this ID")
+	} else if err != nil {
+		return nil, err
+	}
+	dup, err := client.Participation.Query().
+		Where(participation.ActorID(in.ActorID), participation.InitiativeID(in.InitiativeID)).Exist(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("check participation: %w", err)
+	}
+	if dup {
+		return nil, apierr.BadInput("actorID", "this actor already takes part in this initiative: update its role instead")
+	}
+	return client.Participation.Create().SetInput(in).Save(ctx)
+}

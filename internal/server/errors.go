@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// presenter turns every error into a client-safe GraphQL error with a stable
+// code in extensions.code. Unknown errors are logged and shown as INTERNAL,
+// so no SQL, driver text or stack trace ever reaches a client.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		code, msg := classify(ctx, err)
+		if code == "" {
+			return gqlErr // already coded by gqlgen or by us
+		}
+		if code == apierr.Internal {
+			log.ErrorContext(ctx, "internal error", "err", err.Error(), "path", gqlErr.Path.String())
+		}
+		gqlErr.Message = msg
+		gqlErr.Err = nil
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		gqlErr.Extensions["code"] = string(code)
+		if c, ok := apierr.As(err); ok && c.Field != "" {
+			gqlErr.Extensions["field"] = c.Field
+		}
+		return gqlErr
+	}
+}
+
+// classify returns the code and message for err, or "" when err already
+// carries a code.
+func classify(ctx context.Context, err error) (apierr.Code, string) {
+	var coded *apierr.Error
+	var validation *ent.ValidationError
+	var gqlErr *gqlerror.Error
+	switch {
+	case errors.As(err, &coded):
+		return coded.Code, coded.Message
+	case ent.IsNotFound(err):
+		return apierr.NotFound, "no object has this ID"
+	case errors.As(err, &validation):
+		return apierr.BadUserInput, fmt.Sprintf("invalid value for %s: %v", validation.Name, errors.Unwrap(validation))
+	case ent.IsConstraintError(err):
+		return apierr.BadUserInput, "the change conflicts with existing data: a unique value is already taken or a referenced object does not exist"
+	case errors.As(err, &gqlErr) && gqlErr.Extensions["code"] != nil:
+		return "", ""
+	case isArgumentError(ctx):
+		return apierr.BadUserInput, err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return apierr.Internal, "the request took too long"
+	}
+	return apierr.Internal, "internal error"
+}
+
+// isArgumentError reports whether the error arose while gqlgen was decoding a
+// field's arguments (a forged cursor, a malformed time): the arguments map is
+// only set once decoding succeeded.
+func isArgumentError(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Args == nil && fc.Field.Field != nil && len(fc.Field.Arguments) > 0
+}
+
+// recoverer logs a panic with its stack and answers INTERNAL.
+func recoverer(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": string(apierr.Internal)}}
+	}
+}

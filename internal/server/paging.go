@@ -1,0 +1,148 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// Paging gives every connection a default page size and a maximum.
+//
+// entgql paginates nothing by default: a connection without first or last
+// returns the whole table, and nested connections are loaded eagerly from the
+// arguments written in the query document. So the default is written into the
+// document itself, once, when a validated document enters the query cache
+// (before any request can share it); the maximum is checked per request,
+// because first and last may come from variables.
+type Paging struct {
+	Default, Max int
+}
+
+func isConnection(f *ast.Field) bool {
+	return f.Definition != nil && f.Definition.Type != nil &&
+		strings.HasSuffix(f.Definition.Type.Name(), "Connection") &&
+		f.Definition.Arguments.ForName("first") != nil
+}
+
+// walk visits every field of the document's operations and fragments.
+func walk(doc *ast.QueryDocument, visit func(*ast.Field)) {
+	var sel func(ast.SelectionSet)
+	sel = func(set ast.SelectionSet) {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				visit(s)
+				sel(s.SelectionSet)
+			case *ast.InlineFragment:
+				sel(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		sel(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		sel(f.SelectionSet)
+	}
+}
+
+// addDefaults writes first: Default on connections that set neither bound.
+func (p Paging) addDefaults(doc *ast.QueryDocument) {
+	walk(doc, func(f *ast.Field) {
+		if !isConnection(f) || f.Arguments.ForName("first") != nil || f.Arguments.ForName("last") != nil {
+			return
+		}
+		f.Arguments = append(f.Arguments, &ast.Argument{
+			Name:     "first",
+			Value:    &ast.Value{Kind: ast.IntValue, Raw: strconv.Itoa(p.Default), Position: f.Position},
+			Position: f.Position,
+		})
+	})
+}
+
+// check refuses page sizes above Max or below 0, and connections whose
+// bounds were both set to null through variables.
+func (p Paging) check(op *graphql.OperationContext) *gqlerror.Error {
+	var bad *gqlerror.Error
+	walk(op.Doc, func(f *ast.Field) {
+		if bad != nil || !isConnection(f) {
+			return
+		}
+		first, last := argInt(f, "first", op.Variables), argInt(f, "last", op.Variables)
+		if first == nil && last == nil {
+			bad = pagingError(f, "%s needs first or last", f.Name)
+			return
+		}
+		for _, n := range []*int64{first, last} {
+			if n != nil && (*n < 0 || *n > int64(p.Max)) {
+				bad = pagingError(f, "%s: page size must be between 0 and %d, got %d", f.Name, p.Max, *n)
+				return
+			}
+		}
+	})
+	return bad
+}
+
+func argInt(f *ast.Field, name string, vars map[string]any) *int64 {
+	a := f.Arguments.ForName(name)
+	if a == nil {
+		return nil
+	}
+	v, err := a.Value.Value(vars)
+	if err != nil || v == nil {
+		return nil
+	}
+	switch n := v.(type) {
+	case int64:
+		return &n
+	case int:
+		m := int64(n)
+		return &m
+	case float64:
+		m := int64(n)
+		return &m
+	}
+	if s, ok := v.(interface{ String() string }); ok {
+		if m, err := strconv.ParseInt(s.String(), 10, 64); err == nil {
+			return &m
+		}
+	}
+	return nil
+}
+
+func pagingError(f *ast.Field, format string, args ...any) *gqlerror.Error {
+	e := gqlerror.ErrorPosf(f.Position, format, args...)
+	e.Extensions = map[string]any{"code": string(apierr.BadUserInput)}
+	return e
+}
+
+// pagingExtension checks page sizes before execution.
+type pagingExtension struct{ Paging }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = pagingExtension{}
+
+func (pagingExtension) ExtensionName() string                   { return "Paging" }
+func (pagingExtension) Validate(graphql.ExecutableSchema) error { return nil }
+func (e pagingExtension) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	return e.check(op)
+}
+
+// pagingCache writes page defaults into documents as they enter the cache.
+type pagingCache struct {
+	graphql.Cache[*ast.QueryDocument]
+	paging Paging
+}
+
+func (c pagingCache) Add(ctx context.Context, key string, doc *ast.QueryDocument) {
+	c.paging.addDefaults(doc)
+	c.Cache.Add(ctx, key, doc)
+}

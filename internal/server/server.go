@@ -1,0 +1,137 @@
+// Package server serves Essaim over HTTP: the GraphQL endpoint, the GraphiQL
+// page, health checks, with production timeouts and graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/essaim/essaim/graph"
+	"github.com/essaim/essaim/internal/graphiql"
+	"github.com/essaim/essaim/internal/store"
+)
+
+// Config holds the HTTP server settings.
+type Config struct {
+	Addr            string
+	MaxBodyBytes    int64
+	Paging          Paging
+	MaxNodes        int
+	Introspection   bool
+	ShutdownTimeout time.Duration
+}
+
+// DefaultConfig is what `essaim serve` uses unless told otherwise.
+func DefaultConfig() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		MaxBodyBytes:    1 << 20,
+		Paging:          Paging{Default: 20, Max: 100},
+		MaxNodes:        100,
+		Introspection:   true,
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// GraphQL builds the GraphQL handler over the store.
+func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
+	srv := handler.New(graph.NewSchema(&graph.Resolver{
+		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
+	}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(pagingCache{Cache: lru.New[*ast.QueryDocument](1000), paging: cfg.Paging})
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(pagingExtension{cfg.Paging})
+	srv.Use(entgql.Transactioner{TxOpener: st.Client})
+	srv.SetErrorPresenter(presenter(log))
+	srv.SetRecoverFunc(recoverer(log))
+	return http.MaxBytesHandler(srv, cfg.MaxBodyBytes)
+}
+
+// Handler routes every endpoint of the server.
+func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", GraphQL(cfg, st, log))
+	mux.Handle("GET /{$}", graphiql.Handler("Essaim GraphQL", "/graphql", "/graphiql/"))
+	mux.Handle("GET /graphiql/", graphiql.Assets("/graphiql/"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", readyz(st))
+	return mux
+}
+
+// readyz answers 200 when the database answers and every migration is applied.
+func readyz(st *store.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		pending, err := store.Pending(ctx, st.DB, st.Dialect)
+		switch {
+		case err != nil:
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		case len(pending) > 0:
+			http.Error(w, fmt.Sprintf("%d migrations pending", len(pending)), http.StatusServiceUnavailable)
+		default:
+			_, _ = w.Write([]byte("ready\n"))
+		}
+	}
+}
+
+// Run serves h on cfg.Addr until ctx is cancelled, then drains in-flight
+// requests for up to cfg.ShutdownTimeout. ready, if not nil, receives the
+// bound address once the server listens.
+func Run(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+// Package store opens the database behind Essaim: an embedded SQLite file by
+// default (pure Go, no cgo) or PostgreSQL, and migrates it with the same
+// versioned migrations on both.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // registers "postgres"
+	_ "modernc.org/sqlite" // registers "sqlite"
+
+	"github.com/essaim/essaim/ent"
+	_ "github.com/essaim/essaim/ent/runtime" // schema hooks and defaults
+	"github.com/essaim/essaim/internal/sqlcount"
+)
+
+// Store is an open, migrated database.
+type Store struct {
+	Client  *ent.Client
+	DB      *sql.DB
+	Dialect string
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.Client.Close() }
+
+// IsPostgres reports whether dsn designates a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens dsn (a postgres:// URL or an SQLite file path) and applies the
+// pending migrations.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := openDB(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := Migrate(ctx, s.DB, s.Dialect); err != nil {
+		_ = s.DB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openDB(dsn string) (*Store, error) {
+	name, dial, source := "sqlite", dialect.SQLite, SQLiteDSN(dsn)
+	if IsPostgres(dsn) {
+		name, dial, source = "postgres", dialect.Postgres, dsn
+	}
+	db, err := sql.Open(name, source)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dial, err)
+	}
+	if dial == dialect.SQLite {
+		// SQLite writes one at a time; a small pool avoids lock churn while
+		// WAL still lets readers run beside the writer.
+		db.SetMaxOpenConns(4)
+	}
+	drv := sqlcount.Driver(entsql.OpenDB(dial, db))
+	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: dial}, nil
+}
+
+// SQLiteDSN turns a file path into a modernc DSN with the pragmas Essaim
+// relies on: foreign keys (ent's migrations need them), a busy timeout,
+// WAL, immediate write transactions (no deadlock on lock upgrade) and UTC
+// times stored in SQLite's own format (so time filters compare correctly).
+// A value that already starts with "file:" is used as is.
+func SQLiteDSN(path string) string {
+	if strings.HasPrefix(path, "file:") {
+		return path
+	}
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	q.Set("_timezone", "UTC")
+	return "file:" + path + "?" + q.Encode()
+}
