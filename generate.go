@@ -3,5 +3,5 @@
 // the ent client and graph/ent.graphql, then gqlgen over all graph/*.graphqls.
 package essaim
 
-//go:generate go run -mod=mod ./ent/entc.go
+//go:generate go run ./ent/entc.go
 //go:generate go tool gqlgen generate --config gqlgen.yml

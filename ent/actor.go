@@ -49,18 +49,24 @@ type ActorEdges struct {
 	Territories []*Territory `json:"territories,omitempty"`
 	// Themes holds the value of the themes edge.
 	Themes []*Theme `json:"themes,omitempty"`
+	// Explicit relations from this actor.
+	RelationsOut []*ActorRelation `json:"relations_out,omitempty"`
+	// Explicit relations to this actor.
+	RelationsIn []*ActorRelation `json:"relations_in,omitempty"`
 	// Initiatives holds the value of the initiatives edge.
 	Initiatives []*Initiative `json:"initiatives,omitempty"`
 	// Participations holds the value of the participations edge.
 	Participations []*Participation `json:"participations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [7]map[string]int
 
 	namedTerritories    map[string][]*Territory
 	namedThemes         map[string][]*Theme
+	namedRelationsOut   map[string][]*ActorRelation
+	namedRelationsIn    map[string][]*ActorRelation
 	namedInitiatives    map[string][]*Initiative
 	namedParticipations map[string][]*Participation
 }
@@ -94,10 +100,28 @@ func (e ActorEdges) ThemesOrErr() ([]*Theme, error) {
 	return nil, &NotLoadedError{edge: "themes"}
 }
 
+// RelationsOutOrErr returns the RelationsOut value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActorEdges) RelationsOutOrErr() ([]*ActorRelation, error) {
+	if e.loadedTypes[3] {
+		return e.RelationsOut, nil
+	}
+	return nil, &NotLoadedError{edge: "relations_out"}
+}
+
+// RelationsInOrErr returns the RelationsIn value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActorEdges) RelationsInOrErr() ([]*ActorRelation, error) {
+	if e.loadedTypes[4] {
+		return e.RelationsIn, nil
+	}
+	return nil, &NotLoadedError{edge: "relations_in"}
+}
+
 // InitiativesOrErr returns the Initiatives value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActorEdges) InitiativesOrErr() ([]*Initiative, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[5] {
 		return e.Initiatives, nil
 	}
 	return nil, &NotLoadedError{edge: "initiatives"}
@@ -106,7 +130,7 @@ func (e ActorEdges) InitiativesOrErr() ([]*Initiative, error) {
 // ParticipationsOrErr returns the Participations value or an error if the edge
 // was not loaded in eager-loading.
 func (e ActorEdges) ParticipationsOrErr() ([]*Participation, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[6] {
 		return e.Participations, nil
 	}
 	return nil, &NotLoadedError{edge: "participations"}
@@ -230,6 +254,16 @@ func (_m *Actor) QueryThemes() *ThemeQuery {
 	return NewActorClient(_m.config).QueryThemes(_m)
 }
 
+// QueryRelationsOut queries the "relations_out" edge of the Actor entity.
+func (_m *Actor) QueryRelationsOut() *ActorRelationQuery {
+	return NewActorClient(_m.config).QueryRelationsOut(_m)
+}
+
+// QueryRelationsIn queries the "relations_in" edge of the Actor entity.
+func (_m *Actor) QueryRelationsIn() *ActorRelationQuery {
+	return NewActorClient(_m.config).QueryRelationsIn(_m)
+}
+
 // QueryInitiatives queries the "initiatives" edge of the Actor entity.
 func (_m *Actor) QueryInitiatives() *InitiativeQuery {
 	return NewActorClient(_m.config).QueryInitiatives(_m)
@@ -337,6 +371,54 @@ func (_m *Actor) appendNamedThemes(name string, edges ...*Theme) {
 		_m.Edges.namedThemes[name] = []*Theme{}
 	} else {
 		_m.Edges.namedThemes[name] = append(_m.Edges.namedThemes[name], edges...)
+	}
+}
+
+// NamedRelationsOut returns the RelationsOut named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Actor) NamedRelationsOut(name string) ([]*ActorRelation, error) {
+	if _m.Edges.namedRelationsOut == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRelationsOut[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Actor) appendNamedRelationsOut(name string, edges ...*ActorRelation) {
+	if _m.Edges.namedRelationsOut == nil {
+		_m.Edges.namedRelationsOut = make(map[string][]*ActorRelation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRelationsOut[name] = []*ActorRelation{}
+	} else {
+		_m.Edges.namedRelationsOut[name] = append(_m.Edges.namedRelationsOut[name], edges...)
+	}
+}
+
+// NamedRelationsIn returns the RelationsIn named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Actor) NamedRelationsIn(name string) ([]*ActorRelation, error) {
+	if _m.Edges.namedRelationsIn == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedRelationsIn[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Actor) appendNamedRelationsIn(name string, edges ...*ActorRelation) {
+	if _m.Edges.namedRelationsIn == nil {
+		_m.Edges.namedRelationsIn = make(map[string][]*ActorRelation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedRelationsIn[name] = []*ActorRelation{}
+	} else {
+		_m.Edges.namedRelationsIn[name] = append(_m.Edges.namedRelationsIn[name], edges...)
 	}
 }
 

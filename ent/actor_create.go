@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -169,6 +170,36 @@ func (_c *ActorCreate) AddThemes(v ...*Theme) *ActorCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddThemeIDs(ids...)
+}
+
+// AddRelationsOutIDs adds the "relations_out" edge to the ActorRelation entity by IDs.
+func (_c *ActorCreate) AddRelationsOutIDs(ids ...int) *ActorCreate {
+	_c.mutation.AddRelationsOutIDs(ids...)
+	return _c
+}
+
+// AddRelationsOut adds the "relations_out" edges to the ActorRelation entity.
+func (_c *ActorCreate) AddRelationsOut(v ...*ActorRelation) *ActorCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRelationsOutIDs(ids...)
+}
+
+// AddRelationsInIDs adds the "relations_in" edge to the ActorRelation entity by IDs.
+func (_c *ActorCreate) AddRelationsInIDs(ids ...int) *ActorCreate {
+	_c.mutation.AddRelationsInIDs(ids...)
+	return _c
+}
+
+// AddRelationsIn adds the "relations_in" edges to the ActorRelation entity.
+func (_c *ActorCreate) AddRelationsIn(v ...*ActorRelation) *ActorCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddRelationsInIDs(ids...)
 }
 
 // AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by IDs.
@@ -386,6 +417,38 @@ func (_c *ActorCreate) createSpec() (*Actor, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RelationsOutIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsOutTable,
+			Columns: []string{actor.RelationsOutColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RelationsInIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsInTable,
+			Columns: []string{actor.RelationsInColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

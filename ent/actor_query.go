@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/predicate"
@@ -30,6 +31,8 @@ type ActorQuery struct {
 	withHomeTerritory       *TerritoryQuery
 	withTerritories         *TerritoryQuery
 	withThemes              *ThemeQuery
+	withRelationsOut        *ActorRelationQuery
+	withRelationsIn         *ActorRelationQuery
 	withInitiatives         *InitiativeQuery
 	withParticipations      *ParticipationQuery
 	withFKs                 bool
@@ -37,6 +40,8 @@ type ActorQuery struct {
 	modifiers               []func(*sql.Selector)
 	withNamedTerritories    map[string]*TerritoryQuery
 	withNamedThemes         map[string]*ThemeQuery
+	withNamedRelationsOut   map[string]*ActorRelationQuery
+	withNamedRelationsIn    map[string]*ActorRelationQuery
 	withNamedInitiatives    map[string]*InitiativeQuery
 	withNamedParticipations map[string]*ParticipationQuery
 	// intermediate query (i.e. traversal path).
@@ -134,6 +139,50 @@ func (_q *ActorQuery) QueryThemes() *ThemeQuery {
 			sqlgraph.From(actor.Table, actor.FieldID, selector),
 			sqlgraph.To(theme.Table, theme.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, actor.ThemesTable, actor.ThemesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRelationsOut chains the current query on the "relations_out" edge.
+func (_q *ActorQuery) QueryRelationsOut() *ActorRelationQuery {
+	query := (&ActorRelationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actor.Table, actor.FieldID, selector),
+			sqlgraph.To(actorrelation.Table, actorrelation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, actor.RelationsOutTable, actor.RelationsOutColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRelationsIn chains the current query on the "relations_in" edge.
+func (_q *ActorQuery) QueryRelationsIn() *ActorRelationQuery {
+	query := (&ActorRelationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actor.Table, actor.FieldID, selector),
+			sqlgraph.To(actorrelation.Table, actorrelation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, actor.RelationsInTable, actor.RelationsInColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -380,6 +429,8 @@ func (_q *ActorQuery) Clone() *ActorQuery {
 		withHomeTerritory:  _q.withHomeTerritory.Clone(),
 		withTerritories:    _q.withTerritories.Clone(),
 		withThemes:         _q.withThemes.Clone(),
+		withRelationsOut:   _q.withRelationsOut.Clone(),
+		withRelationsIn:    _q.withRelationsIn.Clone(),
 		withInitiatives:    _q.withInitiatives.Clone(),
 		withParticipations: _q.withParticipations.Clone(),
 		// clone intermediate query.
@@ -419,6 +470,28 @@ func (_q *ActorQuery) WithThemes(opts ...func(*ThemeQuery)) *ActorQuery {
 		opt(query)
 	}
 	_q.withThemes = query
+	return _q
+}
+
+// WithRelationsOut tells the query-builder to eager-load the nodes that are connected to
+// the "relations_out" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActorQuery) WithRelationsOut(opts ...func(*ActorRelationQuery)) *ActorQuery {
+	query := (&ActorRelationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRelationsOut = query
+	return _q
+}
+
+// WithRelationsIn tells the query-builder to eager-load the nodes that are connected to
+// the "relations_in" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActorQuery) WithRelationsIn(opts ...func(*ActorRelationQuery)) *ActorQuery {
+	query := (&ActorRelationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRelationsIn = query
 	return _q
 }
 
@@ -523,10 +596,12 @@ func (_q *ActorQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Actor,
 		nodes       = []*Actor{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [7]bool{
 			_q.withHomeTerritory != nil,
 			_q.withTerritories != nil,
 			_q.withThemes != nil,
+			_q.withRelationsOut != nil,
+			_q.withRelationsIn != nil,
 			_q.withInitiatives != nil,
 			_q.withParticipations != nil,
 		}
@@ -578,6 +653,20 @@ func (_q *ActorQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Actor,
 			return nil, err
 		}
 	}
+	if query := _q.withRelationsOut; query != nil {
+		if err := _q.loadRelationsOut(ctx, query, nodes,
+			func(n *Actor) { n.Edges.RelationsOut = []*ActorRelation{} },
+			func(n *Actor, e *ActorRelation) { n.Edges.RelationsOut = append(n.Edges.RelationsOut, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withRelationsIn; query != nil {
+		if err := _q.loadRelationsIn(ctx, query, nodes,
+			func(n *Actor) { n.Edges.RelationsIn = []*ActorRelation{} },
+			func(n *Actor, e *ActorRelation) { n.Edges.RelationsIn = append(n.Edges.RelationsIn, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withInitiatives; query != nil {
 		if err := _q.loadInitiatives(ctx, query, nodes,
 			func(n *Actor) { n.Edges.Initiatives = []*Initiative{} },
@@ -603,6 +692,20 @@ func (_q *ActorQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Actor,
 		if err := _q.loadThemes(ctx, query, nodes,
 			func(n *Actor) { n.appendNamedThemes(name) },
 			func(n *Actor, e *Theme) { n.appendNamedThemes(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRelationsOut {
+		if err := _q.loadRelationsOut(ctx, query, nodes,
+			func(n *Actor) { n.appendNamedRelationsOut(name) },
+			func(n *Actor, e *ActorRelation) { n.appendNamedRelationsOut(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedRelationsIn {
+		if err := _q.loadRelationsIn(ctx, query, nodes,
+			func(n *Actor) { n.appendNamedRelationsIn(name) },
+			func(n *Actor, e *ActorRelation) { n.appendNamedRelationsIn(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -779,6 +882,66 @@ func (_q *ActorQuery) loadThemes(ctx context.Context, query *ThemeQuery, nodes [
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *ActorQuery) loadRelationsOut(ctx context.Context, query *ActorRelationQuery, nodes []*Actor, init func(*Actor), assign func(*Actor, *ActorRelation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Actor)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(actorrelation.FieldFromID)
+	}
+	query.Where(predicate.ActorRelation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(actor.RelationsOutColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.FromID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "from_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ActorQuery) loadRelationsIn(ctx context.Context, query *ActorRelationQuery, nodes []*Actor, init func(*Actor), assign func(*Actor, *ActorRelation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Actor)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(actorrelation.FieldToID)
+	}
+	query.Where(predicate.ActorRelation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(actor.RelationsInColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ToID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "to_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -992,6 +1155,34 @@ func (_q *ActorQuery) WithNamedThemes(name string, opts ...func(*ThemeQuery)) *A
 		_q.withNamedThemes = make(map[string]*ThemeQuery)
 	}
 	_q.withNamedThemes[name] = query
+	return _q
+}
+
+// WithNamedRelationsOut tells the query-builder to eager-load the nodes that are connected to the "relations_out"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActorQuery) WithNamedRelationsOut(name string, opts ...func(*ActorRelationQuery)) *ActorQuery {
+	query := (&ActorRelationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRelationsOut == nil {
+		_q.withNamedRelationsOut = make(map[string]*ActorRelationQuery)
+	}
+	_q.withNamedRelationsOut[name] = query
+	return _q
+}
+
+// WithNamedRelationsIn tells the query-builder to eager-load the nodes that are connected to the "relations_in"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActorQuery) WithNamedRelationsIn(name string, opts ...func(*ActorRelationQuery)) *ActorQuery {
+	query := (&ActorRelationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedRelationsIn == nil {
+		_q.withNamedRelationsIn = make(map[string]*ActorRelationQuery)
+	}
+	_q.withNamedRelationsIn[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/predicate"
@@ -196,6 +197,36 @@ func (_u *ActorUpdate) AddThemes(v ...*Theme) *ActorUpdate {
 	return _u.AddThemeIDs(ids...)
 }
 
+// AddRelationsOutIDs adds the "relations_out" edge to the ActorRelation entity by IDs.
+func (_u *ActorUpdate) AddRelationsOutIDs(ids ...int) *ActorUpdate {
+	_u.mutation.AddRelationsOutIDs(ids...)
+	return _u
+}
+
+// AddRelationsOut adds the "relations_out" edges to the ActorRelation entity.
+func (_u *ActorUpdate) AddRelationsOut(v ...*ActorRelation) *ActorUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRelationsOutIDs(ids...)
+}
+
+// AddRelationsInIDs adds the "relations_in" edge to the ActorRelation entity by IDs.
+func (_u *ActorUpdate) AddRelationsInIDs(ids ...int) *ActorUpdate {
+	_u.mutation.AddRelationsInIDs(ids...)
+	return _u
+}
+
+// AddRelationsIn adds the "relations_in" edges to the ActorRelation entity.
+func (_u *ActorUpdate) AddRelationsIn(v ...*ActorRelation) *ActorUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRelationsInIDs(ids...)
+}
+
 // AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by IDs.
 func (_u *ActorUpdate) AddInitiativeIDs(ids ...int) *ActorUpdate {
 	_u.mutation.AddInitiativeIDs(ids...)
@@ -277,6 +308,48 @@ func (_u *ActorUpdate) RemoveThemes(v ...*Theme) *ActorUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveThemeIDs(ids...)
+}
+
+// ClearRelationsOut clears all "relations_out" edges to the ActorRelation entity.
+func (_u *ActorUpdate) ClearRelationsOut() *ActorUpdate {
+	_u.mutation.ClearRelationsOut()
+	return _u
+}
+
+// RemoveRelationsOutIDs removes the "relations_out" edge to ActorRelation entities by IDs.
+func (_u *ActorUpdate) RemoveRelationsOutIDs(ids ...int) *ActorUpdate {
+	_u.mutation.RemoveRelationsOutIDs(ids...)
+	return _u
+}
+
+// RemoveRelationsOut removes "relations_out" edges to ActorRelation entities.
+func (_u *ActorUpdate) RemoveRelationsOut(v ...*ActorRelation) *ActorUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRelationsOutIDs(ids...)
+}
+
+// ClearRelationsIn clears all "relations_in" edges to the ActorRelation entity.
+func (_u *ActorUpdate) ClearRelationsIn() *ActorUpdate {
+	_u.mutation.ClearRelationsIn()
+	return _u
+}
+
+// RemoveRelationsInIDs removes the "relations_in" edge to ActorRelation entities by IDs.
+func (_u *ActorUpdate) RemoveRelationsInIDs(ids ...int) *ActorUpdate {
+	_u.mutation.RemoveRelationsInIDs(ids...)
+	return _u
+}
+
+// RemoveRelationsIn removes "relations_in" edges to ActorRelation entities.
+func (_u *ActorUpdate) RemoveRelationsIn(v ...*ActorRelation) *ActorUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRelationsInIDs(ids...)
 }
 
 // ClearInitiatives clears all "initiatives" edges to the Initiative entity.
@@ -550,6 +623,96 @@ func (_u *ActorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RelationsOutCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsOutTable,
+			Columns: []string{actor.RelationsOutColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRelationsOutIDs(); len(nodes) > 0 && !_u.mutation.RelationsOutCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsOutTable,
+			Columns: []string{actor.RelationsOutColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RelationsOutIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsOutTable,
+			Columns: []string{actor.RelationsOutColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RelationsInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsInTable,
+			Columns: []string{actor.RelationsInColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRelationsInIDs(); len(nodes) > 0 && !_u.mutation.RelationsInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsInTable,
+			Columns: []string{actor.RelationsInColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RelationsInIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsInTable,
+			Columns: []string{actor.RelationsInColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -844,6 +1007,36 @@ func (_u *ActorUpdateOne) AddThemes(v ...*Theme) *ActorUpdateOne {
 	return _u.AddThemeIDs(ids...)
 }
 
+// AddRelationsOutIDs adds the "relations_out" edge to the ActorRelation entity by IDs.
+func (_u *ActorUpdateOne) AddRelationsOutIDs(ids ...int) *ActorUpdateOne {
+	_u.mutation.AddRelationsOutIDs(ids...)
+	return _u
+}
+
+// AddRelationsOut adds the "relations_out" edges to the ActorRelation entity.
+func (_u *ActorUpdateOne) AddRelationsOut(v ...*ActorRelation) *ActorUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRelationsOutIDs(ids...)
+}
+
+// AddRelationsInIDs adds the "relations_in" edge to the ActorRelation entity by IDs.
+func (_u *ActorUpdateOne) AddRelationsInIDs(ids ...int) *ActorUpdateOne {
+	_u.mutation.AddRelationsInIDs(ids...)
+	return _u
+}
+
+// AddRelationsIn adds the "relations_in" edges to the ActorRelation entity.
+func (_u *ActorUpdateOne) AddRelationsIn(v ...*ActorRelation) *ActorUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddRelationsInIDs(ids...)
+}
+
 // AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by IDs.
 func (_u *ActorUpdateOne) AddInitiativeIDs(ids ...int) *ActorUpdateOne {
 	_u.mutation.AddInitiativeIDs(ids...)
@@ -925,6 +1118,48 @@ func (_u *ActorUpdateOne) RemoveThemes(v ...*Theme) *ActorUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveThemeIDs(ids...)
+}
+
+// ClearRelationsOut clears all "relations_out" edges to the ActorRelation entity.
+func (_u *ActorUpdateOne) ClearRelationsOut() *ActorUpdateOne {
+	_u.mutation.ClearRelationsOut()
+	return _u
+}
+
+// RemoveRelationsOutIDs removes the "relations_out" edge to ActorRelation entities by IDs.
+func (_u *ActorUpdateOne) RemoveRelationsOutIDs(ids ...int) *ActorUpdateOne {
+	_u.mutation.RemoveRelationsOutIDs(ids...)
+	return _u
+}
+
+// RemoveRelationsOut removes "relations_out" edges to ActorRelation entities.
+func (_u *ActorUpdateOne) RemoveRelationsOut(v ...*ActorRelation) *ActorUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRelationsOutIDs(ids...)
+}
+
+// ClearRelationsIn clears all "relations_in" edges to the ActorRelation entity.
+func (_u *ActorUpdateOne) ClearRelationsIn() *ActorUpdateOne {
+	_u.mutation.ClearRelationsIn()
+	return _u
+}
+
+// RemoveRelationsInIDs removes the "relations_in" edge to ActorRelation entities by IDs.
+func (_u *ActorUpdateOne) RemoveRelationsInIDs(ids ...int) *ActorUpdateOne {
+	_u.mutation.RemoveRelationsInIDs(ids...)
+	return _u
+}
+
+// RemoveRelationsIn removes "relations_in" edges to ActorRelation entities.
+func (_u *ActorUpdateOne) RemoveRelationsIn(v ...*ActorRelation) *ActorUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveRelationsInIDs(ids...)
 }
 
 // ClearInitiatives clears all "initiatives" edges to the Initiative entity.
@@ -1228,6 +1463,96 @@ func (_u *ActorUpdateOne) sqlSave(ctx context.Context) (_node *Actor, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RelationsOutCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsOutTable,
+			Columns: []string{actor.RelationsOutColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRelationsOutIDs(); len(nodes) > 0 && !_u.mutation.RelationsOutCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsOutTable,
+			Columns: []string{actor.RelationsOutColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RelationsOutIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsOutTable,
+			Columns: []string{actor.RelationsOutColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RelationsInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsInTable,
+			Columns: []string{actor.RelationsInColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedRelationsInIDs(); len(nodes) > 0 && !_u.mutation.RelationsInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsInTable,
+			Columns: []string{actor.RelationsInColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RelationsInIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   actor.RelationsInTable,
+			Columns: []string{actor.RelationsInColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(actorrelation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

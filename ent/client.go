@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -31,6 +32,8 @@ type Client struct {
 	Schema *migrate.Schema
 	// Actor is the client for interacting with the Actor builders.
 	Actor *ActorClient
+	// ActorRelation is the client for interacting with the ActorRelation builders.
+	ActorRelation *ActorRelationClient
 	// Initiative is the client for interacting with the Initiative builders.
 	Initiative *InitiativeClient
 	// Participation is the client for interacting with the Participation builders.
@@ -51,6 +54,7 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Actor = NewActorClient(c.config)
+	c.ActorRelation = NewActorRelationClient(c.config)
 	c.Initiative = NewInitiativeClient(c.config)
 	c.Participation = NewParticipationClient(c.config)
 	c.Territory = NewTerritoryClient(c.config)
@@ -148,6 +152,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:           ctx,
 		config:        cfg,
 		Actor:         NewActorClient(cfg),
+		ActorRelation: NewActorRelationClient(cfg),
 		Initiative:    NewInitiativeClient(cfg),
 		Participation: NewParticipationClient(cfg),
 		Territory:     NewTerritoryClient(cfg),
@@ -172,6 +177,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:           ctx,
 		config:        cfg,
 		Actor:         NewActorClient(cfg),
+		ActorRelation: NewActorRelationClient(cfg),
 		Initiative:    NewInitiativeClient(cfg),
 		Participation: NewParticipationClient(cfg),
 		Territory:     NewTerritoryClient(cfg),
@@ -204,21 +210,21 @@ func (c *Client) Close() error {
 // Use adds the mutation hooks to all the entity clients.
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
-	c.Actor.Use(hooks...)
-	c.Initiative.Use(hooks...)
-	c.Participation.Use(hooks...)
-	c.Territory.Use(hooks...)
-	c.Theme.Use(hooks...)
+	for _, n := range []interface{ Use(...Hook) }{
+		c.Actor, c.ActorRelation, c.Initiative, c.Participation, c.Territory, c.Theme,
+	} {
+		n.Use(hooks...)
+	}
 }
 
 // Intercept adds the query interceptors to all the entity clients.
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
-	c.Actor.Intercept(interceptors...)
-	c.Initiative.Intercept(interceptors...)
-	c.Participation.Intercept(interceptors...)
-	c.Territory.Intercept(interceptors...)
-	c.Theme.Intercept(interceptors...)
+	for _, n := range []interface{ Intercept(...Interceptor) }{
+		c.Actor, c.ActorRelation, c.Initiative, c.Participation, c.Territory, c.Theme,
+	} {
+		n.Intercept(interceptors...)
+	}
 }
 
 // Mutate implements the ent.Mutator interface.
@@ -226,6 +232,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *ActorMutation:
 		return c.Actor.mutate(ctx, m)
+	case *ActorRelationMutation:
+		return c.ActorRelation.mutate(ctx, m)
 	case *InitiativeMutation:
 		return c.Initiative.mutate(ctx, m)
 	case *ParticipationMutation:
@@ -395,6 +403,38 @@ func (c *ActorClient) QueryThemes(_m *Actor) *ThemeQuery {
 	return query
 }
 
+// QueryRelationsOut queries the relations_out edge of a Actor.
+func (c *ActorClient) QueryRelationsOut(_m *Actor) *ActorRelationQuery {
+	query := (&ActorRelationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actor.Table, actor.FieldID, id),
+			sqlgraph.To(actorrelation.Table, actorrelation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, actor.RelationsOutTable, actor.RelationsOutColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRelationsIn queries the relations_in edge of a Actor.
+func (c *ActorClient) QueryRelationsIn(_m *Actor) *ActorRelationQuery {
+	query := (&ActorRelationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actor.Table, actor.FieldID, id),
+			sqlgraph.To(actorrelation.Table, actorrelation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, actor.RelationsInTable, actor.RelationsInColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryInitiatives queries the initiatives edge of a Actor.
 func (c *ActorClient) QueryInitiatives(_m *Actor) *InitiativeQuery {
 	query := (&InitiativeClient{config: c.config}).Query()
@@ -449,6 +489,171 @@ func (c *ActorClient) mutate(ctx context.Context, m *ActorMutation) (Value, erro
 		return (&ActorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Actor mutation op: %q", m.Op())
+	}
+}
+
+// ActorRelationClient is a client for the ActorRelation schema.
+type ActorRelationClient struct {
+	config
+}
+
+// NewActorRelationClient returns a client for the ActorRelation from the given config.
+func NewActorRelationClient(c config) *ActorRelationClient {
+	return &ActorRelationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `actorrelation.Hooks(f(g(h())))`.
+func (c *ActorRelationClient) Use(hooks ...Hook) {
+	c.hooks.ActorRelation = append(c.hooks.ActorRelation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `actorrelation.Intercept(f(g(h())))`.
+func (c *ActorRelationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActorRelation = append(c.inters.ActorRelation, interceptors...)
+}
+
+// Create returns a builder for creating a ActorRelation entity.
+func (c *ActorRelationClient) Create() *ActorRelationCreate {
+	mutation := newActorRelationMutation(c.config, OpCreate)
+	return &ActorRelationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActorRelation entities.
+func (c *ActorRelationClient) CreateBulk(builders ...*ActorRelationCreate) *ActorRelationCreateBulk {
+	return &ActorRelationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActorRelationClient) MapCreateBulk(slice any, setFunc func(*ActorRelationCreate, int)) *ActorRelationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActorRelationCreateBulk{err: fmt.Errorf("calling to ActorRelationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActorRelationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActorRelationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActorRelation.
+func (c *ActorRelationClient) Update() *ActorRelationUpdate {
+	mutation := newActorRelationMutation(c.config, OpUpdate)
+	return &ActorRelationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActorRelationClient) UpdateOne(_m *ActorRelation) *ActorRelationUpdateOne {
+	mutation := newActorRelationMutation(c.config, OpUpdateOne, withActorRelation(_m))
+	return &ActorRelationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ActorRelationClient) UpdateOneID(id int) *ActorRelationUpdateOne {
+	mutation := newActorRelationMutation(c.config, OpUpdateOne, withActorRelationID(id))
+	return &ActorRelationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActorRelation.
+func (c *ActorRelationClient) Delete() *ActorRelationDelete {
+	mutation := newActorRelationMutation(c.config, OpDelete)
+	return &ActorRelationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ActorRelationClient) DeleteOne(_m *ActorRelation) *ActorRelationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ActorRelationClient) DeleteOneID(id int) *ActorRelationDeleteOne {
+	builder := c.Delete().Where(actorrelation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ActorRelationDeleteOne{builder}
+}
+
+// Query returns a query builder for ActorRelation.
+func (c *ActorRelationClient) Query() *ActorRelationQuery {
+	return &ActorRelationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActorRelation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ActorRelation entity by its id.
+func (c *ActorRelationClient) Get(ctx context.Context, id int) (*ActorRelation, error) {
+	return c.Query().Where(actorrelation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ActorRelationClient) GetX(ctx context.Context, id int) *ActorRelation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryFrom queries the from edge of a ActorRelation.
+func (c *ActorRelationClient) QueryFrom(_m *ActorRelation) *ActorQuery {
+	query := (&ActorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actorrelation.Table, actorrelation.FieldID, id),
+			sqlgraph.To(actor.Table, actor.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, actorrelation.FromTable, actorrelation.FromColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTo queries the to edge of a ActorRelation.
+func (c *ActorRelationClient) QueryTo(_m *ActorRelation) *ActorQuery {
+	query := (&ActorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(actorrelation.Table, actorrelation.FieldID, id),
+			sqlgraph.To(actor.Table, actor.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, actorrelation.ToTable, actorrelation.ToColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ActorRelationClient) Hooks() []Hook {
+	return c.hooks.ActorRelation
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActorRelationClient) Interceptors() []Interceptor {
+	return c.inters.ActorRelation
+}
+
+func (c *ActorRelationClient) mutate(ctx context.Context, m *ActorRelationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActorRelationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActorRelationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActorRelationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActorRelationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActorRelation mutation op: %q", m.Op())
 	}
 }
 
@@ -1212,10 +1417,11 @@ func (c *ThemeClient) mutate(ctx context.Context, m *ThemeMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Actor, Initiative, Participation, Territory, Theme []ent.Hook
+		Actor, ActorRelation, Initiative, Participation, Territory, Theme []ent.Hook
 	}
 	inters struct {
-		Actor, Initiative, Participation, Territory, Theme []ent.Interceptor
+		Actor, ActorRelation, Initiative, Participation, Territory,
+		Theme []ent.Interceptor
 	}
 )
 

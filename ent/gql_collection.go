@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -236,6 +237,184 @@ func (_q *ActorQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				*wq = *query
 			})
 
+		case "relationsOut":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActorRelationClient{config: _q.config}).Query()
+			)
+			args := newActorRelationPaginateArgs(fieldArgs(ctx, new(ActorRelationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newActorRelationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Actor) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"from_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(actor.RelationsOutColumn), ids...))
+						})
+						if err := query.GroupBy(actor.RelationsOutColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Actor) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.RelationsOut)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, actorrelationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(actor.RelationsOutColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRelationsOut(alias, func(wq *ActorRelationQuery) {
+				*wq = *query
+			})
+
+		case "relationsIn":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActorRelationClient{config: _q.config}).Query()
+			)
+			args := newActorRelationPaginateArgs(fieldArgs(ctx, new(ActorRelationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newActorRelationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Actor) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"to_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(actor.RelationsInColumn), ids...))
+						})
+						if err := query.GroupBy(actor.RelationsInColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Actor) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.RelationsIn)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, actorrelationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(actor.RelationsInColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRelationsIn(alias, func(wq *ActorRelationQuery) {
+				*wq = *query
+			})
+
 		case "initiatives":
 			var (
 				alias = field.Alias
@@ -283,10 +462,10 @@ func (_q *ActorQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -294,10 +473,10 @@ func (_q *ActorQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Actor) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Initiatives)
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -372,10 +551,10 @@ func (_q *ActorQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = n
 						}
 						return nil
 					})
@@ -383,10 +562,10 @@ func (_q *ActorQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Actor) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Participations)
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = n
 						}
 						return nil
 					})
@@ -516,6 +695,165 @@ func newActorPaginateArgs(rv map[string]any) *actorPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ActorWhereInput); ok {
 		args.opts = append(args.opts, WithActorFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ActorRelationQuery) CollectFields(ctx context.Context, satisfies ...string) (*ActorRelationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ActorRelationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(actorrelation.Columns))
+		selectedFields = []string{actorrelation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "from":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, actorImplementors)...); err != nil {
+				return err
+			}
+			_q.withFrom = query
+			if _, ok := fieldSeen[actorrelation.FieldFromID]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldFromID)
+				fieldSeen[actorrelation.FieldFromID] = struct{}{}
+			}
+
+		case "to":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, actorImplementors)...); err != nil {
+				return err
+			}
+			_q.withTo = query
+			if _, ok := fieldSeen[actorrelation.FieldToID]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldToID)
+				fieldSeen[actorrelation.FieldToID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[actorrelation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldCreatedAt)
+				fieldSeen[actorrelation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[actorrelation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldUpdatedAt)
+				fieldSeen[actorrelation.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[actorrelation.FieldKind]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldKind)
+				fieldSeen[actorrelation.FieldKind] = struct{}{}
+			}
+		case "fromID":
+			if _, ok := fieldSeen[actorrelation.FieldFromID]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldFromID)
+				fieldSeen[actorrelation.FieldFromID] = struct{}{}
+			}
+		case "toID":
+			if _, ok := fieldSeen[actorrelation.FieldToID]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldToID)
+				fieldSeen[actorrelation.FieldToID] = struct{}{}
+			}
+		case "since":
+			if _, ok := fieldSeen[actorrelation.FieldSince]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldSince)
+				fieldSeen[actorrelation.FieldSince] = struct{}{}
+			}
+		case "until":
+			if _, ok := fieldSeen[actorrelation.FieldUntil]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldUntil)
+				fieldSeen[actorrelation.FieldUntil] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[actorrelation.FieldSource]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldSource)
+				fieldSeen[actorrelation.FieldSource] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[actorrelation.FieldNote]; !ok {
+				selectedFields = append(selectedFields, actorrelation.FieldNote)
+				fieldSeen[actorrelation.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type actorrelationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ActorRelationPaginateOption
+}
+
+func newActorRelationPaginateArgs(rv map[string]any) *actorrelationPaginateArgs {
+	args := &actorrelationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ActorRelationOrder{Field: &ActorRelationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithActorRelationOrder(order))
+			}
+		case *ActorRelationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithActorRelationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ActorRelationWhereInput); ok {
+		args.opts = append(args.opts, WithActorRelationFilter(v.Filter))
 	}
 	return args
 }

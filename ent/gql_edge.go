@@ -58,6 +58,48 @@ func (_m *Actor) Themes(
 	return _m.QueryThemes().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Actor) RelationsOut(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ActorRelationOrder, where *ActorRelationWhereInput,
+) (*ActorRelationConnection, error) {
+	opts := []ActorRelationPaginateOption{
+		WithActorRelationOrder(orderBy),
+		WithActorRelationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedRelationsOut(alias); err == nil || hasTotalCount {
+		pager, err := newActorRelationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ActorRelationConnection{Edges: []*ActorRelationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRelationsOut().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Actor) RelationsIn(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ActorRelationOrder, where *ActorRelationWhereInput,
+) (*ActorRelationConnection, error) {
+	opts := []ActorRelationPaginateOption{
+		WithActorRelationOrder(orderBy),
+		WithActorRelationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedRelationsIn(alias); err == nil || hasTotalCount {
+		pager, err := newActorRelationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ActorRelationConnection{Edges: []*ActorRelationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRelationsIn().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Actor) Initiatives(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InitiativeOrder, where *InitiativeWhereInput,
 ) (*InitiativeConnection, error) {
@@ -66,7 +108,7 @@ func (_m *Actor) Initiatives(
 		WithInitiativeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedInitiatives(alias); err == nil || hasTotalCount {
 		pager, err := newInitiativePager(opts, last != nil)
 		if err != nil {
@@ -87,7 +129,7 @@ func (_m *Actor) Participations(
 		WithParticipationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedParticipations(alias); err == nil || hasTotalCount {
 		pager, err := newParticipationPager(opts, last != nil)
 		if err != nil {
@@ -98,6 +140,22 @@ func (_m *Actor) Participations(
 		return conn, nil
 	}
 	return _m.QueryParticipations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ActorRelation) From(ctx context.Context) (*Actor, error) {
+	result, err := _m.Edges.FromOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFrom().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ActorRelation) To(ctx context.Context) (*Actor, error) {
+	result, err := _m.Edges.ToOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTo().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Initiative) Territories(

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -145,6 +146,106 @@ func (c *ActorUpdate) SetInput(i UpdateActorInput) *ActorUpdate {
 
 // SetInput applies the change-set in the UpdateActorInput on the ActorUpdateOne builder.
 func (c *ActorUpdateOne) SetInput(i UpdateActorInput) *ActorUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateActorRelationInput represents a mutation input for creating actorrelations.
+type CreateActorRelationInput struct {
+	Kind   actorrelation.Kind
+	Since  *time.Time
+	Until  *time.Time
+	Source *string
+	Note   *string
+	FromID int
+	ToID   int
+}
+
+// Mutate applies the CreateActorRelationInput on the ActorRelationMutation builder.
+func (i *CreateActorRelationInput) Mutate(m *ActorRelationMutation) {
+	m.SetKind(i.Kind)
+	if v := i.Since; v != nil {
+		m.SetSince(*v)
+	}
+	if v := i.Until; v != nil {
+		m.SetUntil(*v)
+	}
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	m.SetFromID(i.FromID)
+	m.SetToID(i.ToID)
+}
+
+// SetInput applies the change-set in the CreateActorRelationInput on the ActorRelationCreate builder.
+func (c *ActorRelationCreate) SetInput(i CreateActorRelationInput) *ActorRelationCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateActorRelationInput represents a mutation input for updating actorrelations.
+type UpdateActorRelationInput struct {
+	Kind        *actorrelation.Kind
+	ClearSince  bool
+	Since       *time.Time
+	ClearUntil  bool
+	Until       *time.Time
+	ClearSource bool
+	Source      *string
+	ClearNote   bool
+	Note        *string
+	FromID      *int
+	ToID        *int
+}
+
+// Mutate applies the UpdateActorRelationInput on the ActorRelationMutation builder.
+func (i *UpdateActorRelationInput) Mutate(m *ActorRelationMutation) {
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if i.ClearSince {
+		m.ClearSince()
+	}
+	if v := i.Since; v != nil {
+		m.SetSince(*v)
+	}
+	if i.ClearUntil {
+		m.ClearUntil()
+	}
+	if v := i.Until; v != nil {
+		m.SetUntil(*v)
+	}
+	if i.ClearSource {
+		m.ClearSource()
+	}
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	if i.ClearNote {
+		m.ClearNote()
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	if v := i.FromID; v != nil {
+		m.SetFromID(*v)
+	}
+	if v := i.ToID; v != nil {
+		m.SetToID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateActorRelationInput on the ActorRelationUpdate builder.
+func (c *ActorRelationUpdate) SetInput(i UpdateActorRelationInput) *ActorRelationUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateActorRelationInput on the ActorRelationUpdateOne builder.
+func (c *ActorRelationUpdateOne) SetInput(i UpdateActorRelationInput) *ActorRelationUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/internal"
 	"github.com/essaim/essaim/ent/participation"
@@ -27,6 +28,11 @@ var actorImplementors = []string{"Actor", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Actor) IsNode() {}
+
+var actorrelationImplementors = []string{"ActorRelation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ActorRelation) IsNode() {}
 
 var initiativeImplementors = []string{"Initiative", "Node"}
 
@@ -130,6 +136,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(actor.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, actorImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case actorrelation.Table:
+		query := c.ActorRelation.Query().
+			Where(actorrelation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, actorrelationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -247,6 +262,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Actor.Query().
 			Where(actor.IDIn(ids...))
 		query, err := query.CollectFields(ctx, actorImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case actorrelation.Table:
+		query := c.ActorRelation.Query().
+			Where(actorrelation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, actorrelationImplementors...)
 		if err != nil {
 			return nil, err
 		}

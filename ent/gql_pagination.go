@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -429,6 +430,320 @@ func (_m *Actor) ToEdge(order *ActorOrder) *ActorEdge {
 		order = DefaultActorOrder
 	}
 	return &ActorEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ActorRelationEdge is the edge representation of ActorRelation.
+type ActorRelationEdge struct {
+	Node   *ActorRelation `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// ActorRelationConnection is the connection containing edges to ActorRelation.
+type ActorRelationConnection struct {
+	Edges      []*ActorRelationEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *ActorRelationConnection) build(nodes []*ActorRelation, pager *actorrelationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ActorRelation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ActorRelation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ActorRelation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ActorRelationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ActorRelationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ActorRelationPaginateOption enables pagination customization.
+type ActorRelationPaginateOption func(*actorrelationPager) error
+
+// WithActorRelationOrder configures pagination ordering.
+func WithActorRelationOrder(order *ActorRelationOrder) ActorRelationPaginateOption {
+	if order == nil {
+		order = DefaultActorRelationOrder
+	}
+	o := *order
+	return func(pager *actorrelationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultActorRelationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithActorRelationFilter configures pagination filter.
+func WithActorRelationFilter(filter func(*ActorRelationQuery) (*ActorRelationQuery, error)) ActorRelationPaginateOption {
+	return func(pager *actorrelationPager) error {
+		if filter == nil {
+			return errors.New("ActorRelationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type actorrelationPager struct {
+	reverse bool
+	order   *ActorRelationOrder
+	filter  func(*ActorRelationQuery) (*ActorRelationQuery, error)
+}
+
+func newActorRelationPager(opts []ActorRelationPaginateOption, reverse bool) (*actorrelationPager, error) {
+	pager := &actorrelationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultActorRelationOrder
+	}
+	return pager, nil
+}
+
+func (p *actorrelationPager) applyFilter(query *ActorRelationQuery) (*ActorRelationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *actorrelationPager) toCursor(_m *ActorRelation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *actorrelationPager) applyCursors(query *ActorRelationQuery, after, before *Cursor) (*ActorRelationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultActorRelationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *actorrelationPager) applyOrder(query *ActorRelationQuery) *ActorRelationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultActorRelationOrder.Field {
+		query = query.Order(DefaultActorRelationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *actorrelationPager) orderExpr(query *ActorRelationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultActorRelationOrder.Field {
+			b.Comma().Ident(DefaultActorRelationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ActorRelation.
+func (_m *ActorRelationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ActorRelationPaginateOption,
+) (*ActorRelationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newActorRelationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ActorRelationConnection{Edges: []*ActorRelationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ActorRelationOrderFieldCreatedAt orders ActorRelation by created_at.
+	ActorRelationOrderFieldCreatedAt = &ActorRelationOrderField{
+		Value: func(_m *ActorRelation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: actorrelation.FieldCreatedAt,
+		toTerm: actorrelation.ByCreatedAt,
+		toCursor: func(_m *ActorRelation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ActorRelationOrderFieldUpdatedAt orders ActorRelation by updated_at.
+	ActorRelationOrderFieldUpdatedAt = &ActorRelationOrderField{
+		Value: func(_m *ActorRelation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: actorrelation.FieldUpdatedAt,
+		toTerm: actorrelation.ByUpdatedAt,
+		toCursor: func(_m *ActorRelation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ActorRelationOrderField) String() string {
+	var str string
+	switch f.column {
+	case ActorRelationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ActorRelationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ActorRelationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ActorRelationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ActorRelationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ActorRelationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ActorRelationOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ActorRelationOrderField", str)
+	}
+	return nil
+}
+
+// ActorRelationOrderField defines the ordering field of ActorRelation.
+type ActorRelationOrderField struct {
+	// Value extracts the ordering value from the given ActorRelation.
+	Value    func(*ActorRelation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) actorrelation.OrderOption
+	toCursor func(*ActorRelation) Cursor
+}
+
+// ActorRelationOrder defines the ordering of ActorRelation.
+type ActorRelationOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *ActorRelationOrderField `json:"field"`
+}
+
+// DefaultActorRelationOrder is the default ordering of ActorRelation.
+var DefaultActorRelationOrder = &ActorRelationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ActorRelationOrderField{
+		Value: func(_m *ActorRelation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: actorrelation.FieldID,
+		toTerm: actorrelation.ByID,
+		toCursor: func(_m *ActorRelation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ActorRelation into ActorRelationEdge.
+func (_m *ActorRelation) ToEdge(order *ActorRelationOrder) *ActorRelationEdge {
+	if order == nil {
+		order = DefaultActorRelationOrder
+	}
+	return &ActorRelationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

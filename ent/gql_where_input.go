@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/predicate"
@@ -153,6 +154,14 @@ type ActorWhereInput struct {
 	// "themes" edge predicates.
 	HasThemes     *bool              `json:"hasThemes,omitempty"`
 	HasThemesWith []*ThemeWhereInput `json:"hasThemesWith,omitempty"`
+
+	// "relations_out" edge predicates.
+	HasRelationsOut     *bool                      `json:"hasRelationsOut,omitempty"`
+	HasRelationsOutWith []*ActorRelationWhereInput `json:"hasRelationsOutWith,omitempty"`
+
+	// "relations_in" edge predicates.
+	HasRelationsIn     *bool                      `json:"hasRelationsIn,omitempty"`
+	HasRelationsInWith []*ActorRelationWhereInput `json:"hasRelationsInWith,omitempty"`
 
 	// "initiatives" edge predicates.
 	HasInitiatives     *bool                   `json:"hasInitiatives,omitempty"`
@@ -592,6 +601,42 @@ func (i *ActorWhereInput) P() (predicate.Actor, error) {
 		}
 		predicates = append(predicates, actor.HasThemesWith(with...))
 	}
+	if i.HasRelationsOut != nil {
+		p := actor.HasRelationsOut()
+		if !*i.HasRelationsOut {
+			p = actor.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRelationsOutWith) > 0 {
+		with := make([]predicate.ActorRelation, 0, len(i.HasRelationsOutWith))
+		for _, w := range i.HasRelationsOutWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRelationsOutWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, actor.HasRelationsOutWith(with...))
+	}
+	if i.HasRelationsIn != nil {
+		p := actor.HasRelationsIn()
+		if !*i.HasRelationsIn {
+			p = actor.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRelationsInWith) > 0 {
+		with := make([]predicate.ActorRelation, 0, len(i.HasRelationsInWith))
+		for _, w := range i.HasRelationsInWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRelationsInWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, actor.HasRelationsInWith(with...))
+	}
 	if i.HasInitiatives != nil {
 		p := actor.HasInitiatives()
 		if !*i.HasInitiatives {
@@ -635,6 +680,504 @@ func (i *ActorWhereInput) P() (predicate.Actor, error) {
 		return predicates[0], nil
 	default:
 		return actor.And(predicates...), nil
+	}
+}
+
+// ActorRelationWhereInput represents a where input for filtering ActorRelation queries.
+type ActorRelationWhereInput struct {
+	Predicates []predicate.ActorRelation  `json:"-"`
+	Not        *ActorRelationWhereInput   `json:"not,omitempty"`
+	Or         []*ActorRelationWhereInput `json:"or,omitempty"`
+	And        []*ActorRelationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *actorrelation.Kind  `json:"kind,omitempty"`
+	KindNEQ   *actorrelation.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []actorrelation.Kind `json:"kindIn,omitempty"`
+	KindNotIn []actorrelation.Kind `json:"kindNotIn,omitempty"`
+
+	// "from_id" field predicates.
+	FromID      *int  `json:"fromID,omitempty"`
+	FromIDNEQ   *int  `json:"fromIDNEQ,omitempty"`
+	FromIDIn    []int `json:"fromIDIn,omitempty"`
+	FromIDNotIn []int `json:"fromIDNotIn,omitempty"`
+
+	// "to_id" field predicates.
+	ToID      *int  `json:"toID,omitempty"`
+	ToIDNEQ   *int  `json:"toIDNEQ,omitempty"`
+	ToIDIn    []int `json:"toIDIn,omitempty"`
+	ToIDNotIn []int `json:"toIDNotIn,omitempty"`
+
+	// "since" field predicates.
+	Since       *time.Time  `json:"since,omitempty"`
+	SinceNEQ    *time.Time  `json:"sinceNEQ,omitempty"`
+	SinceIn     []time.Time `json:"sinceIn,omitempty"`
+	SinceNotIn  []time.Time `json:"sinceNotIn,omitempty"`
+	SinceGT     *time.Time  `json:"sinceGT,omitempty"`
+	SinceGTE    *time.Time  `json:"sinceGTE,omitempty"`
+	SinceLT     *time.Time  `json:"sinceLT,omitempty"`
+	SinceLTE    *time.Time  `json:"sinceLTE,omitempty"`
+	SinceIsNil  bool        `json:"sinceIsNil,omitempty"`
+	SinceNotNil bool        `json:"sinceNotNil,omitempty"`
+
+	// "until" field predicates.
+	Until       *time.Time  `json:"until,omitempty"`
+	UntilNEQ    *time.Time  `json:"untilNEQ,omitempty"`
+	UntilIn     []time.Time `json:"untilIn,omitempty"`
+	UntilNotIn  []time.Time `json:"untilNotIn,omitempty"`
+	UntilGT     *time.Time  `json:"untilGT,omitempty"`
+	UntilGTE    *time.Time  `json:"untilGTE,omitempty"`
+	UntilLT     *time.Time  `json:"untilLT,omitempty"`
+	UntilLTE    *time.Time  `json:"untilLTE,omitempty"`
+	UntilIsNil  bool        `json:"untilIsNil,omitempty"`
+	UntilNotNil bool        `json:"untilNotNil,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceIsNil        bool     `json:"sourceIsNil,omitempty"`
+	SourceNotNil       bool     `json:"sourceNotNil,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "from" edge predicates.
+	HasFrom     *bool              `json:"hasFrom,omitempty"`
+	HasFromWith []*ActorWhereInput `json:"hasFromWith,omitempty"`
+
+	// "to" edge predicates.
+	HasTo     *bool              `json:"hasTo,omitempty"`
+	HasToWith []*ActorWhereInput `json:"hasToWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ActorRelationWhereInput) AddPredicates(predicates ...predicate.ActorRelation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ActorRelationWhereInput filter on the ActorRelationQuery builder.
+func (i *ActorRelationWhereInput) Filter(q *ActorRelationQuery) (*ActorRelationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyActorRelationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyActorRelationWhereInput is returned in case the ActorRelationWhereInput is empty.
+var ErrEmptyActorRelationWhereInput = errors.New("ent: empty predicate ActorRelationWhereInput")
+
+// P returns a predicate for filtering actorrelations.
+// An error is returned if the input is empty or invalid.
+func (i *ActorRelationWhereInput) P() (predicate.ActorRelation, error) {
+	var predicates []predicate.ActorRelation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, actorrelation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ActorRelation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, actorrelation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ActorRelation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, actorrelation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, actorrelation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, actorrelation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, actorrelation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, actorrelation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, actorrelation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, actorrelation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, actorrelation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, actorrelation.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, actorrelation.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, actorrelation.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, actorrelation.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, actorrelation.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, actorrelation.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, actorrelation.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, actorrelation.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, actorrelation.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, actorrelation.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, actorrelation.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, actorrelation.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, actorrelation.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, actorrelation.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, actorrelation.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, actorrelation.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, actorrelation.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, actorrelation.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, actorrelation.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, actorrelation.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, actorrelation.KindNotIn(i.KindNotIn...))
+	}
+	if i.FromID != nil {
+		predicates = append(predicates, actorrelation.FromIDEQ(*i.FromID))
+	}
+	if i.FromIDNEQ != nil {
+		predicates = append(predicates, actorrelation.FromIDNEQ(*i.FromIDNEQ))
+	}
+	if len(i.FromIDIn) > 0 {
+		predicates = append(predicates, actorrelation.FromIDIn(i.FromIDIn...))
+	}
+	if len(i.FromIDNotIn) > 0 {
+		predicates = append(predicates, actorrelation.FromIDNotIn(i.FromIDNotIn...))
+	}
+	if i.ToID != nil {
+		predicates = append(predicates, actorrelation.ToIDEQ(*i.ToID))
+	}
+	if i.ToIDNEQ != nil {
+		predicates = append(predicates, actorrelation.ToIDNEQ(*i.ToIDNEQ))
+	}
+	if len(i.ToIDIn) > 0 {
+		predicates = append(predicates, actorrelation.ToIDIn(i.ToIDIn...))
+	}
+	if len(i.ToIDNotIn) > 0 {
+		predicates = append(predicates, actorrelation.ToIDNotIn(i.ToIDNotIn...))
+	}
+	if i.Since != nil {
+		predicates = append(predicates, actorrelation.SinceEQ(*i.Since))
+	}
+	if i.SinceNEQ != nil {
+		predicates = append(predicates, actorrelation.SinceNEQ(*i.SinceNEQ))
+	}
+	if len(i.SinceIn) > 0 {
+		predicates = append(predicates, actorrelation.SinceIn(i.SinceIn...))
+	}
+	if len(i.SinceNotIn) > 0 {
+		predicates = append(predicates, actorrelation.SinceNotIn(i.SinceNotIn...))
+	}
+	if i.SinceGT != nil {
+		predicates = append(predicates, actorrelation.SinceGT(*i.SinceGT))
+	}
+	if i.SinceGTE != nil {
+		predicates = append(predicates, actorrelation.SinceGTE(*i.SinceGTE))
+	}
+	if i.SinceLT != nil {
+		predicates = append(predicates, actorrelation.SinceLT(*i.SinceLT))
+	}
+	if i.SinceLTE != nil {
+		predicates = append(predicates, actorrelation.SinceLTE(*i.SinceLTE))
+	}
+	if i.SinceIsNil {
+		predicates = append(predicates, actorrelation.SinceIsNil())
+	}
+	if i.SinceNotNil {
+		predicates = append(predicates, actorrelation.SinceNotNil())
+	}
+	if i.Until != nil {
+		predicates = append(predicates, actorrelation.UntilEQ(*i.Until))
+	}
+	if i.UntilNEQ != nil {
+		predicates = append(predicates, actorrelation.UntilNEQ(*i.UntilNEQ))
+	}
+	if len(i.UntilIn) > 0 {
+		predicates = append(predicates, actorrelation.UntilIn(i.UntilIn...))
+	}
+	if len(i.UntilNotIn) > 0 {
+		predicates = append(predicates, actorrelation.UntilNotIn(i.UntilNotIn...))
+	}
+	if i.UntilGT != nil {
+		predicates = append(predicates, actorrelation.UntilGT(*i.UntilGT))
+	}
+	if i.UntilGTE != nil {
+		predicates = append(predicates, actorrelation.UntilGTE(*i.UntilGTE))
+	}
+	if i.UntilLT != nil {
+		predicates = append(predicates, actorrelation.UntilLT(*i.UntilLT))
+	}
+	if i.UntilLTE != nil {
+		predicates = append(predicates, actorrelation.UntilLTE(*i.UntilLTE))
+	}
+	if i.UntilIsNil {
+		predicates = append(predicates, actorrelation.UntilIsNil())
+	}
+	if i.UntilNotNil {
+		predicates = append(predicates, actorrelation.UntilNotNil())
+	}
+	if i.Source != nil {
+		predicates = append(predicates, actorrelation.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, actorrelation.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, actorrelation.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, actorrelation.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, actorrelation.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, actorrelation.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, actorrelation.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, actorrelation.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, actorrelation.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, actorrelation.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, actorrelation.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceIsNil {
+		predicates = append(predicates, actorrelation.SourceIsNil())
+	}
+	if i.SourceNotNil {
+		predicates = append(predicates, actorrelation.SourceNotNil())
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, actorrelation.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, actorrelation.SourceContainsFold(*i.SourceContainsFold))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, actorrelation.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, actorrelation.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, actorrelation.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, actorrelation.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, actorrelation.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, actorrelation.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, actorrelation.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, actorrelation.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, actorrelation.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, actorrelation.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, actorrelation.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, actorrelation.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, actorrelation.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, actorrelation.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, actorrelation.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasFrom != nil {
+		p := actorrelation.HasFrom()
+		if !*i.HasFrom {
+			p = actorrelation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFromWith) > 0 {
+		with := make([]predicate.Actor, 0, len(i.HasFromWith))
+		for _, w := range i.HasFromWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFromWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, actorrelation.HasFromWith(with...))
+	}
+	if i.HasTo != nil {
+		p := actorrelation.HasTo()
+		if !*i.HasTo {
+			p = actorrelation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasToWith) > 0 {
+		with := make([]predicate.Actor, 0, len(i.HasToWith))
+		for _, w := range i.HasToWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasToWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, actorrelation.HasToWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyActorRelationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return actorrelation.And(predicates...), nil
 	}
 }
 

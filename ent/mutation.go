@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/predicate"
@@ -30,6 +31,7 @@ const (
 
 	// Node types.
 	TypeActor         = "Actor"
+	TypeActorRelation = "ActorRelation"
 	TypeInitiative    = "Initiative"
 	TypeParticipation = "Participation"
 	TypeTerritory     = "Territory"
@@ -59,6 +61,12 @@ type ActorMutation struct {
 	themes                map[int]struct{}
 	removedthemes         map[int]struct{}
 	clearedthemes         bool
+	relations_out         map[int]struct{}
+	removedrelations_out  map[int]struct{}
+	clearedrelations_out  bool
+	relations_in          map[int]struct{}
+	removedrelations_in   map[int]struct{}
+	clearedrelations_in   bool
 	initiatives           map[int]struct{}
 	removedinitiatives    map[int]struct{}
 	clearedinitiatives    bool
@@ -655,6 +663,114 @@ func (m *ActorMutation) ResetThemes() {
 	m.removedthemes = nil
 }
 
+// AddRelationsOutIDs adds the "relations_out" edge to the ActorRelation entity by ids.
+func (m *ActorMutation) AddRelationsOutIDs(ids ...int) {
+	if m.relations_out == nil {
+		m.relations_out = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.relations_out[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRelationsOut clears the "relations_out" edge to the ActorRelation entity.
+func (m *ActorMutation) ClearRelationsOut() {
+	m.clearedrelations_out = true
+}
+
+// RelationsOutCleared reports if the "relations_out" edge to the ActorRelation entity was cleared.
+func (m *ActorMutation) RelationsOutCleared() bool {
+	return m.clearedrelations_out
+}
+
+// RemoveRelationsOutIDs removes the "relations_out" edge to the ActorRelation entity by IDs.
+func (m *ActorMutation) RemoveRelationsOutIDs(ids ...int) {
+	if m.removedrelations_out == nil {
+		m.removedrelations_out = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.relations_out, ids[i])
+		m.removedrelations_out[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRelationsOut returns the removed IDs of the "relations_out" edge to the ActorRelation entity.
+func (m *ActorMutation) RemovedRelationsOutIDs() (ids []int) {
+	for id := range m.removedrelations_out {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RelationsOutIDs returns the "relations_out" edge IDs in the mutation.
+func (m *ActorMutation) RelationsOutIDs() (ids []int) {
+	for id := range m.relations_out {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRelationsOut resets all changes to the "relations_out" edge.
+func (m *ActorMutation) ResetRelationsOut() {
+	m.relations_out = nil
+	m.clearedrelations_out = false
+	m.removedrelations_out = nil
+}
+
+// AddRelationsInIDs adds the "relations_in" edge to the ActorRelation entity by ids.
+func (m *ActorMutation) AddRelationsInIDs(ids ...int) {
+	if m.relations_in == nil {
+		m.relations_in = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.relations_in[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRelationsIn clears the "relations_in" edge to the ActorRelation entity.
+func (m *ActorMutation) ClearRelationsIn() {
+	m.clearedrelations_in = true
+}
+
+// RelationsInCleared reports if the "relations_in" edge to the ActorRelation entity was cleared.
+func (m *ActorMutation) RelationsInCleared() bool {
+	return m.clearedrelations_in
+}
+
+// RemoveRelationsInIDs removes the "relations_in" edge to the ActorRelation entity by IDs.
+func (m *ActorMutation) RemoveRelationsInIDs(ids ...int) {
+	if m.removedrelations_in == nil {
+		m.removedrelations_in = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.relations_in, ids[i])
+		m.removedrelations_in[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRelationsIn returns the removed IDs of the "relations_in" edge to the ActorRelation entity.
+func (m *ActorMutation) RemovedRelationsInIDs() (ids []int) {
+	for id := range m.removedrelations_in {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RelationsInIDs returns the "relations_in" edge IDs in the mutation.
+func (m *ActorMutation) RelationsInIDs() (ids []int) {
+	for id := range m.relations_in {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRelationsIn resets all changes to the "relations_in" edge.
+func (m *ActorMutation) ResetRelationsIn() {
+	m.relations_in = nil
+	m.clearedrelations_in = false
+	m.removedrelations_in = nil
+}
+
 // AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by ids.
 func (m *ActorMutation) AddInitiativeIDs(ids ...int) {
 	if m.initiatives == nil {
@@ -1042,7 +1158,7 @@ func (m *ActorMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActorMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 7)
 	if m.home_territory != nil {
 		edges = append(edges, actor.EdgeHomeTerritory)
 	}
@@ -1051,6 +1167,12 @@ func (m *ActorMutation) AddedEdges() []string {
 	}
 	if m.themes != nil {
 		edges = append(edges, actor.EdgeThemes)
+	}
+	if m.relations_out != nil {
+		edges = append(edges, actor.EdgeRelationsOut)
+	}
+	if m.relations_in != nil {
+		edges = append(edges, actor.EdgeRelationsIn)
 	}
 	if m.initiatives != nil {
 		edges = append(edges, actor.EdgeInitiatives)
@@ -1081,6 +1203,18 @@ func (m *ActorMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case actor.EdgeRelationsOut:
+		ids := make([]ent.Value, 0, len(m.relations_out))
+		for id := range m.relations_out {
+			ids = append(ids, id)
+		}
+		return ids
+	case actor.EdgeRelationsIn:
+		ids := make([]ent.Value, 0, len(m.relations_in))
+		for id := range m.relations_in {
+			ids = append(ids, id)
+		}
+		return ids
 	case actor.EdgeInitiatives:
 		ids := make([]ent.Value, 0, len(m.initiatives))
 		for id := range m.initiatives {
@@ -1099,12 +1233,18 @@ func (m *ActorMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActorMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 7)
 	if m.removedterritories != nil {
 		edges = append(edges, actor.EdgeTerritories)
 	}
 	if m.removedthemes != nil {
 		edges = append(edges, actor.EdgeThemes)
+	}
+	if m.removedrelations_out != nil {
+		edges = append(edges, actor.EdgeRelationsOut)
+	}
+	if m.removedrelations_in != nil {
+		edges = append(edges, actor.EdgeRelationsIn)
 	}
 	if m.removedinitiatives != nil {
 		edges = append(edges, actor.EdgeInitiatives)
@@ -1131,6 +1271,18 @@ func (m *ActorMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case actor.EdgeRelationsOut:
+		ids := make([]ent.Value, 0, len(m.removedrelations_out))
+		for id := range m.removedrelations_out {
+			ids = append(ids, id)
+		}
+		return ids
+	case actor.EdgeRelationsIn:
+		ids := make([]ent.Value, 0, len(m.removedrelations_in))
+		for id := range m.removedrelations_in {
+			ids = append(ids, id)
+		}
+		return ids
 	case actor.EdgeInitiatives:
 		ids := make([]ent.Value, 0, len(m.removedinitiatives))
 		for id := range m.removedinitiatives {
@@ -1149,7 +1301,7 @@ func (m *ActorMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActorMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 7)
 	if m.clearedhome_territory {
 		edges = append(edges, actor.EdgeHomeTerritory)
 	}
@@ -1158,6 +1310,12 @@ func (m *ActorMutation) ClearedEdges() []string {
 	}
 	if m.clearedthemes {
 		edges = append(edges, actor.EdgeThemes)
+	}
+	if m.clearedrelations_out {
+		edges = append(edges, actor.EdgeRelationsOut)
+	}
+	if m.clearedrelations_in {
+		edges = append(edges, actor.EdgeRelationsIn)
 	}
 	if m.clearedinitiatives {
 		edges = append(edges, actor.EdgeInitiatives)
@@ -1178,6 +1336,10 @@ func (m *ActorMutation) EdgeCleared(name string) bool {
 		return m.clearedterritories
 	case actor.EdgeThemes:
 		return m.clearedthemes
+	case actor.EdgeRelationsOut:
+		return m.clearedrelations_out
+	case actor.EdgeRelationsIn:
+		return m.clearedrelations_in
 	case actor.EdgeInitiatives:
 		return m.clearedinitiatives
 	case actor.EdgeParticipations:
@@ -1210,6 +1372,12 @@ func (m *ActorMutation) ResetEdge(name string) error {
 	case actor.EdgeThemes:
 		m.ResetThemes()
 		return nil
+	case actor.EdgeRelationsOut:
+		m.ResetRelationsOut()
+		return nil
+	case actor.EdgeRelationsIn:
+		m.ResetRelationsIn()
+		return nil
 	case actor.EdgeInitiatives:
 		m.ResetInitiatives()
 		return nil
@@ -1218,6 +1386,946 @@ func (m *ActorMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Actor edge %s", name)
+}
+
+// ActorRelationMutation represents an operation that mutates the ActorRelation nodes in the graph.
+type ActorRelationMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	kind          *actorrelation.Kind
+	since         *time.Time
+	until         *time.Time
+	source        *string
+	note          *string
+	clearedFields map[string]struct{}
+	from          *int
+	clearedfrom   bool
+	to            *int
+	clearedto     bool
+	done          bool
+	oldValue      func(context.Context) (*ActorRelation, error)
+	predicates    []predicate.ActorRelation
+}
+
+var _ ent.Mutation = (*ActorRelationMutation)(nil)
+
+// actorrelationOption allows management of the mutation configuration using functional options.
+type actorrelationOption func(*ActorRelationMutation)
+
+// newActorRelationMutation creates new mutation for the ActorRelation entity.
+func newActorRelationMutation(c config, op Op, opts ...actorrelationOption) *ActorRelationMutation {
+	m := &ActorRelationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActorRelation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withActorRelationID sets the ID field of the mutation.
+func withActorRelationID(id int) actorrelationOption {
+	return func(m *ActorRelationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ActorRelation
+		)
+		m.oldValue = func(ctx context.Context) (*ActorRelation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ActorRelation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withActorRelation sets the old ActorRelation of the mutation.
+func withActorRelation(node *ActorRelation) actorrelationOption {
+	return func(m *ActorRelationMutation) {
+		m.oldValue = func(context.Context) (*ActorRelation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActorRelationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActorRelationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ActorRelationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ActorRelationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ActorRelation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ActorRelationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ActorRelationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ActorRelationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ActorRelationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ActorRelationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ActorRelationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ActorRelationMutation) SetKind(a actorrelation.Kind) {
+	m.kind = &a
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ActorRelationMutation) Kind() (r actorrelation.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldKind(ctx context.Context) (v actorrelation.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ActorRelationMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetFromID sets the "from_id" field.
+func (m *ActorRelationMutation) SetFromID(i int) {
+	m.from = &i
+}
+
+// FromID returns the value of the "from_id" field in the mutation.
+func (m *ActorRelationMutation) FromID() (r int, exists bool) {
+	v := m.from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromID returns the old "from_id" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldFromID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromID: %w", err)
+	}
+	return oldValue.FromID, nil
+}
+
+// ResetFromID resets all changes to the "from_id" field.
+func (m *ActorRelationMutation) ResetFromID() {
+	m.from = nil
+}
+
+// SetToID sets the "to_id" field.
+func (m *ActorRelationMutation) SetToID(i int) {
+	m.to = &i
+}
+
+// ToID returns the value of the "to_id" field in the mutation.
+func (m *ActorRelationMutation) ToID() (r int, exists bool) {
+	v := m.to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToID returns the old "to_id" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldToID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToID: %w", err)
+	}
+	return oldValue.ToID, nil
+}
+
+// ResetToID resets all changes to the "to_id" field.
+func (m *ActorRelationMutation) ResetToID() {
+	m.to = nil
+}
+
+// SetSince sets the "since" field.
+func (m *ActorRelationMutation) SetSince(t time.Time) {
+	m.since = &t
+}
+
+// Since returns the value of the "since" field in the mutation.
+func (m *ActorRelationMutation) Since() (r time.Time, exists bool) {
+	v := m.since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSince returns the old "since" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSince: %w", err)
+	}
+	return oldValue.Since, nil
+}
+
+// ClearSince clears the value of the "since" field.
+func (m *ActorRelationMutation) ClearSince() {
+	m.since = nil
+	m.clearedFields[actorrelation.FieldSince] = struct{}{}
+}
+
+// SinceCleared returns if the "since" field was cleared in this mutation.
+func (m *ActorRelationMutation) SinceCleared() bool {
+	_, ok := m.clearedFields[actorrelation.FieldSince]
+	return ok
+}
+
+// ResetSince resets all changes to the "since" field.
+func (m *ActorRelationMutation) ResetSince() {
+	m.since = nil
+	delete(m.clearedFields, actorrelation.FieldSince)
+}
+
+// SetUntil sets the "until" field.
+func (m *ActorRelationMutation) SetUntil(t time.Time) {
+	m.until = &t
+}
+
+// Until returns the value of the "until" field in the mutation.
+func (m *ActorRelationMutation) Until() (r time.Time, exists bool) {
+	v := m.until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUntil returns the old "until" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUntil: %w", err)
+	}
+	return oldValue.Until, nil
+}
+
+// ClearUntil clears the value of the "until" field.
+func (m *ActorRelationMutation) ClearUntil() {
+	m.until = nil
+	m.clearedFields[actorrelation.FieldUntil] = struct{}{}
+}
+
+// UntilCleared returns if the "until" field was cleared in this mutation.
+func (m *ActorRelationMutation) UntilCleared() bool {
+	_, ok := m.clearedFields[actorrelation.FieldUntil]
+	return ok
+}
+
+// ResetUntil resets all changes to the "until" field.
+func (m *ActorRelationMutation) ResetUntil() {
+	m.until = nil
+	delete(m.clearedFields, actorrelation.FieldUntil)
+}
+
+// SetSource sets the "source" field.
+func (m *ActorRelationMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *ActorRelationMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ClearSource clears the value of the "source" field.
+func (m *ActorRelationMutation) ClearSource() {
+	m.source = nil
+	m.clearedFields[actorrelation.FieldSource] = struct{}{}
+}
+
+// SourceCleared returns if the "source" field was cleared in this mutation.
+func (m *ActorRelationMutation) SourceCleared() bool {
+	_, ok := m.clearedFields[actorrelation.FieldSource]
+	return ok
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *ActorRelationMutation) ResetSource() {
+	m.source = nil
+	delete(m.clearedFields, actorrelation.FieldSource)
+}
+
+// SetNote sets the "note" field.
+func (m *ActorRelationMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ActorRelationMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the ActorRelation entity.
+// If the ActorRelation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActorRelationMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *ActorRelationMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[actorrelation.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *ActorRelationMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[actorrelation.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ActorRelationMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, actorrelation.FieldNote)
+}
+
+// ClearFrom clears the "from" edge to the Actor entity.
+func (m *ActorRelationMutation) ClearFrom() {
+	m.clearedfrom = true
+	m.clearedFields[actorrelation.FieldFromID] = struct{}{}
+}
+
+// FromCleared reports if the "from" edge to the Actor entity was cleared.
+func (m *ActorRelationMutation) FromCleared() bool {
+	return m.clearedfrom
+}
+
+// FromIDs returns the "from" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FromID instead. It exists only for internal usage by the builders.
+func (m *ActorRelationMutation) FromIDs() (ids []int) {
+	if id := m.from; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFrom resets all changes to the "from" edge.
+func (m *ActorRelationMutation) ResetFrom() {
+	m.from = nil
+	m.clearedfrom = false
+}
+
+// ClearTo clears the "to" edge to the Actor entity.
+func (m *ActorRelationMutation) ClearTo() {
+	m.clearedto = true
+	m.clearedFields[actorrelation.FieldToID] = struct{}{}
+}
+
+// ToCleared reports if the "to" edge to the Actor entity was cleared.
+func (m *ActorRelationMutation) ToCleared() bool {
+	return m.clearedto
+}
+
+// ToIDs returns the "to" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ToID instead. It exists only for internal usage by the builders.
+func (m *ActorRelationMutation) ToIDs() (ids []int) {
+	if id := m.to; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTo resets all changes to the "to" edge.
+func (m *ActorRelationMutation) ResetTo() {
+	m.to = nil
+	m.clearedto = false
+}
+
+// Where appends a list predicates to the ActorRelationMutation builder.
+func (m *ActorRelationMutation) Where(ps ...predicate.ActorRelation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActorRelationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActorRelationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActorRelation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActorRelationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActorRelationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActorRelation).
+func (m *ActorRelationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActorRelationMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, actorrelation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, actorrelation.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, actorrelation.FieldKind)
+	}
+	if m.from != nil {
+		fields = append(fields, actorrelation.FieldFromID)
+	}
+	if m.to != nil {
+		fields = append(fields, actorrelation.FieldToID)
+	}
+	if m.since != nil {
+		fields = append(fields, actorrelation.FieldSince)
+	}
+	if m.until != nil {
+		fields = append(fields, actorrelation.FieldUntil)
+	}
+	if m.source != nil {
+		fields = append(fields, actorrelation.FieldSource)
+	}
+	if m.note != nil {
+		fields = append(fields, actorrelation.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActorRelationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case actorrelation.FieldCreatedAt:
+		return m.CreatedAt()
+	case actorrelation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case actorrelation.FieldKind:
+		return m.Kind()
+	case actorrelation.FieldFromID:
+		return m.FromID()
+	case actorrelation.FieldToID:
+		return m.ToID()
+	case actorrelation.FieldSince:
+		return m.Since()
+	case actorrelation.FieldUntil:
+		return m.Until()
+	case actorrelation.FieldSource:
+		return m.Source()
+	case actorrelation.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActorRelationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case actorrelation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case actorrelation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case actorrelation.FieldKind:
+		return m.OldKind(ctx)
+	case actorrelation.FieldFromID:
+		return m.OldFromID(ctx)
+	case actorrelation.FieldToID:
+		return m.OldToID(ctx)
+	case actorrelation.FieldSince:
+		return m.OldSince(ctx)
+	case actorrelation.FieldUntil:
+		return m.OldUntil(ctx)
+	case actorrelation.FieldSource:
+		return m.OldSource(ctx)
+	case actorrelation.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown ActorRelation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActorRelationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case actorrelation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case actorrelation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case actorrelation.FieldKind:
+		v, ok := value.(actorrelation.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case actorrelation.FieldFromID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromID(v)
+		return nil
+	case actorrelation.FieldToID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToID(v)
+		return nil
+	case actorrelation.FieldSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSince(v)
+		return nil
+	case actorrelation.FieldUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUntil(v)
+		return nil
+	case actorrelation.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case actorrelation.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActorRelation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActorRelationMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActorRelationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActorRelationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActorRelation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActorRelationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(actorrelation.FieldSince) {
+		fields = append(fields, actorrelation.FieldSince)
+	}
+	if m.FieldCleared(actorrelation.FieldUntil) {
+		fields = append(fields, actorrelation.FieldUntil)
+	}
+	if m.FieldCleared(actorrelation.FieldSource) {
+		fields = append(fields, actorrelation.FieldSource)
+	}
+	if m.FieldCleared(actorrelation.FieldNote) {
+		fields = append(fields, actorrelation.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActorRelationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActorRelationMutation) ClearField(name string) error {
+	switch name {
+	case actorrelation.FieldSince:
+		m.ClearSince()
+		return nil
+	case actorrelation.FieldUntil:
+		m.ClearUntil()
+		return nil
+	case actorrelation.FieldSource:
+		m.ClearSource()
+		return nil
+	case actorrelation.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown ActorRelation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActorRelationMutation) ResetField(name string) error {
+	switch name {
+	case actorrelation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case actorrelation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case actorrelation.FieldKind:
+		m.ResetKind()
+		return nil
+	case actorrelation.FieldFromID:
+		m.ResetFromID()
+		return nil
+	case actorrelation.FieldToID:
+		m.ResetToID()
+		return nil
+	case actorrelation.FieldSince:
+		m.ResetSince()
+		return nil
+	case actorrelation.FieldUntil:
+		m.ResetUntil()
+		return nil
+	case actorrelation.FieldSource:
+		m.ResetSource()
+		return nil
+	case actorrelation.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown ActorRelation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActorRelationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.from != nil {
+		edges = append(edges, actorrelation.EdgeFrom)
+	}
+	if m.to != nil {
+		edges = append(edges, actorrelation.EdgeTo)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActorRelationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case actorrelation.EdgeFrom:
+		if id := m.from; id != nil {
+			return []ent.Value{*id}
+		}
+	case actorrelation.EdgeTo:
+		if id := m.to; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActorRelationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActorRelationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActorRelationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedfrom {
+		edges = append(edges, actorrelation.EdgeFrom)
+	}
+	if m.clearedto {
+		edges = append(edges, actorrelation.EdgeTo)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActorRelationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case actorrelation.EdgeFrom:
+		return m.clearedfrom
+	case actorrelation.EdgeTo:
+		return m.clearedto
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActorRelationMutation) ClearEdge(name string) error {
+	switch name {
+	case actorrelation.EdgeFrom:
+		m.ClearFrom()
+		return nil
+	case actorrelation.EdgeTo:
+		m.ClearTo()
+		return nil
+	}
+	return fmt.Errorf("unknown ActorRelation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActorRelationMutation) ResetEdge(name string) error {
+	switch name {
+	case actorrelation.EdgeFrom:
+		m.ResetFrom()
+		return nil
+	case actorrelation.EdgeTo:
+		m.ResetTo()
+		return nil
+	}
+	return fmt.Errorf("unknown ActorRelation edge %s", name)
 }
 
 // InitiativeMutation represents an operation that mutates the Initiative nodes in the graph.

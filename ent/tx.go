@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// Actor is the client for interacting with the Actor builders.
 	Actor *ActorClient
+	// ActorRelation is the client for interacting with the ActorRelation builders.
+	ActorRelation *ActorRelationClient
 	// Initiative is the client for interacting with the Initiative builders.
 	Initiative *InitiativeClient
 	// Participation is the client for interacting with the Participation builders.
@@ -156,6 +158,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.Actor = NewActorClient(tx.config)
+	tx.ActorRelation = NewActorRelationClient(tx.config)
 	tx.Initiative = NewInitiativeClient(tx.config)
 	tx.Participation = NewParticipationClient(tx.config)
 	tx.Territory = NewTerritoryClient(tx.config)

@@ -36,6 +36,12 @@ func (r *queryResolver) Actors(ctx context.Context, after *entgql.Cursor[int], f
 		ent.WithActorOrder(orderBy), ent.WithActorFilter(where.Filter))
 }
 
+// ActorRelations is the resolver for the actorRelations field.
+func (r *queryResolver) ActorRelations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorRelationOrder, where *ent.ActorRelationWhereInput) (*ent.ActorRelationConnection, error) {
+	return r.Client.ActorRelation.Query().Paginate(ctx, after, first, before, last,
+		ent.WithActorRelationOrder(orderBy), ent.WithActorRelationFilter(where.Filter))
+}
+
 // Initiatives is the resolver for the initiatives field.
 func (r *queryResolver) Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) (*ent.InitiativeConnection, error) {
 	return r.Client.Initiative.Query().Paginate(ctx, after, first, before, last,
@@ -54,6 +60,9 @@ func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[int], f
 		ent.WithThemeOrder(orderBy), ent.WithThemeFilter(where.Filter))
 }
 
+// Actor returns ActorResolver implementation.
+func (r *Resolver) Actor() ActorResolver { return &actorResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -71,6 +80,7 @@ func (r *Resolver) TerritoryWhereInput() TerritoryWhereInputResolver {
 }
 
 type (
+	actorResolver                struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
 	actorWhereInputResolver      struct{ *Resolver }
 	initiativeWhereInputResolver struct{ *Resolver }

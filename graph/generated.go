@@ -18,9 +18,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
+	"github.com/essaim/essaim/graph/model"
 	"github.com/essaim/essaim/internal/area"
 	"github.com/essaim/essaim/internal/nodeid"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -37,6 +39,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Actor() ActorResolver
+	ActorLinkEdge() ActorLinkEdgeResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	ActorWhereInput() ActorWhereInputResolver
@@ -55,8 +59,12 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		Initiatives    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
 		Kind           func(childComplexity int) int
+		Links          func(childComplexity int, first *int, after *entgql.Cursor[int], kinds []model.LinkKind, theme *int, withinTerritory *int, area *area.Area) int
 		Name           func(childComplexity int) int
+		Network        func(childComplexity int) int
 		Participations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ParticipationOrder, where *ent.ParticipationWhereInput) int
+		RelationsIn    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorRelationOrder, where *ent.ActorRelationWhereInput) int
+		RelationsOut   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorRelationOrder, where *ent.ActorRelationWhereInput) int
 		Siren          func(childComplexity int) int
 		Source         func(childComplexity int) int
 		Territories    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TerritoryOrder, where *ent.TerritoryWhereInput) int
@@ -74,6 +82,74 @@ type ComplexityRoot struct {
 	ActorEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ActorLinkConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ActorLinkEdge struct {
+		Cursor            func(childComplexity int) int
+		Node              func(childComplexity int) int
+		Relations         func(childComplexity int) int
+		SharedInitiatives func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		SharedThemes      func(childComplexity int) int
+		Weight            func(childComplexity int) int
+	}
+
+	ActorNetwork struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		TotalNodes func(childComplexity int) int
+		Truncated  func(childComplexity int) int
+	}
+
+	ActorNetworkMetrics struct {
+		Betweenness      func(childComplexity int) int
+		BetweennessScope func(childComplexity int) int
+		Community        func(childComplexity int) int
+		Degree           func(childComplexity int) int
+		WeightedDegree   func(childComplexity int) int
+	}
+
+	ActorPath struct {
+		Actors func(childComplexity int) int
+		Hops   func(childComplexity int) int
+		Length func(childComplexity int) int
+	}
+
+	ActorRelation struct {
+		CreatedAt func(childComplexity int) int
+		From      func(childComplexity int) int
+		FromID    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Source    func(childComplexity int) int
+		To        func(childComplexity int) int
+		ToID      func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	ActorRelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ActorRelationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CommonPartner struct {
+		Actor    func(childComplexity int) int
+		LinkedTo func(childComplexity int) int
+		Weight   func(childComplexity int) int
 	}
 
 	Initiative struct {
@@ -106,20 +182,37 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		CreateActor         func(childComplexity int, input ent.CreateActorInput) int
+		CreateActorRelation func(childComplexity int, input ent.CreateActorRelationInput) int
 		CreateInitiative    func(childComplexity int, input ent.CreateInitiativeInput) int
 		CreateParticipation func(childComplexity int, input ent.CreateParticipationInput) int
 		CreateTerritory     func(childComplexity int, input ent.CreateTerritoryInput) int
 		CreateTheme         func(childComplexity int, input ent.CreateThemeInput) int
 		DeleteActor         func(childComplexity int, id int) int
+		DeleteActorRelation func(childComplexity int, id int) int
 		DeleteInitiative    func(childComplexity int, id int) int
 		DeleteParticipation func(childComplexity int, id int) int
 		DeleteTerritory     func(childComplexity int, id int) int
 		DeleteTheme         func(childComplexity int, id int) int
 		UpdateActor         func(childComplexity int, id int, input ent.UpdateActorInput) int
+		UpdateActorRelation func(childComplexity int, id int, input ent.UpdateActorRelationInput) int
 		UpdateInitiative    func(childComplexity int, id int, input ent.UpdateInitiativeInput) int
 		UpdateParticipation func(childComplexity int, id int, input ent.UpdateParticipationInput) int
 		UpdateTerritory     func(childComplexity int, id int, input ent.UpdateTerritoryInput) int
 		UpdateTheme         func(childComplexity int, id int, input ent.UpdateThemeInput) int
+	}
+
+	NetworkEdge struct {
+		Kinds  func(childComplexity int) int
+		Source func(childComplexity int) int
+		Target func(childComplexity int) int
+		Weight func(childComplexity int) int
+	}
+
+	NetworkNode struct {
+		Actor       func(childComplexity int) int
+		Betweenness func(childComplexity int) int
+		Community   func(childComplexity int) int
+		Degree      func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -151,14 +244,40 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PartnerSuggestion struct {
+		Actor   func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
+	PathHop struct {
+		From              func(childComplexity int) int
+		Relations         func(childComplexity int) int
+		SharedInitiatives func(childComplexity int) int
+		To                func(childComplexity int) int
+	}
+
 	Query struct {
-		Actors      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorOrder, where *ent.ActorWhereInput) int
-		Initiatives func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
-		Node        func(childComplexity int, id int) int
-		Nodes       func(childComplexity int, ids []int) int
-		Territories func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TerritoryOrder, where *ent.TerritoryWhereInput) int
-		Territory   func(childComplexity int, kind territory.Kind, code string) int
-		Themes      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		ActorNetwork      func(childComplexity int, filter *model.NetworkFilter, center *int, depth *int, limit *int) int
+		ActorPath         func(childComplexity int, from int, to int, maxHops *int, filter *model.LinkFilter, maxPaths *int) int
+		ActorRelations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorRelationOrder, where *ent.ActorRelationWhereInput) int
+		Actors            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorOrder, where *ent.ActorWhereInput) int
+		CommonPartners    func(childComplexity int, actors []int, atLeast *int, filter *model.LinkFilter, first *int) int
+		Initiatives       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
+		Node              func(childComplexity int, id int) int
+		Nodes             func(childComplexity int, ids []int) int
+		SuggestedPartners func(childComplexity int, actor int, first *int) int
+		Territories       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TerritoryOrder, where *ent.TerritoryWhereInput) int
+		Territory         func(childComplexity int, kind territory.Kind, code string) int
+		Themes            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput) int
+	}
+
+	SuggestionReason struct {
+		Actors      func(childComplexity int) int
+		Description func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Territories func(childComplexity int) int
+		Themes      func(childComplexity int) int
 	}
 
 	Territory struct {
@@ -218,6 +337,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ActorResolver interface {
+	Links(ctx context.Context, obj *ent.Actor, first *int, after *entgql.Cursor[int], kinds []model.LinkKind, theme *int, withinTerritory *int, area *area.Area) (*model.ActorLinkConnection, error)
+	Network(ctx context.Context, obj *ent.Actor) (*model.ActorNetworkMetrics, error)
+}
+type ActorLinkEdgeResolver interface {
+	SharedInitiatives(ctx context.Context, obj *model.ActorLinkEdge, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.InitiativeConnection, error)
+}
 type MutationResolver interface {
 	CreateTerritory(ctx context.Context, input ent.CreateTerritoryInput) (*ent.Territory, error)
 	UpdateTerritory(ctx context.Context, id int, input ent.UpdateTerritoryInput) (*ent.Territory, error)
@@ -234,15 +360,23 @@ type MutationResolver interface {
 	CreateParticipation(ctx context.Context, input ent.CreateParticipationInput) (*ent.Participation, error)
 	UpdateParticipation(ctx context.Context, id int, input ent.UpdateParticipationInput) (*ent.Participation, error)
 	DeleteParticipation(ctx context.Context, id int) (int, error)
+	CreateActorRelation(ctx context.Context, input ent.CreateActorRelationInput) (*ent.ActorRelation, error)
+	UpdateActorRelation(ctx context.Context, id int, input ent.UpdateActorRelationInput) (*ent.ActorRelation, error)
+	DeleteActorRelation(ctx context.Context, id int) (int, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	Actors(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorOrder, where *ent.ActorWhereInput) (*ent.ActorConnection, error)
+	ActorRelations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorRelationOrder, where *ent.ActorRelationWhereInput) (*ent.ActorRelationConnection, error)
 	Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) (*ent.InitiativeConnection, error)
 	Territories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TerritoryOrder, where *ent.TerritoryWhereInput) (*ent.TerritoryConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
 	Territory(ctx context.Context, kind territory.Kind, code string) (*ent.Territory, error)
+	CommonPartners(ctx context.Context, actors []int, atLeast *int, filter *model.LinkFilter, first *int) ([]*model.CommonPartner, error)
+	ActorPath(ctx context.Context, from int, to int, maxHops *int, filter *model.LinkFilter, maxPaths *int) ([]*model.ActorPath, error)
+	ActorNetwork(ctx context.Context, filter *model.NetworkFilter, center *int, depth *int, limit *int) (*model.ActorNetwork, error)
+	SuggestedPartners(ctx context.Context, actor int, first *int) ([]*model.PartnerSuggestion, error)
 }
 
 type ActorWhereInputResolver interface {
@@ -319,12 +453,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Kind(childComplexity), true
+	case "Actor.links":
+		if e.ComplexityRoot.Actor.Links == nil {
+			break
+		}
+
+		args, err := ec.field_Actor_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Actor.Links(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int]), args["kinds"].([]model.LinkKind), args["theme"].(*int), args["withinTerritory"].(*int), args["area"].(*area.Area)), true
 	case "Actor.name":
 		if e.ComplexityRoot.Actor.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Actor.Name(childComplexity), true
+	case "Actor.network":
+		if e.ComplexityRoot.Actor.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Network(childComplexity), true
 	case "Actor.participations":
 		if e.ComplexityRoot.Actor.Participations == nil {
 			break
@@ -336,6 +487,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Participations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ParticipationOrder), args["where"].(*ent.ParticipationWhereInput)), true
+	case "Actor.relationsIn":
+		if e.ComplexityRoot.Actor.RelationsIn == nil {
+			break
+		}
+
+		args, err := ec.field_Actor_relationsIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Actor.RelationsIn(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ActorRelationOrder), args["where"].(*ent.ActorRelationWhereInput)), true
+	case "Actor.relationsOut":
+		if e.ComplexityRoot.Actor.RelationsOut == nil {
+			break
+		}
+
+		args, err := ec.field_Actor_relationsOut_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Actor.RelationsOut(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ActorRelationOrder), args["where"].(*ent.ActorRelationWhereInput)), true
 	case "Actor.siren":
 		if e.ComplexityRoot.Actor.Siren == nil {
 			break
@@ -414,6 +587,266 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActorEdge.Node(childComplexity), true
+
+	case "ActorLinkConnection.edges":
+		if e.ComplexityRoot.ActorLinkConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkConnection.Edges(childComplexity), true
+	case "ActorLinkConnection.pageInfo":
+		if e.ComplexityRoot.ActorLinkConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkConnection.PageInfo(childComplexity), true
+	case "ActorLinkConnection.totalCount":
+		if e.ComplexityRoot.ActorLinkConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkConnection.TotalCount(childComplexity), true
+
+	case "ActorLinkEdge.cursor":
+		if e.ComplexityRoot.ActorLinkEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkEdge.Cursor(childComplexity), true
+	case "ActorLinkEdge.node":
+		if e.ComplexityRoot.ActorLinkEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkEdge.Node(childComplexity), true
+	case "ActorLinkEdge.relations":
+		if e.ComplexityRoot.ActorLinkEdge.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkEdge.Relations(childComplexity), true
+	case "ActorLinkEdge.sharedInitiatives":
+		if e.ComplexityRoot.ActorLinkEdge.SharedInitiatives == nil {
+			break
+		}
+
+		args, err := ec.field_ActorLinkEdge_sharedInitiatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ActorLinkEdge.SharedInitiatives(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "ActorLinkEdge.sharedThemes":
+		if e.ComplexityRoot.ActorLinkEdge.SharedThemes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkEdge.SharedThemes(childComplexity), true
+	case "ActorLinkEdge.weight":
+		if e.ComplexityRoot.ActorLinkEdge.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorLinkEdge.Weight(childComplexity), true
+
+	case "ActorNetwork.edges":
+		if e.ComplexityRoot.ActorNetwork.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetwork.Edges(childComplexity), true
+	case "ActorNetwork.nodes":
+		if e.ComplexityRoot.ActorNetwork.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetwork.Nodes(childComplexity), true
+	case "ActorNetwork.totalNodes":
+		if e.ComplexityRoot.ActorNetwork.TotalNodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetwork.TotalNodes(childComplexity), true
+	case "ActorNetwork.truncated":
+		if e.ComplexityRoot.ActorNetwork.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetwork.Truncated(childComplexity), true
+
+	case "ActorNetworkMetrics.betweenness":
+		if e.ComplexityRoot.ActorNetworkMetrics.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetworkMetrics.Betweenness(childComplexity), true
+	case "ActorNetworkMetrics.betweennessScope":
+		if e.ComplexityRoot.ActorNetworkMetrics.BetweennessScope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetworkMetrics.BetweennessScope(childComplexity), true
+	case "ActorNetworkMetrics.community":
+		if e.ComplexityRoot.ActorNetworkMetrics.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetworkMetrics.Community(childComplexity), true
+	case "ActorNetworkMetrics.degree":
+		if e.ComplexityRoot.ActorNetworkMetrics.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetworkMetrics.Degree(childComplexity), true
+	case "ActorNetworkMetrics.weightedDegree":
+		if e.ComplexityRoot.ActorNetworkMetrics.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorNetworkMetrics.WeightedDegree(childComplexity), true
+
+	case "ActorPath.actors":
+		if e.ComplexityRoot.ActorPath.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorPath.Actors(childComplexity), true
+	case "ActorPath.hops":
+		if e.ComplexityRoot.ActorPath.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorPath.Hops(childComplexity), true
+	case "ActorPath.length":
+		if e.ComplexityRoot.ActorPath.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorPath.Length(childComplexity), true
+
+	case "ActorRelation.createdAt":
+		if e.ComplexityRoot.ActorRelation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.CreatedAt(childComplexity), true
+	case "ActorRelation.from":
+		if e.ComplexityRoot.ActorRelation.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.From(childComplexity), true
+	case "ActorRelation.fromID":
+		if e.ComplexityRoot.ActorRelation.FromID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.FromID(childComplexity), true
+	case "ActorRelation.id":
+		if e.ComplexityRoot.ActorRelation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.ID(childComplexity), true
+	case "ActorRelation.kind":
+		if e.ComplexityRoot.ActorRelation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.Kind(childComplexity), true
+	case "ActorRelation.note":
+		if e.ComplexityRoot.ActorRelation.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.Note(childComplexity), true
+	case "ActorRelation.since":
+		if e.ComplexityRoot.ActorRelation.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.Since(childComplexity), true
+	case "ActorRelation.source":
+		if e.ComplexityRoot.ActorRelation.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.Source(childComplexity), true
+	case "ActorRelation.to":
+		if e.ComplexityRoot.ActorRelation.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.To(childComplexity), true
+	case "ActorRelation.toID":
+		if e.ComplexityRoot.ActorRelation.ToID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.ToID(childComplexity), true
+	case "ActorRelation.until":
+		if e.ComplexityRoot.ActorRelation.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.Until(childComplexity), true
+	case "ActorRelation.updatedAt":
+		if e.ComplexityRoot.ActorRelation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelation.UpdatedAt(childComplexity), true
+
+	case "ActorRelationConnection.edges":
+		if e.ComplexityRoot.ActorRelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelationConnection.Edges(childComplexity), true
+	case "ActorRelationConnection.pageInfo":
+		if e.ComplexityRoot.ActorRelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelationConnection.PageInfo(childComplexity), true
+	case "ActorRelationConnection.totalCount":
+		if e.ComplexityRoot.ActorRelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelationConnection.TotalCount(childComplexity), true
+
+	case "ActorRelationEdge.cursor":
+		if e.ComplexityRoot.ActorRelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelationEdge.Cursor(childComplexity), true
+	case "ActorRelationEdge.node":
+		if e.ComplexityRoot.ActorRelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorRelationEdge.Node(childComplexity), true
+
+	case "CommonPartner.actor":
+		if e.ComplexityRoot.CommonPartner.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommonPartner.Actor(childComplexity), true
+	case "CommonPartner.linkedTo":
+		if e.ComplexityRoot.CommonPartner.LinkedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommonPartner.LinkedTo(childComplexity), true
+	case "CommonPartner.weight":
+		if e.ComplexityRoot.CommonPartner.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommonPartner.Weight(childComplexity), true
 
 	case "Initiative.actors":
 		if e.ComplexityRoot.Initiative.Actors == nil {
@@ -563,6 +996,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateActor(childComplexity, args["input"].(ent.CreateActorInput)), true
+	case "Mutation.createActorRelation":
+		if e.ComplexityRoot.Mutation.CreateActorRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createActorRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateActorRelation(childComplexity, args["input"].(ent.CreateActorRelationInput)), true
 	case "Mutation.createInitiative":
 		if e.ComplexityRoot.Mutation.CreateInitiative == nil {
 			break
@@ -618,6 +1062,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteActor(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteActorRelation":
+		if e.ComplexityRoot.Mutation.DeleteActorRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteActorRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteActorRelation(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteInitiative":
 		if e.ComplexityRoot.Mutation.DeleteInitiative == nil {
 			break
@@ -673,6 +1128,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateActor(childComplexity, args["id"].(int), args["input"].(ent.UpdateActorInput)), true
+	case "Mutation.updateActorRelation":
+		if e.ComplexityRoot.Mutation.UpdateActorRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateActorRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateActorRelation(childComplexity, args["id"].(int), args["input"].(ent.UpdateActorRelationInput)), true
 	case "Mutation.updateInitiative":
 		if e.ComplexityRoot.Mutation.UpdateInitiative == nil {
 			break
@@ -717,6 +1183,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTheme(childComplexity, args["id"].(int), args["input"].(ent.UpdateThemeInput)), true
+
+	case "NetworkEdge.kinds":
+		if e.ComplexityRoot.NetworkEdge.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Kinds(childComplexity), true
+	case "NetworkEdge.source":
+		if e.ComplexityRoot.NetworkEdge.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Source(childComplexity), true
+	case "NetworkEdge.target":
+		if e.ComplexityRoot.NetworkEdge.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Target(childComplexity), true
+	case "NetworkEdge.weight":
+		if e.ComplexityRoot.NetworkEdge.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Weight(childComplexity), true
+
+	case "NetworkNode.actor":
+		if e.ComplexityRoot.NetworkNode.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Actor(childComplexity), true
+	case "NetworkNode.betweenness":
+		if e.ComplexityRoot.NetworkNode.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Betweenness(childComplexity), true
+	case "NetworkNode.community":
+		if e.ComplexityRoot.NetworkNode.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Community(childComplexity), true
+	case "NetworkNode.degree":
+		if e.ComplexityRoot.NetworkNode.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Degree(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -824,6 +1340,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ParticipationEdge.Node(childComplexity), true
 
+	case "PartnerSuggestion.actor":
+		if e.ComplexityRoot.PartnerSuggestion.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Actor(childComplexity), true
+	case "PartnerSuggestion.reasons":
+		if e.ComplexityRoot.PartnerSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Reasons(childComplexity), true
+	case "PartnerSuggestion.score":
+		if e.ComplexityRoot.PartnerSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerSuggestion.Score(childComplexity), true
+
+	case "PathHop.from":
+		if e.ComplexityRoot.PathHop.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathHop.From(childComplexity), true
+	case "PathHop.relations":
+		if e.ComplexityRoot.PathHop.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathHop.Relations(childComplexity), true
+	case "PathHop.sharedInitiatives":
+		if e.ComplexityRoot.PathHop.SharedInitiatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathHop.SharedInitiatives(childComplexity), true
+	case "PathHop.to":
+		if e.ComplexityRoot.PathHop.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathHop.To(childComplexity), true
+
+	case "Query.actorNetwork":
+		if e.ComplexityRoot.Query.ActorNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actorNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActorNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["center"].(*int), args["depth"].(*int), args["limit"].(*int)), true
+	case "Query.actorPath":
+		if e.ComplexityRoot.Query.ActorPath == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actorPath_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActorPath(childComplexity, args["from"].(int), args["to"].(int), args["maxHops"].(*int), args["filter"].(*model.LinkFilter), args["maxPaths"].(*int)), true
+	case "Query.actorRelations":
+		if e.ComplexityRoot.Query.ActorRelations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actorRelations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActorRelations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ActorRelationOrder), args["where"].(*ent.ActorRelationWhereInput)), true
 	case "Query.actors":
 		if e.ComplexityRoot.Query.Actors == nil {
 			break
@@ -835,6 +1428,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actors(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ActorOrder), args["where"].(*ent.ActorWhereInput)), true
+	case "Query.commonPartners":
+		if e.ComplexityRoot.Query.CommonPartners == nil {
+			break
+		}
+
+		args, err := ec.field_Query_commonPartners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CommonPartners(childComplexity, args["actors"].([]int), args["atLeast"].(*int), args["filter"].(*model.LinkFilter), args["first"].(*int)), true
 	case "Query.initiatives":
 		if e.ComplexityRoot.Query.Initiatives == nil {
 			break
@@ -869,6 +1473,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.suggestedPartners":
+		if e.ComplexityRoot.Query.SuggestedPartners == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestedPartners_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestedPartners(childComplexity, args["actor"].(int), args["first"].(*int)), true
 	case "Query.territories":
 		if e.ComplexityRoot.Query.Territories == nil {
 			break
@@ -902,6 +1517,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Themes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ThemeOrder), args["where"].(*ent.ThemeWhereInput)), true
+
+	case "SuggestionReason.actors":
+		if e.ComplexityRoot.SuggestionReason.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionReason.Actors(childComplexity), true
+	case "SuggestionReason.description":
+		if e.ComplexityRoot.SuggestionReason.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionReason.Description(childComplexity), true
+	case "SuggestionReason.kind":
+		if e.ComplexityRoot.SuggestionReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionReason.Kind(childComplexity), true
+	case "SuggestionReason.territories":
+		if e.ComplexityRoot.SuggestionReason.Territories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionReason.Territories(childComplexity), true
+	case "SuggestionReason.themes":
+		if e.ComplexityRoot.SuggestionReason.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestionReason.Themes(childComplexity), true
 
 	case "Territory.actors":
 		if e.ComplexityRoot.Territory.Actors == nil {
@@ -1148,14 +1794,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActorOrder", ec.unmarshalInputActorOrder),
+			graphql.NewInputUnmarshaler("ActorRelationOrder", ec.unmarshalInputActorRelationOrder),
+			graphql.NewInputUnmarshaler("ActorRelationWhereInput", ec.unmarshalInputActorRelationWhereInput),
 			graphql.NewInputUnmarshaler("ActorWhereInput", ec.unmarshalInputActorWhereInput),
 			graphql.NewInputUnmarshaler("CreateActorInput", ec.unmarshalInputCreateActorInput),
+			graphql.NewInputUnmarshaler("CreateActorRelationInput", ec.unmarshalInputCreateActorRelationInput),
 			graphql.NewInputUnmarshaler("CreateInitiativeInput", ec.unmarshalInputCreateInitiativeInput),
 			graphql.NewInputUnmarshaler("CreateParticipationInput", ec.unmarshalInputCreateParticipationInput),
 			graphql.NewInputUnmarshaler("CreateTerritoryInput", ec.unmarshalInputCreateTerritoryInput),
 			graphql.NewInputUnmarshaler("CreateThemeInput", ec.unmarshalInputCreateThemeInput),
 			graphql.NewInputUnmarshaler("InitiativeOrder", ec.unmarshalInputInitiativeOrder),
 			graphql.NewInputUnmarshaler("InitiativeWhereInput", ec.unmarshalInputInitiativeWhereInput),
+			graphql.NewInputUnmarshaler("LinkFilter", ec.unmarshalInputLinkFilter),
+			graphql.NewInputUnmarshaler("NetworkFilter", ec.unmarshalInputNetworkFilter),
 			graphql.NewInputUnmarshaler("ParticipationOrder", ec.unmarshalInputParticipationOrder),
 			graphql.NewInputUnmarshaler("ParticipationWhereInput", ec.unmarshalInputParticipationWhereInput),
 			graphql.NewInputUnmarshaler("TerritoryOrder", ec.unmarshalInputTerritoryOrder),
@@ -1163,6 +1814,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ThemeOrder", ec.unmarshalInputThemeOrder),
 			graphql.NewInputUnmarshaler("ThemeWhereInput", ec.unmarshalInputThemeWhereInput),
 			graphql.NewInputUnmarshaler("UpdateActorInput", ec.unmarshalInputUpdateActorInput),
+			graphql.NewInputUnmarshaler("UpdateActorRelationInput", ec.unmarshalInputUpdateActorRelationInput),
 			graphql.NewInputUnmarshaler("UpdateInitiativeInput", ec.unmarshalInputUpdateInitiativeInput),
 			graphql.NewInputUnmarshaler("UpdateParticipationInput", ec.unmarshalInputUpdateParticipationInput),
 			graphql.NewInputUnmarshaler("UpdateTerritoryInput", ec.unmarshalInputUpdateTerritoryInput),
@@ -1242,7 +1894,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "essaim.graphqls"
+//go:embed "ent.graphql" "essaim.graphqls" "network.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1256,6 +1908,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "essaim.graphqls", Input: sourceData("essaim.graphqls"), BuiltIn: false},
+	{Name: "network.graphqls", Input: sourceData("network.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1289,10 +1942,18 @@ func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql
 		return ec.fieldContext_Actor_territories(ctx, field)
 	case "themes":
 		return ec.fieldContext_Actor_themes(ctx, field)
+	case "relationsOut":
+		return ec.fieldContext_Actor_relationsOut(ctx, field)
+	case "relationsIn":
+		return ec.fieldContext_Actor_relationsIn(ctx, field)
 	case "initiatives":
 		return ec.fieldContext_Actor_initiatives(ctx, field)
 	case "participations":
 		return ec.fieldContext_Actor_participations(ctx, field)
+	case "links":
+		return ec.fieldContext_Actor_links(ctx, field)
+	case "network":
+		return ec.fieldContext_Actor_network(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
 }
@@ -1317,6 +1978,142 @@ func (ec *executionContext) childFields_ActorEdge(ctx context.Context, field gra
 		return ec.fieldContext_ActorEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActorEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorLinkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ActorLinkConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ActorLinkConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ActorLinkConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorLinkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorLinkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ActorLinkEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ActorLinkEdge_node(ctx, field)
+	case "relations":
+		return ec.fieldContext_ActorLinkEdge_relations(ctx, field)
+	case "sharedInitiatives":
+		return ec.fieldContext_ActorLinkEdge_sharedInitiatives(ctx, field)
+	case "sharedThemes":
+		return ec.fieldContext_ActorLinkEdge_sharedThemes(ctx, field)
+	case "weight":
+		return ec.fieldContext_ActorLinkEdge_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorLinkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ActorNetwork_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_ActorNetwork_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_ActorNetwork_truncated(ctx, field)
+	case "totalNodes":
+		return ec.fieldContext_ActorNetwork_totalNodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorNetwork", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorNetworkMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "degree":
+		return ec.fieldContext_ActorNetworkMetrics_degree(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_ActorNetworkMetrics_weightedDegree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_ActorNetworkMetrics_betweenness(ctx, field)
+	case "betweennessScope":
+		return ec.fieldContext_ActorNetworkMetrics_betweennessScope(ctx, field)
+	case "community":
+		return ec.fieldContext_ActorNetworkMetrics_community(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorNetworkMetrics", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_ActorPath_length(ctx, field)
+	case "actors":
+		return ec.fieldContext_ActorPath_actors(ctx, field)
+	case "hops":
+		return ec.fieldContext_ActorPath_hops(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorPath", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ActorRelation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ActorRelation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ActorRelation_updatedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_ActorRelation_kind(ctx, field)
+	case "fromID":
+		return ec.fieldContext_ActorRelation_fromID(ctx, field)
+	case "toID":
+		return ec.fieldContext_ActorRelation_toID(ctx, field)
+	case "since":
+		return ec.fieldContext_ActorRelation_since(ctx, field)
+	case "until":
+		return ec.fieldContext_ActorRelation_until(ctx, field)
+	case "source":
+		return ec.fieldContext_ActorRelation_source(ctx, field)
+	case "note":
+		return ec.fieldContext_ActorRelation_note(ctx, field)
+	case "from":
+		return ec.fieldContext_ActorRelation_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ActorRelation_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorRelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ActorRelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ActorRelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ActorRelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorRelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorRelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ActorRelationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ActorRelationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CommonPartner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_CommonPartner_actor(ctx, field)
+	case "linkedTo":
+		return ec.fieldContext_CommonPartner_linkedTo(ctx, field)
+	case "weight":
+		return ec.fieldContext_CommonPartner_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommonPartner", field.Name)
 }
 
 func (ec *executionContext) childFields_Initiative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1375,6 +2172,34 @@ func (ec *executionContext) childFields_InitiativeEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type InitiativeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_NetworkEdge_source(ctx, field)
+	case "target":
+		return ec.fieldContext_NetworkEdge_target(ctx, field)
+	case "weight":
+		return ec.fieldContext_NetworkEdge_weight(ctx, field)
+	case "kinds":
+		return ec.fieldContext_NetworkEdge_kinds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_NetworkNode_actor(ctx, field)
+	case "degree":
+		return ec.fieldContext_NetworkNode_degree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_NetworkNode_betweenness(ctx, field)
+	case "community":
+		return ec.fieldContext_NetworkNode_community(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkNode", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1431,6 +2256,48 @@ func (ec *executionContext) childFields_ParticipationEdge(ctx context.Context, f
 		return ec.fieldContext_ParticipationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ParticipationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_PartnerSuggestion_actor(ctx, field)
+	case "score":
+		return ec.fieldContext_PartnerSuggestion_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_PathHop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PathHop_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PathHop_to(ctx, field)
+	case "relations":
+		return ec.fieldContext_PathHop_relations(ctx, field)
+	case "sharedInitiatives":
+		return ec.fieldContext_PathHop_sharedInitiatives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathHop", field.Name)
+}
+
+func (ec *executionContext) childFields_SuggestionReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_SuggestionReason_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_SuggestionReason_description(ctx, field)
+	case "actors":
+		return ec.fieldContext_SuggestionReason_actors(ctx, field)
+	case "themes":
+		return ec.fieldContext_SuggestionReason_themes(ctx, field)
+	case "territories":
+		return ec.fieldContext_SuggestionReason_territories(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuggestionReason", field.Name)
 }
 
 func (ec *executionContext) childFields_Territory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1653,6 +2520,44 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_ActorLinkEdge_sharedInitiatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Actor_initiatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1707,6 +2612,60 @@ func (ec *executionContext) field_Actor_initiatives_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Actor_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.LinkKind, error) {
+			return ec.unmarshalOLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "theme",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["theme"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "withinTerritory",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["withinTerritory"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "area",
+		func(ctx context.Context, v any) (*area.Area, error) {
+			return ec.unmarshalOArea2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["area"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Actor_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1753,6 +2712,114 @@ func (ec *executionContext) field_Actor_participations_args(ctx context.Context,
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ParticipationWhereInput, error) {
 			return ec.unmarshalOParticipationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Actor_relationsIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ActorRelationOrder, error) {
+			return ec.unmarshalOActorRelationOrder2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActorRelationWhereInput, error) {
+			return ec.unmarshalOActorRelationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Actor_relationsOut_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ActorRelationOrder, error) {
+			return ec.unmarshalOActorRelationOrder2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActorRelationWhereInput, error) {
+			return ec.unmarshalOActorRelationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2085,6 +3152,20 @@ func (ec *executionContext) field_Initiative_themes_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createActorRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateActorRelationInput, error) {
+			return ec.unmarshalNCreateActorRelationInput2githubᚗcomᚋessaimᚋessaimᚋentᚐCreateActorRelationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createActor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2155,6 +3236,20 @@ func (ec *executionContext) field_Mutation_createTheme_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteActorRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteActor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2222,6 +3317,28 @@ func (ec *executionContext) field_Mutation_deleteTheme_args(ctx context.Context,
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateActorRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateActorRelationInput, error) {
+			return ec.unmarshalNUpdateActorRelationInput2githubᚗcomᚋessaimᚋessaimᚋentᚐUpdateActorRelationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -2349,6 +3466,144 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_actorNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "center",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["center"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_actorPath_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LinkFilter, error) {
+			return ec.unmarshalOLinkFilter2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxPaths",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxPaths"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_actorRelations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ActorRelationOrder, error) {
+			return ec.unmarshalOActorRelationOrder2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActorRelationWhereInput, error) {
+			return ec.unmarshalOActorRelationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2400,6 +3655,44 @@ func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_commonPartners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actors",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalNID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actors"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "atLeast",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["atLeast"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LinkFilter, error) {
+			return ec.unmarshalOLinkFilter2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -2482,6 +3775,28 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_suggestedPartners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -3286,6 +4601,94 @@ func (ec *executionContext) fieldContext_Actor_themes(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Actor_relationsOut(ctx context.Context, field graphql.CollectedField, obj *ent.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_relationsOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelationsOut(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ActorRelationOrder), fc.Args["where"].(*ent.ActorRelationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActorRelationConnection) graphql.Marshaler {
+			return ec.marshalNActorRelationConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_relationsOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Actor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Actor_relationsOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Actor_relationsIn(ctx context.Context, field graphql.CollectedField, obj *ent.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_relationsIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelationsIn(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ActorRelationOrder), fc.Args["where"].(*ent.ActorRelationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActorRelationConnection) graphql.Marshaler {
+			return ec.marshalNActorRelationConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_relationsIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Actor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Actor_relationsIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Actor_initiatives(ctx context.Context, field graphql.CollectedField, obj *ent.Actor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3370,6 +4773,82 @@ func (ec *executionContext) fieldContext_Actor_participations(ctx context.Contex
 	if fc.Args, err = ec.field_Actor_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Actor_links(ctx context.Context, field graphql.CollectedField, obj *ent.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Actor().Links(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["kinds"].([]model.LinkKind), fc.Args["theme"].(*int), fc.Args["withinTerritory"].(*int), fc.Args["area"].(*area.Area))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorLinkConnection) graphql.Marshaler {
+			return ec.marshalNActorLinkConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Actor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorLinkConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Actor_links_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Actor_network(ctx context.Context, field graphql.CollectedField, obj *ent.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Actor().Network(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorNetworkMetrics) graphql.Marshaler {
+			return ec.marshalNActorNetworkMetrics2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorNetworkMetrics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Actor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorNetworkMetrics(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -3514,6 +4993,1114 @@ func (ec *executionContext) _ActorEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ActorLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorLinkEdge) graphql.Marshaler {
+			return ec.marshalNActorLinkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorLinkConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorLinkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorLinkConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorLinkConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorLinkConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorLinkEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorLinkEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ActorLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorLinkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorLinkEdge_relations(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkEdge_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActorRelation) graphql.Marshaler {
+			return ec.marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkEdge_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorLinkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorLinkEdge_sharedInitiatives(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkEdge_sharedInitiatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ActorLinkEdge().SharedInitiatives(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InitiativeConnection) graphql.Marshaler {
+			return ec.marshalNInitiativeConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkEdge_sharedInitiatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorLinkEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InitiativeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ActorLinkEdge_sharedInitiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorLinkEdge_sharedThemes(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkEdge_sharedThemes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedThemes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkEdge_sharedThemes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorLinkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorLinkEdge_weight(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorLinkEdge_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorLinkEdge_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorLinkEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetwork_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+			return ec.marshalNNetworkNode2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetwork_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetwork_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+			return ec.marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetwork_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorNetwork_truncated(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetwork_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetwork_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorNetwork", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ActorNetwork_totalNodes(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetwork_totalNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalNodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetwork_totalNodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorNetwork", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorNetworkMetrics_degree(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetworkMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetworkMetrics_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetworkMetrics_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorNetworkMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorNetworkMetrics_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetworkMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetworkMetrics_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetworkMetrics_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorNetworkMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorNetworkMetrics_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetworkMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetworkMetrics_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetworkMetrics_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorNetworkMetrics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ActorNetworkMetrics_betweennessScope(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetworkMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetworkMetrics_betweennessScope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BetweennessScope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MetricScope) graphql.Marshaler {
+			return ec.marshalNMetricScope2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐMetricScope(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetworkMetrics_betweennessScope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorNetworkMetrics", field, false, false, "MetricScope")
+}
+
+func (ec *executionContext) _ActorNetworkMetrics_community(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetworkMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorNetworkMetrics_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorNetworkMetrics_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorNetworkMetrics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorPath_length(ctx context.Context, field graphql.CollectedField, obj *model.ActorPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorPath_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorPath_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorPath", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorPath_actors(ctx context.Context, field graphql.CollectedField, obj *model.ActorPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorPath_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorPath_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorPath_hops(ctx context.Context, field graphql.CollectedField, obj *model.ActorPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorPath_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathHop) graphql.Marshaler {
+			return ec.marshalNPathHop2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHopᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorPath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathHop(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorRelation_id(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ActorRelation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActorRelation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActorRelation_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v actorrelation.Kind) graphql.Marshaler {
+			return ec.marshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "ActorRelationKind")
+}
+
+func (ec *executionContext) _ActorRelation_fromID(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_fromID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_fromID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ActorRelation_toID(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_toID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_toID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ActorRelation_since(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActorRelation_until(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActorRelation_source(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActorRelation_note(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActorRelation_from(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorRelation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorRelation_to(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelation_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelation_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorRelation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActorRelationEdge) graphql.Marshaler {
+			return ec.marshalOActorRelationEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorRelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorRelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorRelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActorRelation) graphql.Marshaler {
+			return ec.marshalOActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorRelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorRelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorRelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorRelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorRelationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CommonPartner_actor(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommonPartner_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommonPartner_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommonPartner",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommonPartner_linkedTo(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommonPartner_linkedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkedTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommonPartner_linkedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommonPartner",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommonPartner_weight(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommonPartner_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommonPartner_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommonPartner", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
@@ -4724,6 +7311,331 @@ func (ec *executionContext) fieldContext_Mutation_deleteParticipation(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createActorRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createActorRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateActorRelation(ctx, fc.Args["input"].(ent.CreateActorRelationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActorRelation) graphql.Marshaler {
+			return ec.marshalNActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createActorRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createActorRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateActorRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateActorRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateActorRelation(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateActorRelationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActorRelation) graphql.Marshaler {
+			return ec.marshalNActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateActorRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateActorRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteActorRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteActorRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteActorRelation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteActorRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteActorRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkEdge_target(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkEdge_weight(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkEdge_kinds(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LinkKind) graphql.Marshaler {
+			return ec.marshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "LinkKind")
+}
+
+func (ec *executionContext) _NetworkNode_actor(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkNode_degree(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkNode_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkNode_community(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5160,6 +8072,221 @@ func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PartnerSuggestion_actor(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSuggestion_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSuggestion_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PartnerSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SuggestionReason) graphql.Marshaler {
+			return ec.marshalNSuggestionReason2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuggestionReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathHop_from(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathHop_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathHop_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathHop_to(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathHop_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathHop_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathHop_relations(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathHop_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActorRelation) graphql.Marshaler {
+			return ec.marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathHop_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathHop_sharedInitiatives(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathHop_sharedInitiatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedInitiatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Initiative) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathHop_sharedInitiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Initiative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5286,6 +8413,50 @@ func (ec *executionContext) fieldContext_Query_actors(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_actors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actorRelations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actorRelations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActorRelations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ActorRelationOrder), fc.Args["where"].(*ent.ActorRelationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActorRelationConnection) graphql.Marshaler {
+			return ec.marshalNActorRelationConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actorRelations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorRelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actorRelations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5468,6 +8639,182 @@ func (ec *executionContext) fieldContext_Query_territory(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_commonPartners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_commonPartners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CommonPartners(ctx, fc.Args["actors"].([]int), fc.Args["atLeast"].(*int), fc.Args["filter"].(*model.LinkFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommonPartner) graphql.Marshaler {
+			return ec.marshalNCommonPartner2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCommonPartnerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_commonPartners(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommonPartner(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_commonPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actorPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actorPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActorPath(ctx, fc.Args["from"].(int), fc.Args["to"].(int), fc.Args["maxHops"].(*int), fc.Args["filter"].(*model.LinkFilter), fc.Args["maxPaths"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorPath) graphql.Marshaler {
+			return ec.marshalNActorPath2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actorPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actorPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actorNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actorNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActorNetwork(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["center"].(*int), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorNetwork) graphql.Marshaler {
+			return ec.marshalNActorNetwork2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actorNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actorNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_suggestedPartners(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestedPartners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuggestedPartners(ctx, fc.Args["actor"].(int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PartnerSuggestion) graphql.Marshaler {
+			return ec.marshalNPartnerSuggestion2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPartnerSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestedPartners(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_suggestedPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5539,6 +8886,148 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestionReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SuggestionReasonKind) graphql.Marshaler {
+			return ec.marshalNSuggestionReasonKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestionReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestionReason", field, false, false, "SuggestionReasonKind")
+}
+
+func (ec *executionContext) _SuggestionReason_description(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestionReason_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestionReason_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestionReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _SuggestionReason_actors(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestionReason_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestionReason_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionReason",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionReason_themes(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestionReason_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestionReason_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionReason",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SuggestionReason_territories(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestionReason_territories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Territories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Territory) graphql.Marshaler {
+			return ec.marshalNTerritory2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestionReason_territories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SuggestionReason",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7638,6 +11127,745 @@ func UnmarshalActorOrder(ctx context.Context, raw any) (ent.ActorOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputActorRelationOrder(ctx context.Context, obj any) (ent.ActorRelationOrder, error) {
+	var it ent.ActorRelationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNActorRelationOrderField2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorRelationOrder unmarshals raw into the ActorRelationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorRelationOrder(ctx context.Context, raw any) (ent.ActorRelationOrder, error) {
+	var out ent.ActorRelationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorRelationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActorRelationWhereInput(ctx context.Context, obj any) (ent.ActorRelationWhereInput, error) {
+	var it ent.ActorRelationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "fromID", "fromIDNEQ", "fromIDIn", "fromIDNotIn", "toID", "toIDNEQ", "toIDIn", "toIDNotIn", "since", "sinceNEQ", "sinceIn", "sinceNotIn", "sinceGT", "sinceGTE", "sinceLT", "sinceLTE", "sinceIsNil", "sinceNotNil", "until", "untilNEQ", "untilIn", "untilNotIn", "untilGT", "untilGTE", "untilLT", "untilLTE", "untilIsNil", "untilNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasFrom", "hasFromWith", "hasTo", "hasToWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOActorRelationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOActorRelationWhereInput2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOActorRelationWhereInput2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOActorRelationKind2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOActorRelationKind2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOActorRelationKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOActorRelationKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "fromID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromID = data
+		case "fromIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromIDNEQ = data
+		case "fromIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromIDIn = data
+		case "fromIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromIDNotIn = data
+		case "toID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToID = data
+		case "toIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToIDNEQ = data
+		case "toIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToIDIn = data
+		case "toIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToIDNotIn = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "sinceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNEQ = data
+		case "sinceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceIn = data
+		case "sinceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNotIn = data
+		case "sinceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGT = data
+		case "sinceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGTE = data
+		case "sinceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLT = data
+		case "sinceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLTE = data
+		case "sinceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceIsNil = data
+		case "sinceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNotNil = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "untilNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilNEQ = data
+		case "untilIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilIn = data
+		case "untilNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilNotIn = data
+		case "untilGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilGT = data
+		case "untilGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilGTE = data
+		case "untilLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilLT = data
+		case "untilLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilLTE = data
+		case "untilIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilIsNil = data
+		case "untilNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("untilNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UntilNotNil = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "sourceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGT = data
+		case "sourceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGTE = data
+		case "sourceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLT = data
+		case "sourceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLTE = data
+		case "sourceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContains = data
+		case "sourceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasPrefix = data
+		case "sourceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasSuffix = data
+		case "sourceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIsNil = data
+		case "sourceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotNil = data
+		case "sourceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceEqualFold = data
+		case "sourceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContainsFold = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "hasFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFrom"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFrom = data
+		case "hasFromWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFromWith"))
+			data, err := ec.unmarshalOActorWhereInput2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFromWith = data
+		case "hasTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTo"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTo = data
+		case "hasToWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasToWith"))
+			data, err := ec.unmarshalOActorWhereInput2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasToWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorRelationWhereInput unmarshals raw into the ActorRelationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorRelationWhereInput(ctx context.Context, raw any) (ent.ActorRelationWhereInput, error) {
+	var out ent.ActorRelationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorRelationWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputActorWhereInput(ctx context.Context, obj any) (ent.ActorWhereInput, error) {
 	var it ent.ActorWhereInput
 	if obj == nil {
@@ -7649,7 +11877,7 @@ func (ec *executionContext) unmarshalInputActorWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "siren", "sirenNEQ", "sirenIn", "sirenNotIn", "sirenGT", "sirenGTE", "sirenLT", "sirenLTE", "sirenContains", "sirenHasPrefix", "sirenHasSuffix", "sirenIsNil", "sirenNotNil", "sirenEqualFold", "sirenContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "hasHomeTerritory", "hasHomeTerritoryWith", "hasTerritories", "hasTerritoriesWith", "hasThemes", "hasThemesWith", "hasInitiatives", "hasInitiativesWith", "hasParticipations", "hasParticipationsWith", "area", "withinTerritory", "coveringTerritory"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "siren", "sirenNEQ", "sirenIn", "sirenNotIn", "sirenGT", "sirenGTE", "sirenLT", "sirenLTE", "sirenContains", "sirenHasPrefix", "sirenHasSuffix", "sirenIsNil", "sirenNotNil", "sirenEqualFold", "sirenContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "hasHomeTerritory", "hasHomeTerritoryWith", "hasTerritories", "hasTerritoriesWith", "hasThemes", "hasThemesWith", "hasRelationsOut", "hasRelationsOutWith", "hasRelationsIn", "hasRelationsInWith", "hasInitiatives", "hasInitiativesWith", "hasParticipations", "hasParticipationsWith", "area", "withinTerritory", "coveringTerritory"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8426,6 +12654,34 @@ func (ec *executionContext) unmarshalInputActorWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasThemesWith = data
+		case "hasRelationsOut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRelationsOut"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRelationsOut = data
+		case "hasRelationsOutWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRelationsOutWith"))
+			data, err := ec.unmarshalOActorRelationWhereInput2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRelationsOutWith = data
+		case "hasRelationsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRelationsIn"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRelationsIn = data
+		case "hasRelationsInWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRelationsInWith"))
+			data, err := ec.unmarshalOActorRelationWhereInput2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRelationsInWith = data
 		case "hasInitiatives":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInitiatives"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -8593,6 +12849,90 @@ func (ec *executionContext) unmarshalInputCreateActorInput(ctx context.Context, 
 func UnmarshalCreateActorInput(ctx context.Context, raw any) (ent.CreateActorInput, error) {
 	var out ent.CreateActorInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateActorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateActorRelationInput(ctx context.Context, obj any) (ent.CreateActorRelationInput, error) {
+	var it ent.CreateActorRelationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "since", "until", "source", "note", "fromID", "toID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "fromID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromID = data
+		case "toID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateActorRelationInput unmarshals raw into the CreateActorRelationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateActorRelationInput(ctx context.Context, raw any) (ent.CreateActorRelationInput, error) {
+	var out ent.CreateActorRelationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateActorRelationInput", raw, &out)
 	return out, err
 }
 
@@ -9849,6 +14189,139 @@ func (ec *executionContext) unmarshalInputInitiativeWhereInput(ctx context.Conte
 func UnmarshalInitiativeWhereInput(ctx context.Context, raw any) (ent.InitiativeWhereInput, error) {
 	var out ent.InitiativeWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiativeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLinkFilter(ctx context.Context, obj any) (model.LinkFilter, error) {
+	var it model.LinkFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds", "theme", "withinTerritory", "area"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Theme = data
+		case "withinTerritory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withinTerritory"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithinTerritory = data
+		case "area":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("area"))
+			data, err := ec.unmarshalOArea2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Area = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkFilter unmarshals raw into the LinkFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkFilter(ctx context.Context, raw any) (model.LinkFilter, error) {
+	var out model.LinkFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNetworkFilter(ctx context.Context, obj any) (model.NetworkFilter, error) {
+	var it model.NetworkFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"links", "actorKinds", "theme", "withinTerritory", "area"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalOLinkFilter2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
+		case "actorKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorKinds"))
+			data, err := ec.unmarshalOActorKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋentᚋactorᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorKinds = data
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Theme = data
+		case "withinTerritory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withinTerritory"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithinTerritory = data
+		case "area":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("area"))
+			data, err := ec.unmarshalOArea2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Area = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNetworkFilter unmarshals raw into the NetworkFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNetworkFilter(ctx context.Context, raw any) (model.NetworkFilter, error) {
+	var out model.NetworkFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NetworkFilter", raw, &out)
 	return out, err
 }
 
@@ -11737,6 +16210,118 @@ func UnmarshalUpdateActorInput(ctx context.Context, raw any) (ent.UpdateActorInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateActorRelationInput(ctx context.Context, obj any) (ent.UpdateActorRelationInput, error) {
+	var it ent.UpdateActorRelationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "since", "clearSince", "until", "clearUntil", "source", "clearSource", "note", "clearNote", "fromID", "toID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOActorRelationKind2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "clearSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSince"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSince = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "clearUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearUntil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearUntil = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "clearSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSource"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSource = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "clearNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNote = data
+		case "fromID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromID = data
+		case "toID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateActorRelationInput unmarshals raw into the UpdateActorRelationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateActorRelationInput(ctx context.Context, raw any) (ent.UpdateActorRelationInput, error) {
+	var out ent.UpdateActorRelationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateActorRelationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateInitiativeInput(ctx context.Context, obj any) (ent.UpdateInitiativeInput, error) {
 	var it ent.UpdateInitiativeInput
 	if obj == nil {
@@ -12199,6 +16784,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Initiative(ctx, sel, obj)
+	case *ent.ActorRelation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ActorRelation(ctx, sel, obj)
 	case *ent.Actor:
 		if obj == nil {
 			return graphql.Null
@@ -12291,6 +16881,18 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Actor_themes(ctx, field, obj)
 				})
+		case "relationsOut":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Actor_relationsOut(ctx, field, obj)
+				})
+		case "relationsIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Actor_relationsIn(ctx, field, obj)
+				})
 		case "initiatives":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12302,6 +16904,18 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Actor_participations(ctx, field, obj)
+				})
+		case "links":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Actor_links(ctx, field, obj)
+				})
+		case "network":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Actor_network(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12381,6 +16995,466 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "cursor":
 			out.Values[i] = ec._ActorEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorLinkConnectionImplementors = []string{"ActorLinkConnection"}
+
+func (ec *executionContext) _ActorLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActorLinkConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorLinkConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorLinkConnection")
+		case "edges":
+			out.Values[i] = ec._ActorLinkConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ActorLinkConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ActorLinkConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorLinkEdgeImplementors = []string{"ActorLinkEdge"}
+
+func (ec *executionContext) _ActorLinkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActorLinkEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorLinkEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorLinkEdge")
+		case "cursor":
+			out.Values[i] = ec._ActorLinkEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.Values[i] = ec._ActorLinkEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relations":
+			out.Values[i] = ec._ActorLinkEdge_relations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedInitiatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActorLinkEdge_sharedInitiatives(ctx, field, obj)
+				})
+		case "sharedThemes":
+			out.Values[i] = ec._ActorLinkEdge_sharedThemes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weight":
+			out.Values[i] = ec._ActorLinkEdge_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorNetworkImplementors = []string{"ActorNetwork"}
+
+func (ec *executionContext) _ActorNetwork(ctx context.Context, sel ast.SelectionSet, obj *model.ActorNetwork) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorNetworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorNetwork")
+		case "nodes":
+			out.Values[i] = ec._ActorNetwork_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ActorNetwork_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._ActorNetwork_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalNodes":
+			out.Values[i] = ec._ActorNetwork_totalNodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorNetworkMetricsImplementors = []string{"ActorNetworkMetrics"}
+
+func (ec *executionContext) _ActorNetworkMetrics(ctx context.Context, sel ast.SelectionSet, obj *model.ActorNetworkMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorNetworkMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorNetworkMetrics")
+		case "degree":
+			out.Values[i] = ec._ActorNetworkMetrics_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightedDegree":
+			out.Values[i] = ec._ActorNetworkMetrics_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._ActorNetworkMetrics_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweennessScope":
+			out.Values[i] = ec._ActorNetworkMetrics_betweennessScope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._ActorNetworkMetrics_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorPathImplementors = []string{"ActorPath"}
+
+func (ec *executionContext) _ActorPath(ctx context.Context, sel ast.SelectionSet, obj *model.ActorPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorPath")
+		case "length":
+			out.Values[i] = ec._ActorPath_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actors":
+			out.Values[i] = ec._ActorPath_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._ActorPath_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorRelationImplementors = []string{"ActorRelation", "Node"}
+
+func (ec *executionContext) _ActorRelation(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorRelation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorRelationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorRelation")
+		case "id":
+			out.Values[i] = ec._ActorRelation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ActorRelation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ActorRelation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ActorRelation_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromID":
+			out.Values[i] = ec._ActorRelation_fromID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toID":
+			out.Values[i] = ec._ActorRelation_toID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._ActorRelation_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "until":
+			out.Values[i] = ec._ActorRelation_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._ActorRelation_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._ActorRelation_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActorRelation_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActorRelation_to(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorRelationConnectionImplementors = []string{"ActorRelationConnection"}
+
+func (ec *executionContext) _ActorRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorRelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorRelationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorRelationConnection")
+		case "edges":
+			out.Values[i] = ec._ActorRelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ActorRelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ActorRelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorRelationEdgeImplementors = []string{"ActorRelationEdge"}
+
+func (ec *executionContext) _ActorRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorRelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorRelationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorRelationEdge")
+		case "node":
+			out.Values[i] = ec._ActorRelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ActorRelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commonPartnerImplementors = []string{"CommonPartner"}
+
+func (ec *executionContext) _CommonPartner(ctx context.Context, sel ast.SelectionSet, obj *model.CommonPartner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commonPartnerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommonPartner")
+		case "actor":
+			out.Values[i] = ec._CommonPartner_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkedTo":
+			out.Values[i] = ec._CommonPartner_linkedTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._CommonPartner_weight(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12708,6 +17782,123 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createActorRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createActorRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateActorRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateActorRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteActorRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteActorRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkEdgeImplementors = []string{"NetworkEdge"}
+
+func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkEdge")
+		case "source":
+			out.Values[i] = ec._NetworkEdge_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._NetworkEdge_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._NetworkEdge_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._NetworkEdge_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkNodeImplementors = []string{"NetworkNode"}
+
+func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkNode")
+		case "actor":
+			out.Values[i] = ec._NetworkNode_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._NetworkNode_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._NetworkNode_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._NetworkNode_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12924,6 +18115,97 @@ func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var partnerSuggestionImplementors = []string{"PartnerSuggestion"}
+
+func (ec *executionContext) _PartnerSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.PartnerSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerSuggestion")
+		case "actor":
+			out.Values[i] = ec._PartnerSuggestion_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._PartnerSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._PartnerSuggestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathHopImplementors = []string{"PathHop"}
+
+func (ec *executionContext) _PathHop(ctx context.Context, sel ast.SelectionSet, obj *model.PathHop) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathHopImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathHop")
+		case "from":
+			out.Values[i] = ec._PathHop_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PathHop_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relations":
+			out.Values[i] = ec._PathHop_relations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedInitiatives":
+			out.Values[i] = ec._PathHop_sharedInitiatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -12961,6 +18243,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_actors(ctx, field)
 				})
+		case "actorRelations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actorRelations(ctx, field)
+				})
 		case "initiatives":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -12985,6 +18273,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_territory(ctx, field)
 				})
+		case "commonPartners":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_commonPartners(ctx, field)
+				})
+		case "actorPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actorPath(ctx, field)
+				})
+		case "actorNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actorNetwork(ctx, field)
+				})
+		case "suggestedPartners":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestedPartners(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -12998,6 +18310,59 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var suggestionReasonImplementors = []string{"SuggestionReason"}
+
+func (ec *executionContext) _SuggestionReason(ctx context.Context, sel ast.SelectionSet, obj *model.SuggestionReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suggestionReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuggestionReason")
+		case "kind":
+			out.Values[i] = ec._SuggestionReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._SuggestionReason_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actors":
+			out.Values[i] = ec._SuggestionReason_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._SuggestionReason_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "territories":
+			out.Values[i] = ec._SuggestionReason_territories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13724,6 +19089,22 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx context.Context, sel ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Actor!")
@@ -13750,6 +19131,54 @@ func (ec *executionContext) marshalNActorKind2githubᚗcomᚋessaimᚋessaimᚋe
 	return v
 }
 
+func (ec *executionContext) marshalNActorLinkConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkConnection(ctx context.Context, sel ast.SelectionSet, v *model.ActorLinkConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorLinkConnection!")
+		return graphql.Null
+	}
+	return ec._ActorLinkConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActorLinkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorLinkEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorLinkEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorLinkEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdge(ctx context.Context, sel ast.SelectionSet, v *model.ActorLinkEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorLinkEdge!")
+		return graphql.Null
+	}
+	return ec._ActorLinkEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActorNetwork2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorNetwork(ctx context.Context, sel ast.SelectionSet, v *model.ActorNetwork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorNetwork!")
+		return graphql.Null
+	}
+	return ec._ActorNetwork(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActorNetworkMetrics2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorNetworkMetrics(ctx context.Context, sel ast.SelectionSet, v *model.ActorNetworkMetrics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorNetworkMetrics!")
+		return graphql.Null
+	}
+	return ec._ActorNetworkMetrics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNActorOrderField2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorOrderField(ctx context.Context, v any) (*ent.ActorOrderField, error) {
 	var res = new(ent.ActorOrderField)
 	err := res.UnmarshalGQL(v)
@@ -13762,6 +19191,91 @@ func (ec *executionContext) marshalNActorOrderField2ᚖgithubᚗcomᚋessaimᚋe
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNActorPath2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorPath) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorPath2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorPath2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorPath(ctx context.Context, sel ast.SelectionSet, v *model.ActorPath) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorPath!")
+		return graphql.Null
+	}
+	return ec._ActorPath(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ActorRelation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx context.Context, sel ast.SelectionSet, v *ent.ActorRelation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorRelation!")
+		return graphql.Null
+	}
+	return ec._ActorRelation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActorRelationConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ActorRelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorRelationConnection!")
+		return graphql.Null
+	}
+	return ec._ActorRelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx context.Context, v any) (actorrelation.Kind, error) {
+	var res actorrelation.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx context.Context, sel ast.SelectionSet, v actorrelation.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActorRelationOrderField2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrderField(ctx context.Context, v any) (*ent.ActorRelationOrderField, error) {
+	var res = new(ent.ActorRelationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActorRelationOrderField2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ActorRelationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorRelationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNActorRelationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInput(ctx context.Context, v any) (*ent.ActorRelationWhereInput, error) {
+	res, err := ec.unmarshalInputActorRelationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNActorWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorWhereInput(ctx context.Context, v any) (*ent.ActorWhereInput, error) {
@@ -13793,8 +19307,37 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCommonPartner2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCommonPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommonPartner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommonPartner2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCommonPartner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommonPartner2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCommonPartner(ctx context.Context, sel ast.SelectionSet, v *model.CommonPartner) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommonPartner!")
+		return graphql.Null
+	}
+	return ec._CommonPartner(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateActorInput2githubᚗcomᚋessaimᚋessaimᚋentᚐCreateActorInput(ctx context.Context, v any) (ent.CreateActorInput, error) {
 	res, err := ec.unmarshalInputCreateActorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateActorRelationInput2githubᚗcomᚋessaimᚋessaimᚋentᚐCreateActorRelationInput(ctx context.Context, v any) (ent.CreateActorRelationInput, error) {
+	res, err := ec.unmarshalInputCreateActorRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -13885,6 +19428,22 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNInitiative2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Initiative) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInitiative2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiative(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInitiative2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiative(ctx context.Context, sel ast.SelectionSet, v *ent.Initiative) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Initiative!")
@@ -13944,6 +19503,104 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx context.Context, v any) (model.LinkKind, error) {
+	var res model.LinkKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx context.Context, sel ast.SelectionSet, v model.LinkKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx context.Context, v any) ([]model.LinkKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LinkKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LinkKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMetricScope2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐMetricScope(ctx context.Context, v any) (model.MetricScope, error) {
+	var res model.MetricScope
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMetricScope2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐMetricScope(ctx context.Context, sel ast.SelectionSet, v model.MetricScope) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdge(ctx context.Context, sel ast.SelectionSet, v *model.NetworkEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkEdge!")
+		return graphql.Null
+	}
+	return ec._NetworkEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkNode2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkNode2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNode(ctx context.Context, sel ast.SelectionSet, v *model.NetworkNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkNode!")
+		return graphql.Null
+	}
+	return ec._NetworkNode(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋessaimᚋessaimᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13966,6 +19623,14 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNParticipation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipation(ctx context.Context, sel ast.SelectionSet, v *ent.Participation) graphql.Marshaler {
@@ -14013,6 +19678,54 @@ func (ec *executionContext) unmarshalNParticipationWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPartnerSuggestion2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPartnerSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnerSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnerSuggestion2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPartnerSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnerSuggestion2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPartnerSuggestion(ctx context.Context, sel ast.SelectionSet, v *model.PartnerSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnerSuggestion!")
+		return graphql.Null
+	}
+	return ec._PartnerSuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPathHop2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathHop) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPathHop2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHop(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPathHop2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHop(ctx context.Context, sel ast.SelectionSet, v *model.PathHop) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathHop!")
+		return graphql.Null
+	}
+	return ec._PathHop(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14025,6 +19738,56 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNSuggestionReason2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuggestionReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSuggestionReason2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuggestionReason2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReason(ctx context.Context, sel ast.SelectionSet, v *model.SuggestionReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SuggestionReason!")
+		return graphql.Null
+	}
+	return ec._SuggestionReason(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSuggestionReasonKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonKind(ctx context.Context, v any) (model.SuggestionReasonKind, error) {
+	var res model.SuggestionReasonKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuggestionReasonKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonKind(ctx context.Context, sel ast.SelectionSet, v model.SuggestionReasonKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTerritory2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Territory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx context.Context, sel ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
@@ -14070,6 +19833,22 @@ func (ec *executionContext) marshalNTerritoryOrderField2ᚖgithubᚗcomᚋessaim
 func (ec *executionContext) unmarshalNTerritoryWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryWhereInput(ctx context.Context, v any) (*ent.TerritoryWhereInput, error) {
 	res, err := ec.unmarshalInputTerritoryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx context.Context, sel ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
@@ -14123,6 +19902,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 
 func (ec *executionContext) unmarshalNUpdateActorInput2githubᚗcomᚋessaimᚋessaimᚋentᚐUpdateActorInput(ctx context.Context, v any) (ent.UpdateActorInput, error) {
 	res, err := ec.unmarshalInputUpdateActorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateActorRelationInput2githubᚗcomᚋessaimᚋessaimᚋentᚐUpdateActorRelationInput(ctx context.Context, v any) (ent.UpdateActorRelationInput, error) {
+	res, err := ec.unmarshalInputUpdateActorRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -14372,6 +20156,118 @@ func (ec *executionContext) unmarshalOActorOrder2ᚖgithubᚗcomᚋessaimᚋessa
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputActorOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx context.Context, sel ast.SelectionSet, v *ent.ActorRelation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ActorRelation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOActorRelationEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ActorRelationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOActorRelationEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOActorRelationEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ActorRelationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ActorRelationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOActorRelationKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKindᚄ(ctx context.Context, v any) ([]actorrelation.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]actorrelation.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOActorRelationKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []actorrelation.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOActorRelationKind2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx context.Context, v any) (*actorrelation.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(actorrelation.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActorRelationKind2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx context.Context, sel ast.SelectionSet, v *actorrelation.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOActorRelationOrder2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrder(ctx context.Context, v any) (*ent.ActorRelationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActorRelationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOActorRelationWhereInput2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInputᚄ(ctx context.Context, v any) ([]*ent.ActorRelationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ActorRelationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorRelationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOActorRelationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationWhereInput(ctx context.Context, v any) (*ent.ActorRelationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActorRelationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -14766,6 +20662,58 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOLinkFilter2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkFilter(ctx context.Context, v any) (*model.LinkFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLinkFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx context.Context, v any) ([]model.LinkKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LinkKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LinkKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalONetworkFilter2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkFilter(ctx context.Context, v any) (*model.NetworkFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNetworkFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋessaimᚋessaimᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {

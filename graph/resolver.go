@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/internal/network"
 )
 
 // Resolver is the one place where the GraphQL layer gets its dependencies.
@@ -14,6 +15,8 @@ type Resolver struct {
 	Dialect string
 	// MaxNodes bounds nodes(ids:) and ID lists.
 	MaxNodes int
+	// Network caches the actor network for the link queries.
+	Network *network.Cache
 }
 
 // NewSchema builds the executable schema over r.

@@ -39,6 +39,10 @@ const (
 	EdgeTerritories = "territories"
 	// EdgeThemes holds the string denoting the themes edge name in mutations.
 	EdgeThemes = "themes"
+	// EdgeRelationsOut holds the string denoting the relations_out edge name in mutations.
+	EdgeRelationsOut = "relations_out"
+	// EdgeRelationsIn holds the string denoting the relations_in edge name in mutations.
+	EdgeRelationsIn = "relations_in"
 	// EdgeInitiatives holds the string denoting the initiatives edge name in mutations.
 	EdgeInitiatives = "initiatives"
 	// EdgeParticipations holds the string denoting the participations edge name in mutations.
@@ -62,6 +66,20 @@ const (
 	// ThemesInverseTable is the table name for the Theme entity.
 	// It exists in this package in order to avoid circular dependency with the "theme" package.
 	ThemesInverseTable = "themes"
+	// RelationsOutTable is the table that holds the relations_out relation/edge.
+	RelationsOutTable = "actor_relations"
+	// RelationsOutInverseTable is the table name for the ActorRelation entity.
+	// It exists in this package in order to avoid circular dependency with the "actorrelation" package.
+	RelationsOutInverseTable = "actor_relations"
+	// RelationsOutColumn is the table column denoting the relations_out relation/edge.
+	RelationsOutColumn = "from_id"
+	// RelationsInTable is the table that holds the relations_in relation/edge.
+	RelationsInTable = "actor_relations"
+	// RelationsInInverseTable is the table name for the ActorRelation entity.
+	// It exists in this package in order to avoid circular dependency with the "actorrelation" package.
+	RelationsInInverseTable = "actor_relations"
+	// RelationsInColumn is the table column denoting the relations_in relation/edge.
+	RelationsInColumn = "to_id"
 	// InitiativesTable is the table that holds the initiatives relation/edge. The primary key declared below.
 	InitiativesTable = "participations"
 	// InitiativesInverseTable is the table name for the Initiative entity.
@@ -252,6 +270,34 @@ func ByThemes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByRelationsOutCount orders the results by relations_out count.
+func ByRelationsOutCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRelationsOutStep(), opts...)
+	}
+}
+
+// ByRelationsOut orders the results by relations_out terms.
+func ByRelationsOut(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRelationsOutStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByRelationsInCount orders the results by relations_in count.
+func ByRelationsInCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newRelationsInStep(), opts...)
+	}
+}
+
+// ByRelationsIn orders the results by relations_in terms.
+func ByRelationsIn(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRelationsInStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByInitiativesCount orders the results by initiatives count.
 func ByInitiativesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -298,6 +344,20 @@ func newThemesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ThemesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, ThemesTable, ThemesPrimaryKey...),
+	)
+}
+func newRelationsOutStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RelationsOutInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, RelationsOutTable, RelationsOutColumn),
+	)
+}
+func newRelationsInStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RelationsInInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, RelationsInTable, RelationsInColumn),
 	)
 }
 func newInitiativesStep() *sqlgraph.Step {

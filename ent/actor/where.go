@@ -624,6 +624,52 @@ func HasThemesWith(preds ...predicate.Theme) predicate.Actor {
 	})
 }
 
+// HasRelationsOut applies the HasEdge predicate on the "relations_out" edge.
+func HasRelationsOut() predicate.Actor {
+	return predicate.Actor(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, RelationsOutTable, RelationsOutColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRelationsOutWith applies the HasEdge predicate on the "relations_out" edge with a given conditions (other predicates).
+func HasRelationsOutWith(preds ...predicate.ActorRelation) predicate.Actor {
+	return predicate.Actor(func(s *sql.Selector) {
+		step := newRelationsOutStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasRelationsIn applies the HasEdge predicate on the "relations_in" edge.
+func HasRelationsIn() predicate.Actor {
+	return predicate.Actor(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, RelationsInTable, RelationsInColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRelationsInWith applies the HasEdge predicate on the "relations_in" edge with a given conditions (other predicates).
+func HasRelationsInWith(preds ...predicate.ActorRelation) predicate.Actor {
+	return predicate.Actor(func(s *sql.Selector) {
+		step := newRelationsInStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasInitiatives applies the HasEdge predicate on the "initiatives" edge.
 func HasInitiatives() predicate.Actor {
 	return predicate.Actor(func(s *sql.Selector) {

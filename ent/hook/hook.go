@@ -21,6 +21,18 @@ func (f ActorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActorMutation", m)
 }
 
+// The ActorRelationFunc type is an adapter to allow the use of ordinary
+// function as ActorRelation mutator.
+type ActorRelationFunc func(context.Context, *ent.ActorRelationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActorRelationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActorRelationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActorRelationMutation", m)
+}
+
 // The InitiativeFunc type is an adapter to allow the use of ordinary
 // function as Initiative mutator.
 type InitiativeFunc func(context.Context, *ent.InitiativeMutation) (ent.Value, error)

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/predicate"
@@ -97,6 +98,33 @@ func (f TraverseActor) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ActorQuery", q)
+}
+
+// The ActorRelationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ActorRelationFunc func(context.Context, *ent.ActorRelationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ActorRelationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ActorRelationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ActorRelationQuery", q)
+}
+
+// The TraverseActorRelation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseActorRelation func(context.Context, *ent.ActorRelationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseActorRelation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseActorRelation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ActorRelationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ActorRelationQuery", q)
 }
 
 // The InitiativeFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -212,6 +240,8 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.ActorQuery:
 		return &query[*ent.ActorQuery, predicate.Actor, actor.OrderOption]{typ: ent.TypeActor, tq: q}, nil
+	case *ent.ActorRelationQuery:
+		return &query[*ent.ActorRelationQuery, predicate.ActorRelation, actorrelation.OrderOption]{typ: ent.TypeActorRelation, tq: q}, nil
 	case *ent.InitiativeQuery:
 		return &query[*ent.InitiativeQuery, predicate.Initiative, initiative.OrderOption]{typ: ent.TypeInitiative, tq: q}, nil
 	case *ent.ParticipationQuery:

@@ -36,6 +36,51 @@ var (
 			},
 		},
 	}
+	// ActorRelationsColumns holds the columns for the "actor_relations" table.
+	ActorRelationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"MEMBER_OF", "PARTNER_OF", "FUNDS", "AGREEMENT_WITH", "SUBSIDIARY_OF"}},
+		{Name: "since", Type: field.TypeTime, Nullable: true},
+		{Name: "until", Type: field.TypeTime, Nullable: true},
+		{Name: "source", Type: field.TypeString, Nullable: true, Size: 2048},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 4096},
+		{Name: "from_id", Type: field.TypeInt},
+		{Name: "to_id", Type: field.TypeInt},
+	}
+	// ActorRelationsTable holds the schema information for the "actor_relations" table.
+	ActorRelationsTable = &schema.Table{
+		Name:       "actor_relations",
+		Columns:    ActorRelationsColumns,
+		PrimaryKey: []*schema.Column{ActorRelationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "actor_relations_actors_from",
+				Columns:    []*schema.Column{ActorRelationsColumns[8]},
+				RefColumns: []*schema.Column{ActorsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "actor_relations_actors_to",
+				Columns:    []*schema.Column{ActorRelationsColumns[9]},
+				RefColumns: []*schema.Column{ActorsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "actorrelation_from_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{ActorRelationsColumns[8], ActorRelationsColumns[3]},
+			},
+			{
+				Name:    "actorrelation_to_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{ActorRelationsColumns[9], ActorRelationsColumns[3]},
+			},
+		},
+	}
 	// InitiativesColumns holds the columns for the "initiatives" table.
 	InitiativesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -279,6 +324,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		ActorsTable,
+		ActorRelationsTable,
 		InitiativesTable,
 		ParticipationsTable,
 		TerritoriesTable,
@@ -295,6 +341,11 @@ func init() {
 	ActorsTable.ForeignKeys[0].RefTable = TerritoriesTable
 	ActorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	ActorRelationsTable.ForeignKeys[0].RefTable = ActorsTable
+	ActorRelationsTable.ForeignKeys[1].RefTable = ActorsTable
+	ActorRelationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
 	InitiativesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),

@@ -9,6 +9,9 @@ import (
 // Actor is the predicate function for actor builders.
 type Actor func(*sql.Selector)
 
+// ActorRelation is the predicate function for actorrelation builders.
+type ActorRelation func(*sql.Selector)
+
 // Initiative is the predicate function for initiative builders.
 type Initiative func(*sql.Selector)
 

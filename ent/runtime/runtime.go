@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/schema"
@@ -76,6 +77,29 @@ func init() {
 	actorDescSource := actorFields[5].Descriptor()
 	// actor.SourceValidator is a validator for the "source" field. It is called by the builders before save.
 	actor.SourceValidator = actorDescSource.Validators[0].(func(string) error)
+	actorrelationMixin := schema.ActorRelation{}.Mixin()
+	actorrelationMixinFields0 := actorrelationMixin[0].Fields()
+	_ = actorrelationMixinFields0
+	actorrelationFields := schema.ActorRelation{}.Fields()
+	_ = actorrelationFields
+	// actorrelationDescCreatedAt is the schema descriptor for created_at field.
+	actorrelationDescCreatedAt := actorrelationMixinFields0[0].Descriptor()
+	// actorrelation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	actorrelation.DefaultCreatedAt = actorrelationDescCreatedAt.Default.(func() time.Time)
+	// actorrelationDescUpdatedAt is the schema descriptor for updated_at field.
+	actorrelationDescUpdatedAt := actorrelationMixinFields0[1].Descriptor()
+	// actorrelation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	actorrelation.DefaultUpdatedAt = actorrelationDescUpdatedAt.Default.(func() time.Time)
+	// actorrelation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	actorrelation.UpdateDefaultUpdatedAt = actorrelationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// actorrelationDescSource is the schema descriptor for source field.
+	actorrelationDescSource := actorrelationFields[5].Descriptor()
+	// actorrelation.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	actorrelation.SourceValidator = actorrelationDescSource.Validators[0].(func(string) error)
+	// actorrelationDescNote is the schema descriptor for note field.
+	actorrelationDescNote := actorrelationFields[6].Descriptor()
+	// actorrelation.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	actorrelation.NoteValidator = actorrelationDescNote.Validators[0].(func(string) error)
 	initiativeMixin := schema.Initiative{}.Mixin()
 	initiativeHooks := schema.Initiative{}.Hooks()
 	initiative.Hooks[0] = initiativeHooks[0]

@@ -37,6 +37,12 @@ func (Actor) Edges() []ent.Edge {
 			Comment("Territories of action.").
 			Annotations(entgql.RelayConnection()),
 		edge.To("themes", Theme.Type).Annotations(entgql.RelayConnection()),
+		edge.From("relations_out", ActorRelation.Type).Ref("from").
+			Comment("Explicit relations from this actor.").
+			Annotations(entgql.RelayConnection(), skipInputs()),
+		edge.From("relations_in", ActorRelation.Type).Ref("to").
+			Comment("Explicit relations to this actor.").
+			Annotations(entgql.RelayConnection(), skipInputs()),
 		edge.To("initiatives", Initiative.Type).
 			Through("participations", Participation.Type).
 			Annotations(entgql.RelayConnection(), skipInputs()),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -126,6 +127,11 @@ func createActors(ctx context.Context, c *ent.Client, r refs) (map[string]*ent.A
 		SetSource(Source).SetHomeTerritory(r.bfc).AddTerritories(r.bfc).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("actor CRESS: %w", err)
+	}
+	// The framework agreement between La Poste and the Région, as a relation.
+	if err := c.ActorRelation.Create().SetFrom(laPoste).SetTo(region).SetKind(actorrelation.KindAGREEMENT_WITH).
+		SetSource(Source).SetNote("Accord-cadre La Poste – Région Bourgogne-Franche-Comté").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("relation La Poste – Région: %w", err)
 	}
 	return map[string]*ent.Actor{"laposte": laPoste, "region": region, "cress": cress}, nil
 }

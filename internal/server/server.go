@@ -20,6 +20,7 @@ import (
 
 	"github.com/essaim/essaim/graph"
 	"github.com/essaim/essaim/internal/graphiql"
+	"github.com/essaim/essaim/internal/network"
 	"github.com/essaim/essaim/internal/store"
 )
 
@@ -49,6 +50,7 @@ func DefaultConfig() Config {
 func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
+		Network: network.NewCache(st.Client),
 	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

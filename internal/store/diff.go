@@ -35,9 +35,9 @@ func Diff(ctx context.Context, devDB *sql.DB, dial, dir, name string) error {
 		schema.WithDialect(dial),
 		schema.WithDropColumn(true),
 		schema.WithFormatter(migrate.DefaultFormatter),
-		// CHECK constraints and join-table indexes are hand-written (ent
-		// cannot declare them): never plan to drop them.
-		schema.WithSkipChanges(schema.DropCheck|schema.DropIndex),
+		// CHECK constraints, join-table indexes and the graph version table
+		// are hand-written (ent cannot declare them): never plan to drop them.
+		schema.WithSkipChanges(schema.DropCheck|schema.DropIndex|schema.DropTable),
 	)
 	if err != nil {
 		return fmt.Errorf("prepare diff: %w", err)

@@ -64,7 +64,9 @@ func openDB(dsn string) (*Store, error) {
 		db.SetMaxOpenConns(4)
 	}
 	drv := sqlcount.Driver(entsql.OpenDB(dial, db))
-	return &Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: dial}, nil
+	client := ent.NewClient(ent.Driver(drv))
+	client.Use(bumpOnWrite)
+	return &Store{Client: client, DB: db, Dialect: dial}, nil
 }
 
 // SQLiteDSN turns a file path into a modernc DSN with the pragmas Essaim

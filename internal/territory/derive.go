@@ -10,6 +10,7 @@ import (
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/territory"
 	"github.com/essaim/essaim/internal/area"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // Derive recomputes the area and rural population share of every territory
@@ -40,7 +41,8 @@ func Derive(ctx context.Context, client *ent.Client, dialect string) error {
 			return err
 		}
 	}
-	return nil
+	// Areas and containment feed the actor network's filters.
+	return store.BumpGraphVersion(ctx, client)
 }
 
 // deriveCommunes classifies every commune in one statement: a commune's area

@@ -1,0 +1,149 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/initiative"
+	"github.com/essaim/essaim/ent/territory"
+	"github.com/essaim/essaim/ent/theme"
+	"github.com/essaim/essaim/graph/model"
+	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/network"
+	places "github.com/essaim/essaim/internal/territory"
+)
+
+// Bounds of the network queries: each keeps a request's work small.
+const (
+	maxPaths      = 20
+	maxDepth      = 3
+	maxNetwork    = 1000
+	maxCommonList = 100
+)
+
+// snapshot returns the cached network and checks that id is one of its actors.
+func (r *Resolver) snapshot(ctx context.Context, field string, actorIDs ...int) (*network.Snapshot, error) {
+	s, err := r.Network.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range actorIDs {
+		if !s.HasActor(id) {
+			return nil, apierr.BadInput(field, "%s: no actor has ID %d", field, id)
+		}
+	}
+	return s, nil
+}
+
+func inRange(field string, v *int, def, lo, hi int) (int, error) {
+	if v == nil {
+		return def, nil
+	}
+	if *v < lo || *v > hi {
+		return 0, apierr.BadInput(field, "%s must be between %d and %d, got %d", field, lo, hi, *v)
+	}
+	return *v, nil
+}
+
+// linkFilter checks the IDs of a GraphQL LinkFilter and converts it.
+func (r *Resolver) linkFilter(ctx context.Context, f *model.LinkFilter) (network.LinkFilter, error) {
+	if f == nil {
+		return network.LinkFilter{}, nil
+	}
+	out := network.LinkFilter{Theme: f.Theme, Within: f.WithinTerritory, Area: f.Area}
+	for _, k := range f.Kinds {
+		out.Kinds = append(out.Kinds, string(k))
+	}
+	return out, r.checkPlaceAndTheme(ctx, f.Theme, f.WithinTerritory)
+}
+
+func (r *Resolver) checkPlaceAndTheme(ctx context.Context, themeID, within *int) error {
+	if within != nil {
+		if err := places.Exists(ctx, r.Client, "withinTerritory", *within); err != nil {
+			return err
+		}
+	}
+	if themeID != nil {
+		ok, err := r.Client.Theme.Query().Where(theme.ID(*themeID)).Exist(ctx)
+		if err != nil {
+			return fmt.Errorf("check theme: %w", err)
+		}
+		if !ok {
+			return apierr.BadInput("theme", "theme: no theme has this ID")
+		}
+	}
+	return nil
+}
+
+// entities loads, in one query per type, the ent objects a response names.
+type entities struct {
+	actors      map[int]*ent.Actor
+	relations   map[int]*ent.ActorRelation
+	initiatives map[int]*ent.Initiative
+	themes      map[int]*ent.Theme
+	territories map[int]*ent.Territory
+}
+
+type wanted struct{ actors, relations, initiatives, themes, territories []int }
+
+func (r *Resolver) load(ctx context.Context, w wanted) (*entities, error) {
+	var e entities
+	var err error
+	if e.actors, err = byID(ctx, w.actors, r.Client.Actor.Query().Where(actor.IDIn(w.actors...)).All,
+		func(a *ent.Actor) int { return a.ID }); err != nil {
+		return nil, err
+	}
+	if e.relations, err = byID(ctx, w.relations, r.Client.ActorRelation.Query().Where(actorrelation.IDIn(w.relations...)).All,
+		func(a *ent.ActorRelation) int { return a.ID }); err != nil {
+		return nil, err
+	}
+	if e.initiatives, err = byID(ctx, w.initiatives, r.Client.Initiative.Query().Where(initiative.IDIn(w.initiatives...)).All,
+		func(a *ent.Initiative) int { return a.ID }); err != nil {
+		return nil, err
+	}
+	if e.themes, err = byID(ctx, w.themes, r.Client.Theme.Query().Where(theme.IDIn(w.themes...)).All,
+		func(a *ent.Theme) int { return a.ID }); err != nil {
+		return nil, err
+	}
+	if e.territories, err = byID(ctx, w.territories, r.Client.Territory.Query().Where(territory.IDIn(w.territories...)).All,
+		func(a *ent.Territory) int { return a.ID }); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func byID[T any](ctx context.Context, ids []int, all func(context.Context) ([]T, error), id func(T) int) (map[int]T, error) {
+	out := map[int]T{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := all(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load network entities: %w", err)
+	}
+	for _, row := range rows {
+		out[id(row)] = row
+	}
+	return out, nil
+}
+
+func pick[T any](m map[int]T, ids []int) []T {
+	out := make([]T, 0, len(ids))
+	for _, id := range ids {
+		if v, ok := m[id]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func relationIDs(rels []network.Relation) []int {
+	ids := make([]int, len(rels))
+	for i, r := range rels {
+		ids[i] = r.ID
+	}
+	return ids
+}

@@ -1,0 +1,94 @@
+// Package gqltest sends GraphQL requests through the real HTTP handler, for
+// tests of the API as clients see it.
+package gqltest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/essaim/essaim/internal/server"
+	"github.com/essaim/essaim/internal/store"
+)
+
+// Client posts to the /graphql endpoint of an in-process server.
+type Client struct {
+	Handler http.Handler
+	Store   *store.Store
+}
+
+// New builds the production handler over st with the default configuration.
+func New(st *store.Store) *Client {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return &Client{Handler: server.Handler(server.DefaultConfig(), st, log), Store: st}
+}
+
+// Error is one GraphQL error of a response.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code returns extensions.code.
+func (e Error) Code() string {
+	c, _ := e.Extensions["code"].(string)
+	return c
+}
+
+// Response is a decoded GraphQL response.
+type Response struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+}
+
+// Post sends a query with variables and decodes the response.
+func (c *Client) Post(t testing.TB, query string, vars map[string]any) Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatalf("encode request: %v", err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	c.Handler.ServeHTTP(rec, req)
+	var resp Response
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("decode response %q: %v", rec.Body.String(), err)
+	}
+	resp.Status = rec.Code
+	return resp
+}
+
+// MustData sends a query that must succeed and decodes its data into out.
+func (c *Client) MustData(t testing.TB, query string, vars map[string]any, out any) {
+	t.Helper()
+	resp := c.Post(t, query, vars)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("query failed: %+v\nquery: %s", resp.Errors, query)
+	}
+	if err := json.Unmarshal(resp.Data, out); err != nil {
+		t.Fatalf("decode data %s: %v", resp.Data, err)
+	}
+}
+
+// MustFail sends a query that must fail with code, and returns its errors.
+func (c *Client) MustFail(t testing.TB, query string, vars map[string]any, code string) []Error {
+	t.Helper()
+	resp := c.Post(t, query, vars)
+	if len(resp.Errors) == 0 {
+		t.Fatalf("query succeeded, want error %s: data %s\nquery: %s", code, resp.Data, query)
+	}
+	for _, e := range resp.Errors {
+		if e.Code() != code {
+			t.Fatalf("error %q has code %q, want %q", e.Message, e.Code(), code)
+		}
+	}
+	return resp.Errors
+}

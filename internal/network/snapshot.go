@@ -1,0 +1,317 @@
+// Package network serves the links between actors: explicit relations and
+// co-participation in initiatives, paths between actors, the network around
+// them with its metrics (degree, betweenness, communities) and partner
+// suggestions. Graph algorithms come from gonum.
+//
+// The whole network is read from SQL in one pass into an immutable Snapshot,
+// cached per server and rebuilt when the database's graph version changes
+// (see store.GraphVersion), so several servers on one PostgreSQL agree.
+package network
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/internal/area"
+)
+
+// Relation is an explicit relation between two actors.
+type Relation struct {
+	ID, From, To int
+	Kind         string
+}
+
+// Pair holds the evidence linking two actors.
+type Pair struct {
+	A, B        int // A < B
+	Relations   []Relation
+	Initiatives []int
+}
+
+type actorInfo struct {
+	id          int
+	kind        string
+	territories []int // home and territories of action
+	themes      []int
+}
+
+type initiativeInfo struct {
+	territories []int
+	themes      []int
+}
+
+// Snapshot is an immutable picture of the actor network.
+type Snapshot struct {
+	Version   int64
+	BuildTime time.Duration
+
+	actors      map[int]*actorInfo
+	actorIDs    []int // sorted
+	adj         map[int]map[int]*Pair
+	initiatives map[int]*initiativeInfo
+	themeParent map[int]int
+	// ancestors lists, for each territory used by an actor or initiative,
+	// itself and every territory containing it (never through an EPCI).
+	ancestors map[int][]int
+	areas     map[int]area.Area
+
+	lazy lazyMetrics
+}
+
+type rowsFunc func(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+
+// scanPairs runs a two-integer query and calls add for each row.
+func scanPairs(ctx context.Context, q rowsFunc, query string, add func(a, b int)) error {
+	rows, err := q(ctx, query)
+	if err != nil {
+		return fmt.Errorf("network: %s: %w", query, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b sql.NullInt64
+		if err := rows.Scan(&a, &b); err != nil {
+			return fmt.Errorf("network: scan: %w", err)
+		}
+		if a.Valid && b.Valid {
+			add(int(a.Int64), int(b.Int64))
+		}
+	}
+	return rows.Err()
+}
+
+// Build reads the network in one pass (one statement per table).
+func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, error) {
+	start := time.Now()
+	s := &Snapshot{
+		Version: version, actors: map[int]*actorInfo{}, adj: map[int]map[int]*Pair{},
+		initiatives: map[int]*initiativeInfo{}, themeParent: map[int]int{},
+	}
+	q := rowsFunc(client.QueryContext)
+	if err := s.loadActors(ctx, q); err != nil {
+		return nil, err
+	}
+	if err := s.loadInitiatives(ctx, q); err != nil {
+		return nil, err
+	}
+	if err := s.loadLinks(ctx, q); err != nil {
+		return nil, err
+	}
+	if err := s.loadTerritories(ctx, q); err != nil {
+		return nil, err
+	}
+	s.BuildTime = time.Since(start)
+	return s, nil
+}
+
+func (s *Snapshot) loadActors(ctx context.Context, q rowsFunc) error {
+	rows, err := q(ctx, `SELECT id, kind, actor_home_territory FROM actors ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("network: load actors: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int
+		var kind string
+		var home sql.NullInt64
+		if err := rows.Scan(&id, &kind, &home); err != nil {
+			return fmt.Errorf("network: scan actor: %w", err)
+		}
+		a := &actorInfo{id: id, kind: kind}
+		if home.Valid {
+			a.territories = append(a.territories, int(home.Int64))
+		}
+		s.actors[id] = a
+		s.actorIDs = append(s.actorIDs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("network: load actors: %w", err)
+	}
+	if err := scanPairs(ctx, q, `SELECT actor_id, territory_id FROM actor_territories`, func(a, t int) {
+		if ai := s.actors[a]; ai != nil {
+			ai.territories = appendUnique(ai.territories, t)
+		}
+	}); err != nil {
+		return err
+	}
+	return scanPairs(ctx, q, `SELECT actor_id, theme_id FROM actor_themes`, func(a, t int) {
+		if ai := s.actors[a]; ai != nil {
+			ai.themes = append(ai.themes, t)
+		}
+	})
+}
+
+func (s *Snapshot) loadInitiatives(ctx context.Context, q rowsFunc) error {
+	get := func(id int) *initiativeInfo {
+		i := s.initiatives[id]
+		if i == nil {
+			i = &initiativeInfo{}
+			s.initiatives[id] = i
+		}
+		return i
+	}
+	if err := scanPairs(ctx, q, `SELECT initiative_id, territory_id FROM initiative_territories`, func(i, t int) {
+		get(i).territories = append(get(i).territories, t)
+	}); err != nil {
+		return err
+	}
+	if err := scanPairs(ctx, q, `SELECT initiative_id, theme_id FROM initiative_themes`, func(i, t int) {
+		get(i).themes = append(get(i).themes, t)
+	}); err != nil {
+		return err
+	}
+	return scanPairs(ctx, q, `SELECT id, theme_children FROM themes`, func(child, parent int) {
+		s.themeParent[child] = parent
+	})
+}
+
+// loadLinks derives co-participation from participations and adds the
+// explicit relations.
+func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
+	byInitiative := map[int][]int{}
+	if err := scanPairs(ctx, q, `SELECT initiative_id, actor_id FROM participations ORDER BY initiative_id, actor_id`,
+		func(i, a int) { byInitiative[i] = append(byInitiative[i], a) }); err != nil {
+		return err
+	}
+	for i, actors := range byInitiative {
+		for x := 0; x < len(actors); x++ {
+			for y := x + 1; y < len(actors); y++ {
+				p := s.pair(actors[x], actors[y])
+				p.Initiatives = append(p.Initiatives, i)
+			}
+		}
+	}
+	rows, err := q(ctx, `SELECT id, from_id, to_id, kind FROM actor_relations ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("network: load relations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Relation
+		if err := rows.Scan(&r.ID, &r.From, &r.To, &r.Kind); err != nil {
+			return fmt.Errorf("network: scan relation: %w", err)
+		}
+		if r.From != r.To {
+			p := s.pair(r.From, r.To)
+			p.Relations = append(p.Relations, r)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("network: load relations: %w", err)
+	}
+	for _, p := range s.uniquePairs() {
+		sortInts(p.Initiatives)
+	}
+	return nil
+}
+
+func (s *Snapshot) pair(a, b int) *Pair {
+	if a > b {
+		a, b = b, a
+	}
+	if p := s.adj[a][b]; p != nil {
+		return p
+	}
+	p := &Pair{A: a, B: b}
+	for _, e := range [][2]int{{a, b}, {b, a}} {
+		m := s.adj[e[0]]
+		if m == nil {
+			m = map[int]*Pair{}
+			s.adj[e[0]] = m
+		}
+		m[e[1]] = p
+	}
+	return p
+}
+
+func (s *Snapshot) uniquePairs() []*Pair {
+	var out []*Pair
+	for a, m := range s.adj {
+		for b, p := range m {
+			if a < b {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// loadTerritories keeps, for the territories actors and initiatives use,
+// their area and the chain of territories containing them.
+func (s *Snapshot) loadTerritories(ctx context.Context, q rowsFunc) error {
+	used := map[int]bool{}
+	for _, a := range s.actors {
+		for _, t := range a.territories {
+			used[t] = true
+		}
+	}
+	for _, i := range s.initiatives {
+		for _, t := range i.territories {
+			used[t] = true
+		}
+	}
+	parents := map[int][]int{}
+	if err := scanPairs(ctx, q, `SELECT contained_in_id, territory_id FROM territory_contains`,
+		func(child, parent int) { parents[child] = append(parents[child], parent) }); err != nil {
+		return err
+	}
+	rows, err := q(ctx, `SELECT id, kind, area FROM territories`)
+	if err != nil {
+		return fmt.Errorf("network: load territories: %w", err)
+	}
+	defer rows.Close()
+	epci := map[int]bool{}
+	s.areas = map[int]area.Area{}
+	for rows.Next() {
+		var id int
+		var kind string
+		var a sql.NullString
+		if err := rows.Scan(&id, &kind, &a); err != nil {
+			return fmt.Errorf("network: scan territory: %w", err)
+		}
+		if kind == "EPCI" {
+			epci[id] = true
+		}
+		if a.Valid && used[id] {
+			s.areas[id] = area.Area(a.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("network: load territories: %w", err)
+	}
+	s.ancestors = make(map[int][]int, len(used))
+	for t := range used {
+		s.ancestors[t] = upward(t, parents, epci)
+	}
+	return nil
+}
+
+// upward lists t and every territory containing it, not walking past an EPCI.
+func upward(t int, parents map[int][]int, epci map[int]bool) []int {
+	out := []int{t}
+	seen := map[int]bool{t: true}
+	for i := 0; i < len(out); i++ {
+		cur := out[i]
+		if cur != t && epci[cur] {
+			continue
+		}
+		for _, p := range parents[cur] {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func appendUnique(xs []int, x int) []int {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}

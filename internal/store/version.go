@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/essaim/essaim/ent"
+)
+
+// The graph version is a counter that every write to actors, initiatives,
+// participations, relations, themes or territories increments inside its own
+// transaction. Each server instance compares it with the version of its
+// cached actor network: PostgreSQL replicas and several stateless servers
+// then agree without any messaging of their own.
+
+const bumpSQL = `UPDATE essaim_graph_version SET version = version + 1 WHERE id = 1`
+
+// GraphVersion reads the current graph version.
+func GraphVersion(ctx context.Context, client *ent.Client) (int64, error) {
+	rows, err := client.QueryContext(ctx, `SELECT version FROM essaim_graph_version WHERE id = 1`)
+	if err != nil {
+		return 0, fmt.Errorf("read graph version: %w", err)
+	}
+	defer rows.Close()
+	var v int64
+	if rows.Next() {
+		if err := rows.Scan(&v); err != nil {
+			return 0, fmt.Errorf("read graph version: %w", err)
+		}
+	}
+	return v, rows.Err()
+}
+
+// BumpGraphVersion marks the actor network as changed; client should be the
+// writing transaction's client so the bump commits or rolls back with it.
+func BumpGraphVersion(ctx context.Context, client *ent.Client) error {
+	if _, err := client.ExecContext(ctx, bumpSQL); err != nil {
+		return fmt.Errorf("bump graph version: %w", err)
+	}
+	return nil
+}
+
+// bumpOnWrite is an ent hook that bumps the version after each successful
+// write of a type the network depends on. Territories are bumped by their
+// write paths instead (territory.Derive), once per import rather than once
+// per row.
+func bumpOnWrite(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		v, err := next.Mutate(ctx, m)
+		if err != nil || m.Type() == ent.TypeTerritory {
+			return v, err
+		}
+		withClient, ok := m.(interface{ Client() *ent.Client })
+		if !ok {
+			return v, nil
+		}
+		if err := BumpGraphVersion(ctx, withClient.Client()); err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
+}
