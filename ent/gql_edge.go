@@ -279,16 +279,25 @@ func (_m *Territory) ContainedIn(
 	return _m.QueryContainedIn().Paginate(ctx, after, first, before, last, opts...)
 }
 
-func (_m *Territory) Contains(ctx context.Context) (result []*Territory, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedContains(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.ContainsOrErr()
+func (_m *Territory) Contains(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TerritoryOrder, where *TerritoryWhereInput,
+) (*TerritoryConnection, error) {
+	opts := []TerritoryPaginateOption{
+		WithTerritoryOrder(orderBy),
+		WithTerritoryFilter(where.Filter),
 	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryContains().All(ctx)
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedContains(alias); err == nil || hasTotalCount {
+		pager, err := newTerritoryPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TerritoryConnection{Edges: []*TerritoryEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
 	}
-	return result, err
+	return _m.QueryContains().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Territory) Actors(
@@ -341,16 +350,25 @@ func (_m *Theme) Parent(ctx context.Context) (*Theme, error) {
 	return result, MaskNotFound(err)
 }
 
-func (_m *Theme) Children(ctx context.Context) (result []*Theme, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedChildren(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.ChildrenOrErr()
+func (_m *Theme) Children(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ThemeOrder, where *ThemeWhereInput,
+) (*ThemeConnection, error) {
+	opts := []ThemePaginateOption{
+		WithThemeOrder(orderBy),
+		WithThemeFilter(where.Filter),
 	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryChildren().All(ctx)
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedChildren(alias); err == nil || hasTotalCount {
+		pager, err := newThemePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ThemeConnection{Edges: []*ThemeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
 	}
-	return result, err
+	return _m.QueryChildren().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Theme) Actors(

@@ -37,7 +37,7 @@ func (r *mutationResolver) CreateTheme(ctx context.Context, input ent.CreateThem
 
 // UpdateTheme is the resolver for the updateTheme field.
 func (r *mutationResolver) UpdateTheme(ctx context.Context, id int, input ent.UpdateThemeInput) (*ent.Theme, error) {
-	return r.db(ctx).Theme.UpdateOneID(id).SetInput(input).Save(ctx)
+	return catalog.UpdateTheme(ctx, r.db(ctx), id, input)
 }
 
 // DeleteTheme is the resolver for the deleteTheme field.

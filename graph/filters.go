@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/essaim/essaim/ent"
 	places "github.com/essaim/essaim/internal/territory"
@@ -14,10 +15,45 @@ func (r *Resolver) territorySet(ctx context.Context, field string, id *int, set 
 	if id == nil {
 		return nil, nil
 	}
-	if err := places.Exists(ctx, r.Client, field, *id); err != nil {
+	if err := r.territoryExists(ctx, field, *id); err != nil {
 		return nil, err
 	}
 	return set(*id), nil
+}
+
+// The where argument of a nested connection is decoded once per parent node
+// (and once more by ent's eager loading), so without a memo a page of 50
+// initiatives with territories(where: {withinTerritory: …}) would send 50
+// identical existence checks. The memo lives in the request's context, put
+// there by WithRequestMemo, and dies with the request.
+
+type memoKey struct{}
+
+type checkKey struct {
+	field string
+	id    int
+}
+
+type checkOnce struct {
+	once sync.Once
+	err  error
+}
+
+// WithRequestMemo gives a request its own memo of territory checks; the
+// server wraps every operation with it.
+func WithRequestMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, memoKey{}, &sync.Map{})
+}
+
+func (r *Resolver) territoryExists(ctx context.Context, field string, id int) error {
+	memo, ok := ctx.Value(memoKey{}).(*sync.Map)
+	if !ok {
+		return places.Exists(ctx, r.Client, field, id)
+	}
+	c, _ := memo.LoadOrStore(checkKey{field, id}, &checkOnce{})
+	check := c.(*checkOnce)
+	check.once.Do(func() { check.err = places.Exists(ctx, r.Client, field, id) })
+	return check.err
 }
 
 func (r *Resolver) addActorSet(ctx context.Context, obj *ent.ActorWhereInput, field string, id *int, set func(int) places.Set) error {

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/graph/model"
@@ -26,7 +27,15 @@ func (r *Resolver) links(ctx context.Context, obj *ent.Actor, first *int, after 
 	all := s.Links(obj.ID, lf)
 	start := 0
 	if after != nil {
-		start = after.ID + 1 // link cursors hold the offset of the edge
+		// Link cursors hold the offset of the edge; a crafted negative one
+		// must not index the slice, nor a huge one overflow.
+		if after.ID < 0 {
+			return nil, apierr.BadInput("after", "after: invalid cursor")
+		}
+		start = len(all)
+		if after.ID < len(all) {
+			start = after.ID + 1
+		}
 	}
 	end := min(start+n, len(all))
 	start = min(start, end)
@@ -71,6 +80,9 @@ func (r *Resolver) actorMetrics(ctx context.Context, obj *ent.Actor) (*model.Act
 }
 
 func (r *Resolver) commonPartners(ctx context.Context, actors []int, atLeast *int, f *model.LinkFilter, first *int) ([]*model.CommonPartner, error) {
+	// An actor listed twice is one actor: it must not count twice towards
+	// atLeast (whose default is the number of actors).
+	actors = slices.Compact(slices.Sorted(slices.Values(actors)))
 	if len(actors) == 0 || len(actors) > maxCommonList {
 		return nil, apierr.BadInput("actors", "actors must list between 1 and %d actors", maxCommonList)
 	}
@@ -271,4 +283,3 @@ func nonNil[T any](xs []T) []T {
 	}
 	return xs
 }
-

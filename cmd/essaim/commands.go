@@ -14,7 +14,7 @@ import (
 	"github.com/essaim/essaim/internal/territory"
 )
 
-func serve(ctx context.Context, args []string) error {
+func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	serveFlags(fs, &c)
@@ -32,7 +32,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("store ready", "dialect", st.Dialect, "took", time.Since(start).Round(time.Millisecond))
-	return server.Run(ctx, c.server, server.Handler(c.server, st, log), log, nil)
+	return server.Run(ctx, c.server, server.Handler(c.server, st, log), log, ready)
 }
 
 func migrate(ctx context.Context, args []string) error {

@@ -4,6 +4,7 @@
 //	essaim serve                   run the server (embedded SQLite by default)
 //	essaim import territories      load or refresh the French territories
 //	essaim migrate                 apply pending migrations and exit
+//	essaim seed synthetic          load a synthetic dataset for load tests
 //
 // Every flag has an environment variable; see `essaim serve -h`.
 package main
@@ -23,7 +24,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	if err := run(ctx, os.Args[1:], nil); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(2)
 		}
@@ -37,16 +38,19 @@ commands:
   serve                 serve GraphQL on -addr (default 127.0.0.1:8080)
   import territories    load or refresh the French territories
   migrate               apply pending database migrations
+  seed synthetic        load a deterministic synthetic dataset (load tests)
 `
 
-func run(ctx context.Context, args []string) error {
+// run executes the command in args. ready, if not nil, is called with the
+// bound address once `serve` listens (tests pass -addr 127.0.0.1:0).
+func run(ctx context.Context, args []string, ready func(addr string)) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, usage)
 		return flag.ErrHelp
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:])
+		return serve(ctx, args[1:], ready)
 	case "import":
 		if len(args) < 2 || args[1] != "territories" {
 			return fmt.Errorf("usage: essaim import territories [flags]")
@@ -54,6 +58,8 @@ func run(ctx context.Context, args []string) error {
 		return importTerritories(ctx, args[2:])
 	case "migrate":
 		return migrate(ctx, args[1:])
+	case "seed":
+		return seedSynthetic(ctx, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

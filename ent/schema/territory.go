@@ -39,7 +39,10 @@ func (Territory) Fields() []ent.Field {
 
 func (Territory) Edges() []ent.Edge {
 	return []ent.Edge{
+		// Both sides are connections: a département contains hundreds of
+		// communes, and every list must page.
 		edge.To("contains", Territory.Type).
+			Annotations(entgql.RelayConnection()).
 			From("contained_in").
 			Annotations(entgql.RelayConnection()),
 		edge.From("actors", Actor.Type).Ref("territories").

@@ -25,7 +25,9 @@ func (Theme) Fields() []ent.Field {
 
 func (Theme) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("children", Theme.Type).From("parent").Unique(),
+		edge.To("children", Theme.Type).
+			Annotations(entgql.RelayConnection()).
+			From("parent").Unique(),
 		edge.From("actors", Actor.Type).Ref("themes").
 			Annotations(entgql.RelayConnection(), skipInputs()),
 		edge.From("initiatives", Initiative.Type).Ref("themes").

@@ -8,6 +8,7 @@ import (
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/participation"
+	themeent "github.com/essaim/essaim/ent/theme"
 	"github.com/essaim/essaim/internal/apierr"
 )
 
@@ -49,4 +50,48 @@ func CreateParticipation(ctx context.Context, client *ent.Client, in ent.CreateP
 		return nil, apierr.BadInput("actorID", "this actor already takes part in this initiative: update its role instead")
 	}
 	return client.Participation.Create().SetInput(in).Save(ctx)
+}
+
+// UpdateTheme changes a theme, refusing a parent or children that would put
+// the theme inside its own subtree: a cycle could never be deleted and would
+// loop every walk up the taxonomy.
+func UpdateTheme(ctx context.Context, client *ent.Client, id int, in ent.UpdateThemeInput) (*ent.Theme, error) {
+	if in.ParentID != nil {
+		cycle, err := isAncestorOrSelf(ctx, client, id, *in.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		if cycle {
+			return nil, apierr.BadInput("parentID", "a theme cannot be placed under itself or one of its sub-themes")
+		}
+	}
+	for _, child := range in.AddChildIDs {
+		cycle, err := isAncestorOrSelf(ctx, client, child, id)
+		if err != nil {
+			return nil, err
+		}
+		if cycle {
+			return nil, apierr.BadInput("addChildIDs", "a theme cannot contain itself or one of its ancestors")
+		}
+	}
+	return client.Theme.UpdateOneID(id).SetInput(in).Save(ctx)
+}
+
+// isAncestorOrSelf reports whether ancestor is theme or lies above it.
+func isAncestorOrSelf(ctx context.Context, client *ent.Client, ancestor, theme int) (bool, error) {
+	for cur, seen := theme, map[int]bool{}; !seen[cur]; {
+		if cur == ancestor {
+			return true, nil
+		}
+		seen[cur] = true
+		parent, err := client.Theme.Query().Where(themeent.ID(cur)).QueryParent().OnlyID(ctx)
+		if ent.IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("walk theme parents: %w", err)
+		}
+		cur = parent
+	}
+	return true, nil // an existing cycle: refuse rather than extend it
 }

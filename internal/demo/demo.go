@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
@@ -53,6 +55,39 @@ func Load(ctx context.Context, client *ent.Client) error {
 		return fmt.Errorf("demo: commit: %w", err)
 	}
 	return nil
+}
+
+// demoLockID names the PostgreSQL advisory lock that serialises LoadIfEmpty.
+const demoLockID = 0x455344 // "ESD"
+
+// LoadIfEmpty loads the demo when the knowledge base is empty (see Empty) and
+// reports whether it did. The check and the writes share one transaction,
+// serialised across processes (an advisory lock on PostgreSQL, SQLite's
+// immediate write transactions), so that servers starting together on an
+// empty database load the demo once instead of failing on unique slugs.
+func LoadIfEmpty(ctx context.Context, client *ent.Client, dial string) (bool, error) {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return false, fmt.Errorf("demo: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	c := tx.Client()
+	if dial == dialect.Postgres {
+		if _, err := c.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, demoLockID); err != nil {
+			return false, fmt.Errorf("demo: lock: %w", err)
+		}
+	}
+	empty, err := Empty(ctx, c)
+	if err != nil || !empty {
+		return false, err
+	}
+	if err := load(ctx, c); err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("demo: commit: %w", err)
+	}
+	return true, nil
 }
 
 type refs struct {

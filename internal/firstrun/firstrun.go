@@ -39,11 +39,8 @@ func Run(ctx context.Context, st *store.Store, withDemo bool, log *slog.Logger) 
 	if !withDemo {
 		return nil
 	}
-	empty, err := demo.Empty(ctx, st.Client)
-	if err != nil || !empty {
-		return err
-	}
-	if err := demo.Load(ctx, st.Client); err != nil {
+	loaded, err := demo.LoadIfEmpty(ctx, st.Client, st.Dialect)
+	if err != nil || !loaded {
 		return err
 	}
 	log.Info("demo knowledge base loaded", "source", demo.Source)

@@ -66,11 +66,15 @@ type CommonPartner struct {
 func (s *Snapshot) CommonPartners(actors []int, atLeast int, f LinkFilter) []CommonPartner {
 	sc := s.scope(f)
 	given := map[int]bool{}
+	var unique []int // an actor listed twice counts once
 	for _, a := range actors {
-		given[a] = true
+		if !given[a] {
+			given[a] = true
+			unique = append(unique, a)
+		}
 	}
 	found := map[int]*CommonPartner{}
-	for _, a := range actors {
+	for _, a := range unique {
 		for other, p := range s.adj[a] {
 			w := sc.weight(p)
 			if w == 0 || given[other] {

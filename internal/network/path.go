@@ -49,10 +49,15 @@ func (s *Snapshot) Paths(from, to, maxHops, maxPaths int, f LinkFilter) []Path {
 			return true
 		},
 	}
-	found := bfs.Walk(view{sc: sc}, simple.Node(from), func(n graph.Node, depth int) bool {
-		return int(n.ID()) == to || depth >= maxHops
+	// Stop once a node at to's depth (or at maxHops) is dequeued: the whole
+	// layer before it has been expanded, so preds[to] is complete. Stopping
+	// at the first node at maxHops would miss to whenever another node of
+	// that layer comes first.
+	bfs.Walk(view{sc: sc}, simple.Node(from), func(_ graph.Node, depth int) bool {
+		d, seen := dist[to]
+		return (seen && depth >= d) || depth >= maxHops
 	})
-	if found == nil || int(found.ID()) != to || dist[to] > maxHops {
+	if d, seen := dist[to]; !seen || d > maxHops {
 		return nil
 	}
 	var out []Path

@@ -27,14 +27,18 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if code == apierr.Internal {
 			log.ErrorContext(ctx, "internal error", "err", err.Error(), "path", gqlErr.Path.String())
 		}
+		// Look the coded error up before clearing gqlErr.Err: gqlgen hands
+		// resolver errors over wrapped in a *gqlerror.Error, and gqlErr is
+		// then that very wrapper, so err's chain goes through gqlErr.Err.
+		coded, isCoded := apierr.As(err)
 		gqlErr.Message = msg
 		gqlErr.Err = nil
 		if gqlErr.Extensions == nil {
 			gqlErr.Extensions = map[string]any{}
 		}
 		gqlErr.Extensions["code"] = string(code)
-		if c, ok := apierr.As(err); ok && c.Field != "" {
-			gqlErr.Extensions["field"] = c.Field
+		if isCoded && coded.Field != "" {
+			gqlErr.Extensions["field"] = coded.Field
 		}
 		return gqlErr
 	}

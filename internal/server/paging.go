@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -85,8 +86,34 @@ func (p Paging) check(op *graphql.OperationContext) *gqlerror.Error {
 				return
 			}
 		}
+		for _, name := range []string{"after", "before"} {
+			if !validCursor(f, name, op.Variables) {
+				bad = pagingError(f, "%s: invalid %s cursor: cursors are the opaque strings returned by this API", f.Name, name)
+				return
+			}
+		}
 	})
 	return bad
+}
+
+// validCursor reports whether the cursor argument name of f is absent, null
+// or decodable. It is checked here because ent's eager loading of nested
+// connections does not report a cursor it cannot decode: it panics on it, and
+// the client would see INTERNAL instead of BAD_USER_INPUT.
+func validCursor(f *ast.Field, name string, vars map[string]any) bool {
+	a := f.Arguments.ForName(name)
+	if a == nil {
+		return true
+	}
+	v, err := a.Value.Value(vars)
+	if err != nil {
+		return false
+	}
+	if v == nil {
+		return true
+	}
+	var c entgql.Cursor[int]
+	return c.UnmarshalGQL(v) == nil
 }
 
 func argInt(f *ast.Field, name string, vars map[string]any) *int64 {

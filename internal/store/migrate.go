@@ -65,10 +65,8 @@ func Migrate(ctx context.Context, db *sql.DB, dial string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS essaim_schema_migrations (
-		version VARCHAR(32) PRIMARY KEY, name VARCHAR(255) NOT NULL,
-		applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
+	if err := createMigrationsTable(ctx, db, dial); err != nil {
+		return err
 	}
 	for _, m := range ms {
 		if err := apply(ctx, db, dial, m); err != nil {
@@ -81,16 +79,50 @@ func Migrate(ctx context.Context, db *sql.DB, dial string) error {
 // migrationLockID is an arbitrary constant naming Essaim's advisory lock.
 const migrationLockID = 0x455353 // "ESS"
 
+// createMigrationsTable creates the migration log under the advisory lock:
+// on PostgreSQL, concurrent CREATE TABLE IF NOT EXISTS of the same table can
+// fail on the catalog's unique index (pg_type_typname_nsp_index) instead of
+// one of them seeing the other's table.
+func createMigrationsTable(ctx context.Context, db *sql.DB, dial string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create migrations table: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := lockMigrations(ctx, tx, dial); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS essaim_schema_migrations (
+		version VARCHAR(32) PRIMARY KEY, name VARCHAR(255) NOT NULL,
+		applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create migrations table: commit: %w", err)
+	}
+	return nil
+}
+
+// lockMigrations takes, on PostgreSQL, the advisory lock held until the end
+// of tx; SQLite serialises writers by itself (immediate transactions).
+func lockMigrations(ctx context.Context, tx *sql.Tx, dial string) error {
+	if dial != dialect.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID); err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	return nil
+}
+
 func apply(ctx context.Context, db *sql.DB, dial string, m Migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migration %s: begin: %w", m.Name, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if dial == dialect.Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID); err != nil {
-			return fmt.Errorf("migration %s: lock: %w", m.Name, err)
-		}
+	if err := lockMigrations(ctx, tx, dial); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	var n int
 	q := rebind(dial, `SELECT COUNT(*) FROM essaim_schema_migrations WHERE version = ?`)

@@ -46,17 +46,27 @@ func Derive(ctx context.Context, client *ent.Client, dialect string) error {
 }
 
 // deriveCommunes classifies every commune in one statement: a commune's area
-// depends on its own density level only.
+// depends on its own density level only. Only rows whose values change are
+// written, so a mutation of one territory rewrites one commune, not 35,000.
 func deriveCommunes(ctx context.Context, client *ent.Client, dialect string) error {
+	areaExpr := func(b *sql.Builder) {
+		b.WriteString("CASE WHEN density_level >= 5 THEN ").Arg(string(area.Rural)).
+			WriteString(" WHEN density_level IS NOT NULL THEN ").Arg(string(area.Urban)).
+			WriteString(" END")
+	}
+	const shareExpr = "CASE WHEN density_level >= 5 THEN 1.0 WHEN density_level IS NOT NULL THEN 0.0 END"
 	q, args := sql.Dialect(dialect).Update(territory.Table).
-		Set(territory.FieldArea, sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("CASE WHEN density_level >= 5 THEN ").Arg(string(area.Rural)).
-				WriteString(" WHEN density_level IS NOT NULL THEN ").Arg(string(area.Urban)).
-				WriteString(" END")
-		})).
-		Set(territory.FieldRuralPopulationShare, sql.Expr(
-			"CASE WHEN density_level >= 5 THEN 1.0 WHEN density_level IS NOT NULL THEN 0.0 END")).
-		Where(sql.EQ(territory.FieldKind, territory.KindCOMMUNE.String())).
+		Set(territory.FieldArea, sql.ExprFunc(areaExpr)).
+		Set(territory.FieldRuralPopulationShare, sql.Expr(shareExpr)).
+		Where(sql.And(
+			sql.EQ(territory.FieldKind, territory.KindCOMMUNE.String()),
+			// COALESCE compares NULLs portably (SQLite has IS, PostgreSQL IS DISTINCT FROM).
+			sql.P(func(b *sql.Builder) {
+				b.WriteString("(COALESCE(area, '') <> COALESCE(")
+				areaExpr(b)
+				b.WriteString(", '') OR COALESCE(rural_population_share, -1) <> COALESCE(" + shareExpr + ", -1))")
+			}),
+		)).
 		Query()
 	if _, err := client.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("derive commune areas: %w", err)

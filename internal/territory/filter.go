@@ -77,14 +77,19 @@ func Initiatives(set Set) predicate.Initiative {
 
 // Actors keeps actors whose home territory or one of whose territories of
 // action is in the set.
+//
+// The home territory is nullable: "home IN (…)" alone is unknown, not false,
+// for an actor without one, and NOT (false OR unknown) would drop that actor
+// from a negated filter. The IS NOT NULL guard keeps the predicate two-valued.
 func Actors(set Set) predicate.Actor {
 	return func(s *sql.Selector) {
+		home := s.C("actor_home_territory")
 		s.Where(sql.P(func(b *sql.Builder) {
 			b.WriteString("(" + s.C("id") + ` IN (SELECT at.actor_id FROM actor_territories at WHERE at.territory_id IN (`)
 			set(b)
-			b.WriteString(")) OR " + s.C("actor_home_territory") + " IN (")
+			b.WriteString(")) OR (" + home + " IS NOT NULL AND " + home + " IN (")
 			set(b)
-			b.WriteString("))")
+			b.WriteString(")))")
 		}))
 	}
 }

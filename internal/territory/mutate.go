@@ -49,12 +49,8 @@ func Create(ctx context.Context, client *ent.Client, dialect string, in ent.Crea
 	if in.DensityLevel != nil && in.Kind != territory.KindCOMMUNE {
 		return nil, apierr.BadInput("densityLevel", "only communes have a density level")
 	}
-	taken, err := client.Territory.Query().Where(territory.KindEQ(in.Kind), territory.Code(in.Code)).Exist(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("check territory code: %w", err)
-	}
-	if taken {
-		return nil, apierr.BadInput("code", "a %s with code %s already exists", in.Kind, in.Code)
+	if err := checkCodeFree(ctx, client, in.Kind, in.Code); err != nil {
+		return nil, err
 	}
 	if err := checkNesting(ctx, client, in.Kind, in.ContainedInIDs, in.ContainIDs); err != nil {
 		return nil, err
@@ -75,6 +71,11 @@ func Update(ctx context.Context, client *ent.Client, dialect string, id int, in 
 	if in.Code != nil {
 		if err := validateCode(cur.Kind, *in.Code); err != nil {
 			return nil, err
+		}
+		if *in.Code != cur.Code {
+			if err := checkCodeFree(ctx, client, cur.Kind, *in.Code); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if in.DensityLevel != nil && cur.Kind != territory.KindCOMMUNE {
@@ -122,6 +123,19 @@ func Delete(ctx context.Context, client *ent.Client, dialect string, id int) err
 		return err
 	}
 	return Derive(ctx, client, dialect)
+}
+
+// checkCodeFree refuses a (kind, code) pair another territory already has,
+// with a clearer message than the unique index would give.
+func checkCodeFree(ctx context.Context, client *ent.Client, kind territory.Kind, code string) error {
+	taken, err := client.Territory.Query().Where(territory.KindEQ(kind), territory.Code(code)).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("check territory code: %w", err)
+	}
+	if taken {
+		return apierr.BadInput("code", "a %s with code %s already exists", kind, code)
+	}
+	return nil
 }
 
 func refreshed(ctx context.Context, client *ent.Client, dialect string, id int) (*ent.Territory, error) {

@@ -1,0 +1,43 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// codedResponses makes sure every error of a response has a code, including
+// the ones built outside the error presenter (entgql's Transactioner answers
+// a failed BEGIN or COMMIT with the driver's text): those become INTERNAL,
+// and their text is logged, never sent.
+type codedResponses struct{ log *slog.Logger }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = codedResponses{}
+
+func (codedResponses) ExtensionName() string                   { return "CodedResponses" }
+func (codedResponses) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (c codedResponses) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil {
+		return nil
+	}
+	for i, e := range resp.Errors {
+		if e.Extensions["code"] != nil {
+			continue
+		}
+		c.log.ErrorContext(ctx, "uncoded error", "err", e.Message)
+		resp.Errors[i] = &gqlerror.Error{
+			Message: "internal error", Path: e.Path,
+			Extensions: map[string]any{"code": string(apierr.Internal)},
+		}
+	}
+	return resp
+}
