@@ -7,7 +7,6 @@ import (
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/community"
-	"gonum.org/v1/gonum/graph/network"
 	"gonum.org/v1/gonum/graph/simple"
 )
 
@@ -29,15 +28,15 @@ type Metrics struct {
 type lazyMetrics struct {
 	once        sync.Once
 	community   map[int]int
-	betweenness map[int64]float64 // nil when the network is too large
+	betweenness map[int]float64 // nil when the network is too large
 }
 
 func (s *Snapshot) global() *lazyMetrics {
 	s.lazy.once.Do(func() {
-		g := s.weightedGraph(s.scope(LinkFilter{}), s.actorIDs)
-		s.lazy.community = communities(g)
+		sc := s.scope(LinkFilter{})
+		s.lazy.community = communities(s.weightedGraph(sc, s.actorIDs))
 		if len(s.actorIDs) <= GlobalBetweennessMax {
-			s.lazy.betweenness = network.Betweenness(g)
+			s.lazy.betweenness = s.betweennessOf(sc, s.actorIDs)
 		}
 	})
 	return &s.lazy
@@ -53,13 +52,22 @@ func (s *Snapshot) ActorMetrics(id int) Metrics {
 	g := s.global()
 	m.Community = g.community[id]
 	if g.betweenness != nil {
-		m.Betweenness = g.betweenness[int64(id)]
+		m.Betweenness = g.betweenness[id]
 		return m
 	}
-	ego := s.ball(sc, id, 2, nil, 0)
-	m.Betweenness = network.Betweenness(s.weightedGraph(sc, ego))[int64(id)]
+	m.Betweenness = s.betweennessOf(sc, s.ball(sc, id, 2, nil))[id]
 	m.BetweennessScope = "EGO"
 	return m
+}
+
+// betweennessOf computes betweenness within the actors ids.
+func (s *Snapshot) betweennessOf(sc *scope, ids []int) map[int]float64 {
+	cb := s.subgraph(sc, ids).betweenness()
+	out := make(map[int]float64, len(ids))
+	for k, id := range ids {
+		out[id] = cb[k]
+	}
+	return out
 }
 
 // weightedGraph copies the links in scope among ids into a gonum graph.

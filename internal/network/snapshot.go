@@ -57,6 +57,7 @@ type Snapshot struct {
 	// itself and every territory containing it (never through an EPCI).
 	ancestors map[int][]int
 	areas     map[int]area.Area
+	compact   *compact
 
 	lazy lazyMetrics
 }
@@ -102,6 +103,7 @@ func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, e
 	if err := s.loadTerritories(ctx, q); err != nil {
 		return nil, err
 	}
+	s.buildCompact()
 	s.BuildTime = time.Since(start)
 	return s, nil
 }

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 
-	"gonum.org/v1/gonum/graph/network"
 
 	"github.com/essaim/essaim/internal/area"
 )
@@ -50,7 +49,7 @@ func (s *Snapshot) Network(f NetworkFilter, center *int, depth, limit int) Netwo
 	member := s.population(f)
 	var ids []int
 	if center != nil {
-		ids = s.ball(sc, *center, depth, member, 0)
+		ids = s.ball(sc, *center, depth, member)
 	} else {
 		ids = s.byWeightedDegree(sc, member)
 	}
@@ -58,13 +57,15 @@ func (s *Snapshot) Network(f NetworkFilter, center *int, depth, limit int) Netwo
 	if len(ids) > limit {
 		ids, net.Truncated = ids[:limit], true
 	}
-	g := s.weightedGraph(sc, ids)
-	between := network.Betweenness(g)
-	comm := communities(g)
-	for _, id := range ids {
+	sub := s.subgraph(sc, ids)
+	// Communities and betweenness are independent: compute them side by side.
+	commDone := make(chan map[int]int, 1)
+	go func() { commDone <- communities(s.weightedGraph(sc, ids)) }()
+	between := sub.betweenness()
+	comm := <-commDone
+	for k, id := range ids {
 		net.Nodes = append(net.Nodes, Node{
-			Actor: id, Degree: g.From(int64(id)).Len(),
-			Betweenness: between[int64(id)], Community: comm[id],
+			Actor: id, Degree: len(sub.adj[k]), Betweenness: between[k], Community: comm[id],
 		})
 	}
 	net.Edges = s.edgesAmong(sc, ids)
@@ -72,7 +73,12 @@ func (s *Snapshot) Network(f NetworkFilter, center *int, depth, limit int) Netwo
 }
 
 // population tells whether an actor belongs in a network view.
+// It is nil when the filter keeps everyone, which spares a traversal of the
+// whole network one check per link.
 func (s *Snapshot) population(f NetworkFilter) func(int) bool {
+	if len(f.ActorKinds) == 0 && f.Theme == nil && f.Within == nil && f.Area == nil {
+		return nil
+	}
 	place := s.scope(LinkFilter{Theme: f.Theme, Within: f.Within, Area: f.Area})
 	return func(id int) bool {
 		a := s.actors[id]
@@ -84,30 +90,27 @@ func (s *Snapshot) population(f NetworkFilter) func(int) bool {
 }
 
 // ball lists center and the members reachable within depth links, nearest
-// first (ties by ID). A positive limit stops early.
-func (s *Snapshot) ball(sc *scope, center, depth int, member func(int) bool, limit int) []int {
+// first (ties by ID).
+func (s *Snapshot) ball(sc *scope, center, depth int, member func(int) bool) []int {
 	if !s.HasActor(center) {
 		return nil
 	}
-	out := []int{center}
-	seen := map[int]bool{center: true}
-	frontier := []int{center}
-	for d := 0; d < depth && len(frontier) > 0; d++ {
-		var next []int
-		for _, id := range frontier {
-			for _, n := range sc.neighbours(id) {
-				if !seen[n] && (member == nil || member(n)) {
-					seen[n] = true
-					next = append(next, n)
-				}
-			}
+	c := s.compact
+	var keep func(int32) bool
+	if member != nil {
+		keep = func(i int32) bool { return member(c.ids[i]) }
+	}
+	dist, order := c.layers(sc, c.index[center], depth, keep, -1)
+	// Breadth-first order is already layer by layer; sort within each layer.
+	slices.SortStableFunc(order, func(a, b int32) int {
+		if dist[a] != dist[b] {
+			return int(dist[a] - dist[b])
 		}
-		sortInts(next)
-		out = append(out, next...)
-		if limit > 0 && len(out) >= limit {
-			return out
-		}
-		frontier = next
+		return int(a - b)
+	})
+	out := make([]int, len(order))
+	for i, n := range order {
+		out[i] = c.ids[n]
 	}
 	return out
 }
@@ -115,13 +118,14 @@ func (s *Snapshot) ball(sc *scope, center, depth int, member func(int) bool, lim
 func (s *Snapshot) byWeightedDegree(sc *scope, member func(int) bool) []int {
 	type scored struct{ id, w int }
 	var all []scored
+	in := func(id int) bool { return member == nil || member(id) }
 	for _, id := range s.actorIDs {
-		if !member(id) {
+		if !in(id) {
 			continue
 		}
 		w := 0
 		for other, p := range s.adj[id] {
-			if member(other) {
+			if in(other) {
 				w += sc.weight(p)
 			}
 		}
