@@ -133,3 +133,14 @@ func redact(u string) string {
 	}
 	return p.Redacted()
 }
+
+// Each runs fn in a parallel subtest per store, each with its own database.
+func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	for _, s := range Stores() {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, s.Open(t))
+		})
+	}
+}

@@ -23,17 +23,6 @@ import (
 	"github.com/essaim/essaim/internal/store"
 )
 
-// forStores runs fn in a parallel subtest per store.
-func forStores(t *testing.T, fn func(t *testing.T, st *store.Store)) {
-	t.Helper()
-	for _, s := range dbtest.Stores() {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, s.Open(t))
-		})
-	}
-}
-
 // names maps the fixture's IDs (actors, initiatives, themes, territories,
 // relations) to short names, so failures read like the fixture's comment.
 type names map[int]string
@@ -127,7 +116,7 @@ func snapshots(t *testing.T, st *store.Store) map[string]*network.Snapshot {
 }
 
 func TestNetworkSnapshot(t *testing.T) {
-	forStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		n := dbtest.NewActorNetwork(t, st)
 		nm := namesOf(n)
 		for name, s := range snapshots(t, st) {
@@ -408,7 +397,7 @@ func get(t *testing.T, c *network.Cache) *network.Snapshot {
 }
 
 func TestNetworkCacheInvalidation(t *testing.T) {
-	forStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		n := dbtest.NewActorNetwork(t, st)
 		nm := namesOf(n)
@@ -594,7 +583,7 @@ func TestNetworkCacheAcrossServers(t *testing.T) {
 // is the global one; a1's and b1's lack the far cluster's two outer actors,
 // so they lie on the shortest paths of 2×2 pairs instead of 2×4.
 func TestNetworkEgoBetweenness(t *testing.T) {
-	forStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		n := dbtest.NewActorNetwork(t, st)
 		s, err := network.NewCache(st.Client).Get(ctx)

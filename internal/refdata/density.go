@@ -15,16 +15,6 @@ const (
 	MaxDensityLevel = 7
 )
 
-// IsRuralLevel reports whether a 7-level density grid level is rural.
-//
-// Since 2021 INSEE (with the Comité interministériel aux ruralités) defines
-// rural communes as the "peu denses" and "très peu denses" communes of the
-// 4-level grid, that is levels 5 (bourgs ruraux), 6 (rural à habitat
-// dispersé) and 7 (rural à habitat très dispersé) of the 7-level grid; levels
-// 1 to 4 (grands centres urbains, centres urbains intermédiaires, petites
-// villes, ceintures urbaines) are urban. 0 (unclassified) is neither.
-func IsRuralLevel(level int) bool { return level >= 5 && level <= MaxDensityLevel }
-
 // DensityLabel returns the INSEE label of a 7-level grid level, or "" for a
 // level outside 1..7.
 func DensityLabel(level int) string {

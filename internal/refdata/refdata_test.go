@@ -1,6 +1,8 @@
 package refdata
 
 import (
+	"github.com/essaim/essaim/internal/area"
+
 	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
@@ -241,8 +243,8 @@ func TestDensityLevels(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got := find(t, d, Ref{KindCommune, tc.code}).DensityLevel
-		if got != tc.level || IsRuralLevel(got) != tc.rural {
-			t.Errorf("commune %s: level %d (rural %v), want %d (rural %v)", tc.code, got, IsRuralLevel(got), tc.level, tc.rural)
+		if got != tc.level || area.IsRuralLevel(got) != tc.rural {
+			t.Errorf("commune %s: level %d (rural %v), want %d (rural %v)", tc.code, got, area.IsRuralLevel(got), tc.level, tc.rural)
 		}
 	}
 }
@@ -293,14 +295,6 @@ func TestRuralShares(t *testing.T) {
 			if s, ok := shares[tr.Ref()]; tr.Kind == k && (!ok || s < 0 || s > 1) {
 				t.Errorf("%v: share %v present %v", tr.Ref(), s, ok)
 			}
-		}
-	}
-}
-
-func TestIsRuralLevel(t *testing.T) {
-	for level, want := range map[int]bool{0: false, 1: false, 2: false, 3: false, 4: false, 5: true, 6: true, 7: true, 8: false} {
-		if got := IsRuralLevel(level); got != want {
-			t.Errorf("IsRuralLevel(%d) = %v, want %v", level, got, want)
 		}
 	}
 }

@@ -1,10 +1,12 @@
 package refdata
 
+import "github.com/essaim/essaim/internal/area"
+
 import "slices"
 
 // RuralShares returns, for every territory that contains at least one
 // classified commune, the share of the population of those classified
-// communes that lives in rural communes (IsRuralLevel). A classified commune
+// communes that lives in rural communes (area.IsRuralLevel). A classified commune
 // maps to exactly 0 or 1; unclassified communes are absent and ignored in
 // the aggregates. An aggregate whose classified communes total a population
 // of 0 is absent too, the share being undefined.
@@ -27,7 +29,7 @@ func (d *Dataset) RuralShares() map[Ref]float64 {
 		if t.Kind != KindCommune || t.DensityLevel == 0 {
 			continue
 		}
-		rural := IsRuralLevel(t.DensityLevel)
+		rural := area.IsRuralLevel(t.DensityLevel)
 		shares[t.Ref()] = boolShare(rural)
 		for _, anc := range up.containers(t.Parents) {
 			s := agg[anc]

@@ -115,7 +115,7 @@ func qRunFilterCases(t *testing.T, c *gqltest.Client, root string, cases []qFilt
 // coveringTerritory on initiatives, alone and with generated filters.
 func TestQueryInitiativeFilters(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		p := newQPlaces(t, st)
 		c := gqltest.New(st)
 		nievre, yonne, achun, bazarnes := qID(p.Nievre.ID), qID(p.Yonne.ID), qID(p.Achun.ID), qID(p.Bazarnes.ID)
@@ -205,7 +205,7 @@ func TestQueryInitiativeFilters(t *testing.T) {
 // actors: the home territory and the territories of action both count.
 func TestQueryActorFilters(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		p := newQPlaces(t, st)
 		c := gqltest.New(st)
 		nievre, achun, bazarnes, ccs := qID(p.Nievre.ID), qID(p.Achun.ID), qID(p.Bazarnes.ID), qID(p.CCStraddle.ID)
@@ -259,7 +259,7 @@ func TestQueryActorFilters(t *testing.T) {
 // that is not a territory, or not an ID at all, is the client's error.
 func TestQueryTerritoryFilterErrors(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		p := newQPlaces(t, st)
 		c := gqltest.New(st)
 		actorID := qID(p.Actors["A-Nothing"].ID)

@@ -71,7 +71,7 @@ const qNodeFields = `__typename id
 // ID never resolves to an object of another type.
 func TestQueryNode(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		g := newQGraph(t, st)
 		c := gqltest.New(st)
 		objects := []struct {
@@ -206,7 +206,7 @@ func TestQueryNode(t *testing.T) {
 // TestQueryTerritoryLookup checks territory(kind:, code:).
 func TestQueryTerritoryLookup(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		m := dbtest.NewMiniFrance(t, st)
 		c := gqltest.New(st)
 		cases := []struct {
@@ -257,7 +257,7 @@ func TestQueryTerritoryLookup(t *testing.T) {
 // connection, under node(id:) and under territory(kind:, code:).
 func TestQueryNestedEdges(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		g := newQGraph(t, st)
 		c := gqltest.New(st)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/territory"
+	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/gqltest"
 	"github.com/essaim/essaim/internal/store"
 )
@@ -93,7 +94,7 @@ const qActorsPage = `query($first: Int, $after: Cursor, $last: Int, $before: Cur
 // the default and maximum page sizes and forged cursors.
 func TestQueryPagination(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		newQPagingData(t, st)
 		c := gqltest.New(st)
 		page := func(t *testing.T, vars map[string]any) qConn {
@@ -248,7 +249,7 @@ func TestQueryPagination(t *testing.T) {
 // a root connection) and on the lazy one (under territory(kind:, code:)).
 func TestQueryNestedPaging(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		d := newQPagingData(t, st)
 		c := gqltest.New(st)
 		edgesOf := func(t *testing.T, query string, vars map[string]any, path ...string) qConn {
