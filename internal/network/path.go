@@ -1,6 +1,5 @@
 package network
 
-
 // MaxHops is the longest path actorPath searches.
 const MaxHops = 6
 

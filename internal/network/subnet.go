@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 
-
 	"github.com/essaim/essaim/internal/area"
 )
 

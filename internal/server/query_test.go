@@ -21,18 +21,7 @@ import (
 	"github.com/essaim/essaim/internal/store"
 )
 
-// qStores runs fn in a parallel subtest per store.
-func qStores(t *testing.T, fn func(t *testing.T, st *store.Store)) {
-	t.Helper()
-	for _, s := range dbtest.Stores() {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, s.Open(t))
-		})
-	}
-}
-
-// gid is the GraphQL ID of an ent ID.
+// qID is the GraphQL ID of an ent ID.
 func qID(id int) string { return strconv.Itoa(id) }
 
 // qConn is a decoded connection whose nodes carry a name or a title.
@@ -150,7 +139,7 @@ func qPostCounted(t *testing.T, c *gqltest.Client, query string, vars map[string
 // alone and inside and/or/not and edge predicates.
 func TestQueryTerritoryFilters(t *testing.T) {
 	t.Parallel()
-	qStores(t, func(t *testing.T, st *store.Store) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		m := dbtest.NewMiniFrance(t, st)
 		c := gqltest.New(st)
 		nievre, yonne, caNevers, ccs := qID(m.Nievre.ID), qID(m.Yonne.ID), qID(m.CANevers.ID), qID(m.CCStraddle.ID)
