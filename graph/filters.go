@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"sync"
 
 	"github.com/essaim/essaim/ent"
 	places "github.com/essaim/essaim/internal/territory"
@@ -21,39 +20,20 @@ func (r *Resolver) territorySet(ctx context.Context, field string, id *int, set 
 	return set(*id), nil
 }
 
-// The where argument of a nested connection is decoded once per parent node
-// (and once more by ent's eager loading), so without a memo a page of 50
-// initiatives with territories(where: {withinTerritory: …}) would send 50
-// identical existence checks. The memo lives in the request's context, put
-// there by WithRequestMemo, and dies with the request.
-
-type memoKey struct{}
-
+// checkKey names a territory existence check in the request memo: the where
+// argument of a nested connection is decoded once per parent node (and once
+// more by ent's eager loading), so without the memo a page of 50 initiatives
+// with territories(where: {withinTerritory: …}) would send 50 identical checks.
 type checkKey struct {
 	field string
 	id    int
 }
 
-type checkOnce struct {
-	once sync.Once
-	err  error
-}
-
-// WithRequestMemo gives a request its own memo of territory checks; the
-// server wraps every operation with it.
-func WithRequestMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, memoKey{}, &sync.Map{})
-}
-
 func (r *Resolver) territoryExists(ctx context.Context, field string, id int) error {
-	memo, ok := ctx.Value(memoKey{}).(*sync.Map)
-	if !ok {
-		return places.Exists(ctx, r.Client, field, id)
-	}
-	c, _ := memo.LoadOrStore(checkKey{field, id}, &checkOnce{})
-	check := c.(*checkOnce)
-	check.once.Do(func() { check.err = places.Exists(ctx, r.Client, field, id) })
-	return check.err
+	_, err := memoize(ctx, checkKey{field, id}, func() (struct{}, error) {
+		return struct{}{}, places.Exists(ctx, r.Client, field, id)
+	})
+	return err
 }
 
 func (r *Resolver) addActorSet(ctx context.Context, obj *ent.ActorWhereInput, field string, id *int, set func(int) places.Set) error {

@@ -24,9 +24,13 @@ const (
 	maxCommonList = 100
 )
 
-// snapshot returns the cached network and checks that id is one of its actors.
+type snapshotKey struct{}
+
+// snapshot returns the cached network, checking its version once per request
+// however many actors of the response ask for their links or metrics, and
+// checks that the given IDs are actors of it.
 func (r *Resolver) snapshot(ctx context.Context, field string, actorIDs ...int) (*network.Snapshot, error) {
-	s, err := r.Network.Get(ctx)
+	s, err := memoize(ctx, snapshotKey{}, func() (*network.Snapshot, error) { return r.Network.Get(ctx) })
 	if err != nil {
 		return nil, err
 	}

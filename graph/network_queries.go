@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/graph/model"
 	"github.com/essaim/essaim/internal/apierr"
@@ -40,6 +42,9 @@ func (r *Resolver) links(ctx context.Context, obj *ent.Actor, first *int, after 
 	end := min(start+n, len(all))
 	start = min(start, end)
 	page := all[start:end]
+	if !slices.Contains(graphql.CollectAllFields(ctx), "edges") {
+		page = nil // only totalCount or pageInfo asked: load nothing
+	}
 	var w wanted
 	for _, l := range page {
 		w.actors = append(w.actors, l.Actor)
