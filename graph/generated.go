@@ -147,10 +147,36 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ActorStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	ActorStatsBucket struct {
+		Count func(childComplexity int) int
+		Keys  func(childComplexity int) int
+	}
+
+	ActorStatsKey struct {
+		ActorKind    func(childComplexity int) int
+		Area         func(childComplexity int) int
+		DensityLevel func(childComplexity int) int
+		Dimension    func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Territory    func(childComplexity int) int
+		Theme        func(childComplexity int) int
+		Value        func(childComplexity int) int
+	}
+
 	CommonPartner struct {
 		Actor    func(childComplexity int) int
 		LinkedTo func(childComplexity int) int
 		Weight   func(childComplexity int) int
+	}
+
+	CoverageGap struct {
+		Population func(childComplexity int) int
+		Territory  func(childComplexity int) int
 	}
 
 	Initiative struct {
@@ -179,6 +205,29 @@ type ComplexityRoot struct {
 	InitiativeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	InitiativeStats struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	InitiativeStatsBucket struct {
+		Count func(childComplexity int) int
+		Keys  func(childComplexity int) int
+	}
+
+	InitiativeStatsKey struct {
+		ActorKind    func(childComplexity int) int
+		Area         func(childComplexity int) int
+		DensityLevel func(childComplexity int) int
+		Dimension    func(childComplexity int) int
+		Role         func(childComplexity int) int
+		StartYear    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Territory    func(childComplexity int) int
+		Theme        func(childComplexity int) int
+		Value        func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -262,8 +311,11 @@ type ComplexityRoot struct {
 		ActorNetwork      func(childComplexity int, filter *model.NetworkFilter, center *int, depth *int, limit *int) int
 		ActorPath         func(childComplexity int, from int, to int, maxHops *int, filter *model.LinkFilter, maxPaths *int) int
 		ActorRelations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorRelationOrder, where *ent.ActorRelationWhereInput) int
+		ActorStats        func(childComplexity int, where *ent.ActorWhereInput, groupBy []model.ActorDimension) int
 		Actors            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActorOrder, where *ent.ActorWhereInput) int
 		CommonPartners    func(childComplexity int, actors []int, atLeast *int, filter *model.LinkFilter, first *int) int
+		CoverageGaps      func(childComplexity int, level territory.Kind, within *int, theme *int, area *area.Area, first *int) int
+		InitiativeStats   func(childComplexity int, where *ent.InitiativeWhereInput, groupBy []model.InitiativeDimension) int
 		Initiatives       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
 		Node              func(childComplexity int, id int) int
 		Nodes             func(childComplexity int, ids []int) int
@@ -378,6 +430,9 @@ type QueryResolver interface {
 	ActorPath(ctx context.Context, from int, to int, maxHops *int, filter *model.LinkFilter, maxPaths *int) ([]*model.ActorPath, error)
 	ActorNetwork(ctx context.Context, filter *model.NetworkFilter, center *int, depth *int, limit *int) (*model.ActorNetwork, error)
 	SuggestedPartners(ctx context.Context, actor int, first *int) ([]*model.PartnerSuggestion, error)
+	InitiativeStats(ctx context.Context, where *ent.InitiativeWhereInput, groupBy []model.InitiativeDimension) (*model.InitiativeStats, error)
+	ActorStats(ctx context.Context, where *ent.ActorWhereInput, groupBy []model.ActorDimension) (*model.ActorStats, error)
+	CoverageGaps(ctx context.Context, level territory.Kind, within *int, theme *int, area *area.Area, first *int) ([]*model.CoverageGap, error)
 }
 
 type ActorWhereInputResolver interface {
@@ -830,6 +885,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActorRelationEdge.Node(childComplexity), true
 
+	case "ActorStats.buckets":
+		if e.ComplexityRoot.ActorStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStats.Buckets(childComplexity), true
+	case "ActorStats.total":
+		if e.ComplexityRoot.ActorStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStats.Total(childComplexity), true
+
+	case "ActorStatsBucket.count":
+		if e.ComplexityRoot.ActorStatsBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsBucket.Count(childComplexity), true
+	case "ActorStatsBucket.keys":
+		if e.ComplexityRoot.ActorStatsBucket.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsBucket.Keys(childComplexity), true
+
+	case "ActorStatsKey.actorKind":
+		if e.ComplexityRoot.ActorStatsKey.ActorKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.ActorKind(childComplexity), true
+	case "ActorStatsKey.area":
+		if e.ComplexityRoot.ActorStatsKey.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.Area(childComplexity), true
+	case "ActorStatsKey.densityLevel":
+		if e.ComplexityRoot.ActorStatsKey.DensityLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.DensityLevel(childComplexity), true
+	case "ActorStatsKey.dimension":
+		if e.ComplexityRoot.ActorStatsKey.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.Dimension(childComplexity), true
+	case "ActorStatsKey.role":
+		if e.ComplexityRoot.ActorStatsKey.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.Role(childComplexity), true
+	case "ActorStatsKey.territory":
+		if e.ComplexityRoot.ActorStatsKey.Territory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.Territory(childComplexity), true
+	case "ActorStatsKey.theme":
+		if e.ComplexityRoot.ActorStatsKey.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.Theme(childComplexity), true
+	case "ActorStatsKey.value":
+		if e.ComplexityRoot.ActorStatsKey.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorStatsKey.Value(childComplexity), true
+
 	case "CommonPartner.actor":
 		if e.ComplexityRoot.CommonPartner.Actor == nil {
 			break
@@ -848,6 +978,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommonPartner.Weight(childComplexity), true
+
+	case "CoverageGap.population":
+		if e.ComplexityRoot.CoverageGap.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Population(childComplexity), true
+	case "CoverageGap.territory":
+		if e.ComplexityRoot.CoverageGap.Territory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGap.Territory(childComplexity), true
 
 	case "Initiative.actors":
 		if e.ComplexityRoot.Initiative.Actors == nil {
@@ -985,6 +1128,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InitiativeEdge.Node(childComplexity), true
+
+	case "InitiativeStats.buckets":
+		if e.ComplexityRoot.InitiativeStats.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStats.Buckets(childComplexity), true
+	case "InitiativeStats.total":
+		if e.ComplexityRoot.InitiativeStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStats.Total(childComplexity), true
+
+	case "InitiativeStatsBucket.count":
+		if e.ComplexityRoot.InitiativeStatsBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsBucket.Count(childComplexity), true
+	case "InitiativeStatsBucket.keys":
+		if e.ComplexityRoot.InitiativeStatsBucket.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsBucket.Keys(childComplexity), true
+
+	case "InitiativeStatsKey.actorKind":
+		if e.ComplexityRoot.InitiativeStatsKey.ActorKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.ActorKind(childComplexity), true
+	case "InitiativeStatsKey.area":
+		if e.ComplexityRoot.InitiativeStatsKey.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.Area(childComplexity), true
+	case "InitiativeStatsKey.densityLevel":
+		if e.ComplexityRoot.InitiativeStatsKey.DensityLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.DensityLevel(childComplexity), true
+	case "InitiativeStatsKey.dimension":
+		if e.ComplexityRoot.InitiativeStatsKey.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.Dimension(childComplexity), true
+	case "InitiativeStatsKey.role":
+		if e.ComplexityRoot.InitiativeStatsKey.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.Role(childComplexity), true
+	case "InitiativeStatsKey.startYear":
+		if e.ComplexityRoot.InitiativeStatsKey.StartYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.StartYear(childComplexity), true
+	case "InitiativeStatsKey.status":
+		if e.ComplexityRoot.InitiativeStatsKey.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.Status(childComplexity), true
+	case "InitiativeStatsKey.territory":
+		if e.ComplexityRoot.InitiativeStatsKey.Territory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.Territory(childComplexity), true
+	case "InitiativeStatsKey.theme":
+		if e.ComplexityRoot.InitiativeStatsKey.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.Theme(childComplexity), true
+	case "InitiativeStatsKey.value":
+		if e.ComplexityRoot.InitiativeStatsKey.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeStatsKey.Value(childComplexity), true
 
 	case "Mutation.createActor":
 		if e.ComplexityRoot.Mutation.CreateActor == nil {
@@ -1418,6 +1648,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ActorRelations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ActorRelationOrder), args["where"].(*ent.ActorRelationWhereInput)), true
+	case "Query.actorStats":
+		if e.ComplexityRoot.Query.ActorStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actorStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActorStats(childComplexity, args["where"].(*ent.ActorWhereInput), args["groupBy"].([]model.ActorDimension)), true
 	case "Query.actors":
 		if e.ComplexityRoot.Query.Actors == nil {
 			break
@@ -1440,6 +1681,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CommonPartners(childComplexity, args["actors"].([]int), args["atLeast"].(*int), args["filter"].(*model.LinkFilter), args["first"].(*int)), true
+	case "Query.coverageGaps":
+		if e.ComplexityRoot.Query.CoverageGaps == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverageGaps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CoverageGaps(childComplexity, args["level"].(territory.Kind), args["within"].(*int), args["theme"].(*int), args["area"].(*area.Area), args["first"].(*int)), true
+	case "Query.initiativeStats":
+		if e.ComplexityRoot.Query.InitiativeStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_initiativeStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InitiativeStats(childComplexity, args["where"].(*ent.InitiativeWhereInput), args["groupBy"].([]model.InitiativeDimension)), true
 	case "Query.initiatives":
 		if e.ComplexityRoot.Query.Initiatives == nil {
 			break
@@ -1905,7 +2168,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "essaim.graphqls" "network.graphqls"
+//go:embed "ent.graphql" "essaim.graphqls" "network.graphqls" "stats.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1920,6 +2183,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "essaim.graphqls", Input: sourceData("essaim.graphqls"), BuiltIn: false},
 	{Name: "network.graphqls", Input: sourceData("network.graphqls"), BuiltIn: false},
+	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2115,6 +2379,48 @@ func (ec *executionContext) childFields_ActorRelationEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ActorRelationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ActorStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ActorStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_ActorStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorStatsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_ActorStatsBucket_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_ActorStatsBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorStatsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_ActorStatsKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_ActorStatsKey_dimension(ctx, field)
+	case "value":
+		return ec.fieldContext_ActorStatsKey_value(ctx, field)
+	case "theme":
+		return ec.fieldContext_ActorStatsKey_theme(ctx, field)
+	case "territory":
+		return ec.fieldContext_ActorStatsKey_territory(ctx, field)
+	case "area":
+		return ec.fieldContext_ActorStatsKey_area(ctx, field)
+	case "densityLevel":
+		return ec.fieldContext_ActorStatsKey_densityLevel(ctx, field)
+	case "actorKind":
+		return ec.fieldContext_ActorStatsKey_actorKind(ctx, field)
+	case "role":
+		return ec.fieldContext_ActorStatsKey_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorStatsKey", field.Name)
+}
+
 func (ec *executionContext) childFields_CommonPartner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "actor":
@@ -2125,6 +2431,16 @@ func (ec *executionContext) childFields_CommonPartner(ctx context.Context, field
 		return ec.fieldContext_CommonPartner_weight(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CommonPartner", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "territory":
+		return ec.fieldContext_CoverageGap_territory(ctx, field)
+	case "population":
+		return ec.fieldContext_CoverageGap_population(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageGap", field.Name)
 }
 
 func (ec *executionContext) childFields_Initiative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2181,6 +2497,52 @@ func (ec *executionContext) childFields_InitiativeEdge(ctx context.Context, fiel
 		return ec.fieldContext_InitiativeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InitiativeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InitiativeStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_InitiativeStats_total(ctx, field)
+	case "buckets":
+		return ec.fieldContext_InitiativeStats_buckets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InitiativeStats", field.Name)
+}
+
+func (ec *executionContext) childFields_InitiativeStatsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_InitiativeStatsBucket_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_InitiativeStatsBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InitiativeStatsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_InitiativeStatsKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_InitiativeStatsKey_dimension(ctx, field)
+	case "value":
+		return ec.fieldContext_InitiativeStatsKey_value(ctx, field)
+	case "theme":
+		return ec.fieldContext_InitiativeStatsKey_theme(ctx, field)
+	case "territory":
+		return ec.fieldContext_InitiativeStatsKey_territory(ctx, field)
+	case "area":
+		return ec.fieldContext_InitiativeStatsKey_area(ctx, field)
+	case "densityLevel":
+		return ec.fieldContext_InitiativeStatsKey_densityLevel(ctx, field)
+	case "status":
+		return ec.fieldContext_InitiativeStatsKey_status(ctx, field)
+	case "actorKind":
+		return ec.fieldContext_InitiativeStatsKey_actorKind(ctx, field)
+	case "role":
+		return ec.fieldContext_InitiativeStatsKey_role(ctx, field)
+	case "startYear":
+		return ec.fieldContext_InitiativeStatsKey_startYear(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InitiativeStatsKey", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3615,6 +3977,28 @@ func (ec *executionContext) field_Query_actorRelations_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_actorStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActorWhereInput, error) {
+			return ec.unmarshalOActorWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.ActorDimension, error) {
+			return ec.unmarshalNActorDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3704,6 +4088,74 @@ func (ec *executionContext) field_Query_commonPartners_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverageGaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (territory.Kind, error) {
+			return ec.unmarshalNTerritoryKind2githubᚗcomᚋessaimᚋessaimᚋentᚋterritoryᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "within",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["within"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "theme",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["theme"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "area",
+		func(ctx context.Context, v any) (*area.Area, error) {
+			return ec.unmarshalOArea2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["area"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_initiativeStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InitiativeWhereInput, error) {
+			return ec.unmarshalOInitiativeWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.InitiativeDimension, error) {
+			return ec.unmarshalNInitiativeDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -6135,6 +6587,318 @@ func (ec *executionContext) fieldContext_ActorRelationEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("ActorRelationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ActorStats_total(ctx context.Context, field graphql.CollectedField, obj *model.ActorStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorStats_buckets(ctx context.Context, field graphql.CollectedField, obj *model.ActorStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorStatsBucket) graphql.Marshaler {
+			return ec.marshalNActorStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorStatsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorStatsBucket_keys(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsBucket_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorStatsKey) graphql.Marshaler {
+			return ec.marshalNActorStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsBucket_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorStatsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorStatsKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorStatsBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorStatsKey_dimension(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ActorDimension) graphql.Marshaler {
+			return ec.marshalNActorDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStatsKey", field, false, false, "ActorDimension")
+}
+
+func (ec *executionContext) _ActorStatsKey_value(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStatsKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActorStatsKey_theme(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorStatsKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorStatsKey_territory(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_territory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Territory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
+			return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorStatsKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorStatsKey_area(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Area, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *area.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStatsKey", field, false, false, "Area")
+}
+
+func (ec *executionContext) _ActorStatsKey_densityLevel(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_densityLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DensityLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_densityLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStatsKey", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorStatsKey_actorKind(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_actorKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *actor.Kind) graphql.Marshaler {
+			return ec.marshalOActorKind2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋactorᚐKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_actorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStatsKey", field, false, false, "ActorKind")
+}
+
+func (ec *executionContext) _ActorStatsKey_role(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorStatsKey_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *participation.Role) graphql.Marshaler {
+			return ec.marshalOParticipationRole2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋparticipationᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActorStatsKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorStatsKey", field, false, false, "ParticipationRole")
+}
+
 func (ec *executionContext) _CommonPartner_actor(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6220,6 +6984,61 @@ func (ec *executionContext) _CommonPartner_weight(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CommonPartner_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CommonPartner", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGap_territory(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGap_territory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Territory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
+			return ec.marshalNTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGap_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageGap_population(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGap_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGap_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
@@ -6768,6 +7587,364 @@ func (ec *executionContext) _InitiativeEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_InitiativeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InitiativeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _InitiativeStats_total(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InitiativeStats_buckets(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStats_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InitiativeStatsBucket) graphql.Marshaler {
+			return ec.marshalNInitiativeStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InitiativeStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InitiativeStatsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InitiativeStatsBucket_keys(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsBucket_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InitiativeStatsKey) graphql.Marshaler {
+			return ec.marshalNInitiativeStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsBucket_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InitiativeStatsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InitiativeStatsKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InitiativeStatsBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_dimension(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InitiativeDimension) graphql.Marshaler {
+			return ec.marshalNInitiativeDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "InitiativeDimension")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_value(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_theme(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InitiativeStatsKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InitiativeStatsKey_territory(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_territory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Territory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
+			return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InitiativeStatsKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InitiativeStatsKey_area(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Area, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *area.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "Area")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_densityLevel(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_densityLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DensityLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_densityLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_status(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *initiative.Status) graphql.Marshaler {
+			return ec.marshalOInitiativeStatus2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋinitiativeᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "InitiativeStatus")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_actorKind(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_actorKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *actor.Kind) graphql.Marshaler {
+			return ec.marshalOActorKind2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋactorᚐKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_actorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "ActorKind")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_role(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *participation.Role) graphql.Marshaler {
+			return ec.marshalOParticipationRole2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚋparticipationᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "ParticipationRole")
+}
+
+func (ec *executionContext) _InitiativeStatsKey_startYear(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeStatsKey_startYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeStatsKey_startYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeStatsKey", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Mutation_createTerritory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8928,6 +10105,138 @@ func (ec *executionContext) fieldContext_Query_suggestedPartners(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_suggestedPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_initiativeStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_initiativeStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InitiativeStats(ctx, fc.Args["where"].(*ent.InitiativeWhereInput), fc.Args["groupBy"].([]model.InitiativeDimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InitiativeStats) graphql.Marshaler {
+			return ec.marshalNInitiativeStats2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_initiativeStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InitiativeStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_initiativeStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actorStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actorStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActorStats(ctx, fc.Args["where"].(*ent.ActorWhereInput), fc.Args["groupBy"].([]model.ActorDimension))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorStats) graphql.Marshaler {
+			return ec.marshalNActorStats2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actorStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actorStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverageGaps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverageGaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CoverageGaps(ctx, fc.Args["level"].(territory.Kind), fc.Args["within"].(*int), fc.Args["theme"].(*int), fc.Args["area"].(*area.Area), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
+			return ec.marshalNCoverageGap2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCoverageGapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverageGaps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGap(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverageGaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17575,6 +18884,150 @@ func (ec *executionContext) _ActorRelationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var actorStatsImplementors = []string{"ActorStats"}
+
+func (ec *executionContext) _ActorStats(ctx context.Context, sel ast.SelectionSet, obj *model.ActorStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorStats")
+		case "total":
+			out.Values[i] = ec._ActorStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._ActorStats_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorStatsBucketImplementors = []string{"ActorStatsBucket"}
+
+func (ec *executionContext) _ActorStatsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.ActorStatsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorStatsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorStatsBucket")
+		case "keys":
+			out.Values[i] = ec._ActorStatsBucket_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ActorStatsBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actorStatsKeyImplementors = []string{"ActorStatsKey"}
+
+func (ec *executionContext) _ActorStatsKey(ctx context.Context, sel ast.SelectionSet, obj *model.ActorStatsKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorStatsKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorStatsKey")
+		case "dimension":
+			out.Values[i] = ec._ActorStatsKey_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ActorStatsKey_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "theme":
+			out.Values[i] = ec._ActorStatsKey_theme(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "territory":
+			out.Values[i] = ec._ActorStatsKey_territory(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "area":
+			out.Values[i] = ec._ActorStatsKey_area(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "densityLevel":
+			out.Values[i] = ec._ActorStatsKey_densityLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actorKind":
+			out.Values[i] = ec._ActorStatsKey_actorKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._ActorStatsKey_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var commonPartnerImplementors = []string{"CommonPartner"}
 
 func (ec *executionContext) _CommonPartner(ctx context.Context, sel ast.SelectionSet, obj *model.CommonPartner) graphql.Marshaler {
@@ -17598,6 +19051,44 @@ func (ec *executionContext) _CommonPartner(ctx context.Context, sel ast.Selectio
 			}
 		case "weight":
 			out.Values[i] = ec._CommonPartner_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageGapImplementors = []string{"CoverageGap"}
+
+func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageGap")
+		case "territory":
+			out.Values[i] = ec._CoverageGap_territory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._CoverageGap_population(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17782,6 +19273,160 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 		case "cursor":
 			out.Values[i] = ec._InitiativeEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var initiativeStatsImplementors = []string{"InitiativeStats"}
+
+func (ec *executionContext) _InitiativeStats(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InitiativeStats")
+		case "total":
+			out.Values[i] = ec._InitiativeStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buckets":
+			out.Values[i] = ec._InitiativeStats_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var initiativeStatsBucketImplementors = []string{"InitiativeStatsBucket"}
+
+func (ec *executionContext) _InitiativeStatsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeStatsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeStatsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InitiativeStatsBucket")
+		case "keys":
+			out.Values[i] = ec._InitiativeStatsBucket_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._InitiativeStatsBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var initiativeStatsKeyImplementors = []string{"InitiativeStatsKey"}
+
+func (ec *executionContext) _InitiativeStatsKey(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeStatsKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeStatsKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InitiativeStatsKey")
+		case "dimension":
+			out.Values[i] = ec._InitiativeStatsKey_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._InitiativeStatsKey_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "theme":
+			out.Values[i] = ec._InitiativeStatsKey_theme(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "territory":
+			out.Values[i] = ec._InitiativeStatsKey_territory(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "area":
+			out.Values[i] = ec._InitiativeStatsKey_area(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "densityLevel":
+			out.Values[i] = ec._InitiativeStatsKey_densityLevel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._InitiativeStatsKey_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actorKind":
+			out.Values[i] = ec._InitiativeStatsKey_actorKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._InitiativeStatsKey_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startYear":
+			out.Values[i] = ec._InitiativeStatsKey_startYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -18439,6 +20084,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_suggestedPartners(ctx, field)
+				})
+		case "initiativeStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_initiativeStats(ctx, field)
+				})
+		case "actorStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actorStats(ctx, field)
+				})
+		case "coverageGaps":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverageGaps(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -19264,6 +20927,46 @@ func (ec *executionContext) marshalNActorConnection2ᚖgithubᚗcomᚋessaimᚋe
 	return ec._ActorConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActorDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimension(ctx context.Context, v any) (model.ActorDimension, error) {
+	var res model.ActorDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActorDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimension(ctx context.Context, sel ast.SelectionSet, v model.ActorDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActorDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimensionᚄ(ctx context.Context, v any) ([]model.ActorDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ActorDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNActorDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ActorDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNActorKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorᚐKind(ctx context.Context, v any) (actor.Kind, error) {
 	var res actor.Kind
 	err := res.UnmarshalGQL(v)
@@ -19421,6 +21124,62 @@ func (ec *executionContext) unmarshalNActorRelationWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNActorStats2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStats(ctx context.Context, sel ast.SelectionSet, v *model.ActorStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorStats!")
+		return graphql.Null
+	}
+	return ec._ActorStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActorStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorStatsBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorStatsBucket2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorStatsBucket2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucket(ctx context.Context, sel ast.SelectionSet, v *model.ActorStatsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorStatsBucket!")
+		return graphql.Null
+	}
+	return ec._ActorStatsBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActorStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorStatsKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorStatsKey2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorStatsKey2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKey(ctx context.Context, sel ast.SelectionSet, v *model.ActorStatsKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorStatsKey!")
+		return graphql.Null
+	}
+	return ec._ActorStatsKey(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNActorWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorWhereInput(ctx context.Context, v any) (*ent.ActorWhereInput, error) {
 	res, err := ec.unmarshalInputActorWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -19472,6 +21231,30 @@ func (ec *executionContext) marshalNCommonPartner2ᚖgithubᚗcomᚋessaimᚋess
 		return graphql.Null
 	}
 	return ec._CommonPartner(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageGap2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCoverageGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageGap2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCoverageGap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageGap2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCoverageGap(ctx context.Context, sel ast.SelectionSet, v *model.CoverageGap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageGap!")
+		return graphql.Null
+	}
+	return ec._CoverageGap(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateActorInput2githubᚗcomᚋessaimᚋessaimᚋentᚐCreateActorInput(ctx context.Context, v any) (ent.CreateActorInput, error) {
@@ -19603,6 +21386,46 @@ func (ec *executionContext) marshalNInitiativeConnection2ᚖgithubᚗcomᚋessai
 	return ec._InitiativeConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNInitiativeDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimension(ctx context.Context, v any) (model.InitiativeDimension, error) {
+	var res model.InitiativeDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInitiativeDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimension(ctx context.Context, sel ast.SelectionSet, v model.InitiativeDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNInitiativeDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimensionᚄ(ctx context.Context, v any) ([]model.InitiativeDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.InitiativeDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInitiativeDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInitiativeDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InitiativeDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInitiativeDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNInitiativeOrderField2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeOrderField(ctx context.Context, v any) (*ent.InitiativeOrderField, error) {
 	var res = new(ent.InitiativeOrderField)
 	err := res.UnmarshalGQL(v)
@@ -19615,6 +21438,62 @@ func (ec *executionContext) marshalNInitiativeOrderField2ᚖgithubᚗcomᚋessai
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNInitiativeStats2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStats(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InitiativeStats!")
+		return graphql.Null
+	}
+	return ec._InitiativeStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInitiativeStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InitiativeStatsBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInitiativeStatsBucket2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInitiativeStatsBucket2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucket(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeStatsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InitiativeStatsBucket!")
+		return graphql.Null
+	}
+	return ec._InitiativeStatsBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInitiativeStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InitiativeStatsKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInitiativeStatsKey2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInitiativeStatsKey2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKey(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeStatsKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InitiativeStatsKey!")
+		return graphql.Null
+	}
+	return ec._InitiativeStatsKey(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInitiativeStatus2githubᚗcomᚋessaimᚋessaimᚋentᚋinitiativeᚐStatus(ctx context.Context, v any) (initiative.Status, error) {

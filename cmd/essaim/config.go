@@ -4,6 +4,8 @@ import (
 	"flag"
 	"os"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/essaim/essaim/internal/server"
 )
@@ -38,6 +40,24 @@ func envInt(name string, def int) int {
 	return def
 }
 
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for s := range strings.SplitSeq(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // databaseDefault prefers DATABASE_URL (PostgreSQL), then ESSAIM_DB (SQLite file).
 func databaseDefault() string {
 	if u := os.Getenv("DATABASE_URL"); u != "" {
@@ -62,5 +82,17 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.server.Paging.Max, "max-page-size", envInt("ESSAIM_MAX_PAGE_SIZE", d.Paging.Max), "largest first/last accepted (env ESSAIM_MAX_PAGE_SIZE)")
 	fs.IntVar(&c.server.MaxNodes, "max-nodes", envInt("ESSAIM_MAX_NODES", d.MaxNodes), "largest nodes(ids:) list (env ESSAIM_MAX_NODES)")
 	fs.BoolVar(&c.server.Introspection, "introspection", envBool("ESSAIM_INTROSPECTION", d.Introspection), "allow schema introspection (env ESSAIM_INTROSPECTION)")
+	fs.BoolVar(&c.server.FieldSuggestions, "field-suggestions", envBool("ESSAIM_FIELD_SUGGESTIONS", d.FieldSuggestions), `let validation errors suggest names ("Did you mean …?") (env ESSAIM_FIELD_SUGGESTIONS)`)
+	fs.IntVar(&c.server.Limits.MaxDepth, "max-depth", envInt("ESSAIM_MAX_DEPTH", d.Limits.MaxDepth), "deepest nesting of fields in an operation, 0: no limit (env ESSAIM_MAX_DEPTH)")
+	fs.IntVar(&c.server.Limits.MaxAliases, "max-aliases", envInt("ESSAIM_MAX_ALIASES", d.Limits.MaxAliases), "most aliases in a document, 0: no limit (env ESSAIM_MAX_ALIASES)")
+	fs.IntVar(&c.server.Limits.MaxFields, "max-fields", envInt("ESSAIM_MAX_FIELDS", d.Limits.MaxFields), "most field selections in a document, 0: no limit (env ESSAIM_MAX_FIELDS)")
+	fs.IntVar(&c.server.Limits.MaxTokens, "max-tokens", envInt("ESSAIM_MAX_TOKENS", d.Limits.MaxTokens), "most lexical tokens in a document, 0: no limit (env ESSAIM_MAX_TOKENS)")
+	fs.IntVar(&c.server.Limits.MaxCost, "max-cost", envInt("ESSAIM_MAX_COST", d.Limits.MaxCost), "highest estimated cost of an operation, 0: no limit (env ESSAIM_MAX_COST)")
+	fs.DurationVar(&c.server.RequestTimeout, "request-timeout", envDuration("ESSAIM_REQUEST_TIMEOUT", d.RequestTimeout), "time allowed to each GraphQL request, database included, 0: no limit (env ESSAIM_REQUEST_TIMEOUT)")
+	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser, * for any; none by default (env ESSAIM_CORS_ORIGINS)", func(v string) error {
+		c.server.CORSOrigins = splitList(v)
+		return nil
+	})
+	c.server.CORSOrigins = splitList(os.Getenv("ESSAIM_CORS_ORIGINS"))
 	fs.DurationVar(&c.server.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "time given to in-flight requests on shutdown")
 }

@@ -8,9 +8,71 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/initiative"
+	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/internal/area"
 )
+
+type ActorStats struct {
+	Total   int                 `json:"total"`
+	Buckets []*ActorStatsBucket `json:"buckets"`
+}
+
+type ActorStatsBucket struct {
+	Keys  []*ActorStatsKey `json:"keys"`
+	Count int              `json:"count"`
+}
+
+type ActorStatsKey struct {
+	Dimension ActorDimension `json:"dimension"`
+	// The key as a string (an ID, enum value or number); null for none.
+	Value        *string             `json:"value,omitempty"`
+	Theme        *ent.Theme          `json:"theme,omitempty"`
+	Territory    *ent.Territory      `json:"territory,omitempty"`
+	Area         *area.Area          `json:"area,omitempty"`
+	DensityLevel *int                `json:"densityLevel,omitempty"`
+	ActorKind    *actor.Kind         `json:"actorKind,omitempty"`
+	Role         *participation.Role `json:"role,omitempty"`
+}
+
+// A territory with no initiative on a theme in or under it.
+type CoverageGap struct {
+	Territory  *ent.Territory `json:"territory"`
+	Population int            `json:"population"`
+}
+
+type InitiativeStats struct {
+	// Distinct initiatives matching where; each counts once, whatever its buckets.
+	Total int `json:"total"`
+	// Largest first.
+	Buckets []*InitiativeStatsBucket `json:"buckets"`
+}
+
+type InitiativeStatsBucket struct {
+	// One key per groupBy dimension, in the same order.
+	Keys []*InitiativeStatsKey `json:"keys"`
+	// Distinct initiatives having every one of these keys.
+	Count int `json:"count"`
+}
+
+// One key of a bucket. The field matching the dimension is set; all are null in
+// the bucket of the subjects with no value for it (no theme, no status, no
+// territory of that level…).
+type InitiativeStatsKey struct {
+	Dimension InitiativeDimension `json:"dimension"`
+	// The key as a string (an ID, enum value or number); null for none.
+	Value        *string             `json:"value,omitempty"`
+	Theme        *ent.Theme          `json:"theme,omitempty"`
+	Territory    *ent.Territory      `json:"territory,omitempty"`
+	Area         *area.Area          `json:"area,omitempty"`
+	DensityLevel *int                `json:"densityLevel,omitempty"`
+	Status       *initiative.Status  `json:"status,omitempty"`
+	ActorKind    *actor.Kind         `json:"actorKind,omitempty"`
+	Role         *participation.Role `json:"role,omitempty"`
+	StartYear    *int                `json:"startYear,omitempty"`
+}
 
 // Restricts the links used. A shared initiative counts when it has the theme (or
 // a sub-theme), lies within the territory and has a territory of the area; an
@@ -28,6 +90,175 @@ type NetworkFilter struct {
 	Theme           *int         `json:"theme,omitempty"`
 	WithinTerritory *int         `json:"withinTerritory,omitempty"`
 	Area            *area.Area   `json:"area,omitempty"`
+}
+
+// What actorStats groups by: the same vocabulary as InitiativeDimension.
+// Territory dimensions use the actor's home and territories of action; STATUS
+// and START_YEAR do not apply to actors and are refused with BAD_USER_INPUT.
+type ActorDimension string
+
+const (
+	// The actor's themes.
+	ActorDimensionTheme ActorDimension = "THEME"
+	// The top-level themes of the actor's themes.
+	ActorDimensionThemeRoot           ActorDimension = "THEME_ROOT"
+	ActorDimensionTerritoryRegion     ActorDimension = "TERRITORY_REGION"
+	ActorDimensionTerritoryDepartment ActorDimension = "TERRITORY_DEPARTMENT"
+	ActorDimensionTerritoryEpci       ActorDimension = "TERRITORY_EPCI"
+	ActorDimensionTerritoryCommune    ActorDimension = "TERRITORY_COMMUNE"
+	ActorDimensionArea                ActorDimension = "AREA"
+	ActorDimensionDensityLevel        ActorDimension = "DENSITY_LEVEL"
+	// Does not apply to actors.
+	ActorDimensionStatus ActorDimension = "STATUS"
+	// The actor's kind.
+	ActorDimensionActorKind ActorDimension = "ACTOR_KIND"
+	// The roles the actor takes in initiatives.
+	ActorDimensionRole ActorDimension = "ROLE"
+	// Does not apply to actors.
+	ActorDimensionStartYear ActorDimension = "START_YEAR"
+)
+
+var AllActorDimension = []ActorDimension{
+	ActorDimensionTheme,
+	ActorDimensionThemeRoot,
+	ActorDimensionTerritoryRegion,
+	ActorDimensionTerritoryDepartment,
+	ActorDimensionTerritoryEpci,
+	ActorDimensionTerritoryCommune,
+	ActorDimensionArea,
+	ActorDimensionDensityLevel,
+	ActorDimensionStatus,
+	ActorDimensionActorKind,
+	ActorDimensionRole,
+	ActorDimensionStartYear,
+}
+
+func (e ActorDimension) IsValid() bool {
+	switch e {
+	case ActorDimensionTheme, ActorDimensionThemeRoot, ActorDimensionTerritoryRegion, ActorDimensionTerritoryDepartment, ActorDimensionTerritoryEpci, ActorDimensionTerritoryCommune, ActorDimensionArea, ActorDimensionDensityLevel, ActorDimensionStatus, ActorDimensionActorKind, ActorDimensionRole, ActorDimensionStartYear:
+		return true
+	}
+	return false
+}
+
+func (e ActorDimension) String() string {
+	return string(e)
+}
+
+func (e *ActorDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActorDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActorDimension", str)
+	}
+	return nil
+}
+
+func (e ActorDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActorDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActorDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What initiativeStats groups by. TERRITORY_<LEVEL> is the level of territory:
+// the territories of that level that the initiative's territories are or lie in
+// (walking up the containment graph, never through an EPCI).
+type InitiativeDimension string
+
+const (
+	// The initiative's themes.
+	InitiativeDimensionTheme InitiativeDimension = "THEME"
+	// The top-level themes of the initiative's themes: sub-themes roll up into their root.
+	InitiativeDimensionThemeRoot           InitiativeDimension = "THEME_ROOT"
+	InitiativeDimensionTerritoryRegion     InitiativeDimension = "TERRITORY_REGION"
+	InitiativeDimensionTerritoryDepartment InitiativeDimension = "TERRITORY_DEPARTMENT"
+	InitiativeDimensionTerritoryEpci       InitiativeDimension = "TERRITORY_EPCI"
+	InitiativeDimensionTerritoryCommune    InitiativeDimension = "TERRITORY_COMMUNE"
+	// URBAN or RURAL, the areas of the initiative's territories.
+	InitiativeDimensionArea InitiativeDimension = "AREA"
+	// The INSEE density levels of the initiative's communes.
+	InitiativeDimensionDensityLevel InitiativeDimension = "DENSITY_LEVEL"
+	InitiativeDimensionStatus       InitiativeDimension = "STATUS"
+	// The kinds of the participating actors (with ROLE: the kind of the actor taking that role).
+	InitiativeDimensionActorKind InitiativeDimension = "ACTOR_KIND"
+	// The participation roles.
+	InitiativeDimensionRole InitiativeDimension = "ROLE"
+	// The year of startDate (UTC).
+	InitiativeDimensionStartYear InitiativeDimension = "START_YEAR"
+)
+
+var AllInitiativeDimension = []InitiativeDimension{
+	InitiativeDimensionTheme,
+	InitiativeDimensionThemeRoot,
+	InitiativeDimensionTerritoryRegion,
+	InitiativeDimensionTerritoryDepartment,
+	InitiativeDimensionTerritoryEpci,
+	InitiativeDimensionTerritoryCommune,
+	InitiativeDimensionArea,
+	InitiativeDimensionDensityLevel,
+	InitiativeDimensionStatus,
+	InitiativeDimensionActorKind,
+	InitiativeDimensionRole,
+	InitiativeDimensionStartYear,
+}
+
+func (e InitiativeDimension) IsValid() bool {
+	switch e {
+	case InitiativeDimensionTheme, InitiativeDimensionThemeRoot, InitiativeDimensionTerritoryRegion, InitiativeDimensionTerritoryDepartment, InitiativeDimensionTerritoryEpci, InitiativeDimensionTerritoryCommune, InitiativeDimensionArea, InitiativeDimensionDensityLevel, InitiativeDimensionStatus, InitiativeDimensionActorKind, InitiativeDimensionRole, InitiativeDimensionStartYear:
+		return true
+	}
+	return false
+}
+
+func (e InitiativeDimension) String() string {
+	return string(e)
+}
+
+func (e *InitiativeDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InitiativeDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InitiativeDimension", str)
+	}
+	return nil
+}
+
+func (e InitiativeDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InitiativeDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InitiativeDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A kind of link between two actors: an explicit relation kind, or

@@ -17,6 +17,14 @@ const (
 	Conflict       Code = "CONFLICT"
 	Internal       Code = "INTERNAL"
 	ValidationCode Code = "GRAPHQL_VALIDATION_FAILED"
+
+	// Protocol and limit codes, set by the HTTP layer of the server.
+	BadRequest           Code = "BAD_REQUEST"               // malformed HTTP request: bad JSON, batch, no query
+	MethodNotAllowed     Code = "METHOD_NOT_ALLOWED"        // mutation over GET, unknown method
+	UnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"    // POST body other than application/json
+	RequestTooLarge      Code = "REQUEST_TOO_LARGE"         // body over the configured size
+	ComplexityLimit      Code = "COMPLEXITY_LIMIT_EXCEEDED" // depth, aliases, fields, tokens or cost over a limit
+	Timeout              Code = "TIMEOUT"                   // the request ran out of time
 )
 
 // Error is an error meant for API clients: its message is safe to show.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -17,11 +18,20 @@ import (
 // presenter turns every error into a client-safe GraphQL error with a stable
 // code in extensions.code. Unknown errors are logged and shown as INTERNAL,
 // so no SQL, driver text or stack trace ever reaches a client.
-func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+//
+// Without suggestions, the "Did you mean …?" that validation appends to its
+// messages is cut: it tells a prober the names of fields, arguments, types
+// and enum values even when introspection is off.
+func presenter(log *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		code, msg := classify(ctx, err)
 		if code == "" {
+			if !suggestions {
+				if i := strings.Index(gqlErr.Message, " Did you mean "); i >= 0 {
+					gqlErr.Message = gqlErr.Message[:i]
+				}
+			}
 			return gqlErr // already coded by gqlgen or by us
 		}
 		if code == apierr.Internal {
@@ -61,10 +71,12 @@ func classify(ctx context.Context, err error) (apierr.Code, string) {
 		return apierr.BadUserInput, "the change conflicts with existing data: a unique value is already taken or a referenced object does not exist"
 	case errors.As(err, &gqlErr) && gqlErr.Extensions["code"] != nil:
 		return "", ""
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// The driver's error on a cancelled statement need not wrap the
+		// context's: the request's deadline is what matters.
+		return apierr.Timeout, timeoutError().Message
 	case isArgumentError(ctx):
 		return apierr.BadUserInput, err.Error()
-	case errors.Is(err, context.DeadlineExceeded):
-		return apierr.Internal, "the request took too long"
 	}
 	return apierr.Internal, "internal error"
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -31,6 +32,12 @@ func (c codedResponses) InterceptResponse(ctx context.Context, next graphql.Resp
 	}
 	for i, e := range resp.Errors {
 		if e.Extensions["code"] != nil {
+			continue
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			t := timeoutError()
+			t.Path = e.Path
+			resp.Errors[i] = t
 			continue
 		}
 		c.log.ErrorContext(ctx, "uncoded error", "err", e.Message)

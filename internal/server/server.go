@@ -16,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/essaim/essaim/graph"
@@ -27,50 +26,79 @@ import (
 
 // Config holds the HTTP server settings.
 type Config struct {
-	Addr            string
-	MaxBodyBytes    int64
-	Paging          Paging
-	MaxNodes        int
-	Introspection   bool
+	Addr         string
+	MaxBodyBytes int64
+	Paging       Paging
+	MaxNodes     int
+	Limits       Limits
+	// RequestTimeout bounds each GraphQL request, database work included
+	// (0: no bound).
+	RequestTimeout time.Duration
+	Introspection  bool
+	// FieldSuggestions lets validation errors suggest names ("Did you
+	// mean …?"); turn it off in production along with Introspection.
+	FieldSuggestions bool
+	// CORSOrigins are the origins allowed to call /graphql from a browser
+	// ("*" for any); none: no CORS headers.
+	CORSOrigins     []string
 	ShutdownTimeout time.Duration
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
 func DefaultConfig() Config {
 	return Config{
-		Addr:            "127.0.0.1:8080",
-		MaxBodyBytes:    1 << 20,
-		Paging:          Paging{Default: 20, Max: 100},
-		MaxNodes:        100,
-		Introspection:   true,
-		ShutdownTimeout: 15 * time.Second,
+		Addr:             "127.0.0.1:8080",
+		MaxBodyBytes:     1 << 20,
+		Paging:           Paging{Default: 20, Max: 100},
+		MaxNodes:         100,
+		Limits:           DefaultLimits(),
+		RequestTimeout:   10 * time.Second,
+		Introspection:    true,
+		FieldSuggestions: true,
+		ShutdownTimeout:  15 * time.Second,
 	}
 }
 
-// GraphQL builds the GraphQL handler over the store.
+// GraphQL builds the GraphQL handler over the store: protocol (see
+// httpTransport), limits, CORS and the request timeout.
 func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client),
 	}))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes})
+	srv.SetDisableSuggestion(!cfg.FieldSuggestions)
 	srv.SetQueryCache(pagingCache{Cache: lru.New[*ast.QueryDocument](1000), paging: cfg.Paging})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(documentLimits{cfg.Limits}) // after APQ, which fills in the query
 	srv.Use(pagingExtension{cfg.Paging})
+	srv.Use(operationLimits{Limits: cfg.Limits, paging: cfg.Paging}) // after paging checks page sizes
 	// Registered before the Transactioner so it sees its errors too.
 	srv.Use(codedResponses{log: log})
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(graph.WithRequestMemo(ctx))
 	})
-	srv.SetErrorPresenter(presenter(log))
+	srv.SetErrorPresenter(presenter(log, cfg.FieldSuggestions))
 	srv.SetRecoverFunc(recoverer(log))
-	return http.MaxBytesHandler(srv, cfg.MaxBodyBytes)
+	return cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, srv))
+}
+
+// withTimeout gives each request a deadline, which reaches the database
+// through the context: statements still running are cancelled, and the
+// client gets TIMEOUT errors.
+func withTimeout(d time.Duration, h http.Handler) http.Handler {
+	if d <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // Handler routes every endpoint of the server.

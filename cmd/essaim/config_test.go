@@ -1,0 +1,51 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/essaim/essaim/internal/server"
+)
+
+// TestServeFlagsLimits checks the protocol and limit settings: defaults,
+// environment, and flags over the environment.
+func TestServeFlagsLimits(t *testing.T) {
+	parse := func(t *testing.T, args ...string) server.Config {
+		t.Helper()
+		var c config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		serveFlags(fs, &c)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return c.server
+	}
+	t.Run("defaults", func(t *testing.T) {
+		got, want := parse(t), server.DefaultConfig()
+		if got.Limits != want.Limits || got.RequestTimeout != want.RequestTimeout ||
+			got.FieldSuggestions != want.FieldSuggestions || len(got.CORSOrigins) != 0 {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+	})
+	t.Run("environment and flags", func(t *testing.T) {
+		t.Setenv("ESSAIM_MAX_COST", "123")
+		t.Setenv("ESSAIM_MAX_DEPTH", "4")
+		t.Setenv("ESSAIM_REQUEST_TIMEOUT", "3s")
+		t.Setenv("ESSAIM_FIELD_SUGGESTIONS", "false")
+		t.Setenv("ESSAIM_CORS_ORIGINS", "https://a.example, https://b.example")
+		c := parse(t, "-max-depth", "7", "-max-aliases", "5", "-max-fields", "50", "-max-tokens", "300")
+		want := server.Limits{MaxDepth: 7, MaxAliases: 5, MaxFields: 50, MaxTokens: 300, MaxCost: 123}
+		if c.Limits != want || c.RequestTimeout != 3*time.Second || c.FieldSuggestions ||
+			!slices.Equal(c.CORSOrigins, []string{"https://a.example", "https://b.example"}) {
+			t.Errorf("got %+v", c)
+		}
+		c = parse(t, "-cors-origins", "*", "-request-timeout", "0", "-field-suggestions")
+		if !slices.Equal(c.CORSOrigins, []string{"*"}) || c.RequestTimeout != 0 || !c.FieldSuggestions {
+			t.Errorf("got %+v", c)
+		}
+	})
+}

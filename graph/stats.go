@@ -1,0 +1,214 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/initiative"
+	"github.com/essaim/essaim/ent/participation"
+	"github.com/essaim/essaim/ent/predicate"
+	"github.com/essaim/essaim/ent/territory"
+	"github.com/essaim/essaim/ent/theme"
+	"github.com/essaim/essaim/graph/model"
+	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/area"
+	"github.com/essaim/essaim/internal/stats"
+)
+
+// The stats resolvers convert between GraphQL and package stats, and load
+// the themes and territories the keys name, in one query per type.
+
+func (r *Resolver) initiativeStats(ctx context.Context, where *ent.InitiativeWhereInput, groupBy []model.InitiativeDimension) (*model.InitiativeStats, error) {
+	var p predicate.Initiative
+	if where != nil {
+		var err error
+		if p, err = where.P(); errors.Is(err, ent.ErrEmptyInitiativeWhereInput) {
+			p = nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	dims := make([]stats.Dimension, len(groupBy))
+	for i, d := range groupBy {
+		dims[i] = stats.Dimension(d)
+	}
+	res, err := stats.Initiatives(ctx, r.Client, r.Dialect, p, dims)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := r.statsObjects(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.InitiativeStats{Total: res.Total, Buckets: make([]*model.InitiativeStatsBucket, len(res.Buckets))}
+	for i, b := range res.Buckets {
+		mb := &model.InitiativeStatsBucket{Count: b.Count, Keys: make([]*model.InitiativeStatsKey, len(b.Keys))}
+		for j, k := range b.Keys {
+			d := res.Dimensions[j]
+			mk := &model.InitiativeStatsKey{Dimension: model.InitiativeDimension(d), Value: keyValue(d, k)}
+			if k.Valid {
+				switch {
+				case d.IsTheme():
+					mk.Theme = objs.themes[k.Int]
+				case d.IsTerritory():
+					mk.Territory = objs.territories[k.Int]
+				case d == stats.Area:
+					mk.Area = ptr(area.Area(k.Str))
+				case d == stats.DensityLevel:
+					mk.DensityLevel = ptr(k.Int)
+				case d == stats.Status:
+					mk.Status = ptr(initiative.Status(k.Str))
+				case d == stats.ActorKind:
+					mk.ActorKind = ptr(actor.Kind(k.Str))
+				case d == stats.Role:
+					mk.Role = ptr(participation.Role(k.Str))
+				case d == stats.StartYear:
+					mk.StartYear = ptr(k.Int)
+				}
+			}
+			mb.Keys[j] = mk
+		}
+		out.Buckets[i] = mb
+	}
+	return out, nil
+}
+
+func (r *Resolver) actorStats(ctx context.Context, where *ent.ActorWhereInput, groupBy []model.ActorDimension) (*model.ActorStats, error) {
+	var p predicate.Actor
+	if where != nil {
+		var err error
+		if p, err = where.P(); errors.Is(err, ent.ErrEmptyActorWhereInput) {
+			p = nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	dims := make([]stats.Dimension, len(groupBy))
+	for i, d := range groupBy {
+		dims[i] = stats.Dimension(d)
+	}
+	res, err := stats.Actors(ctx, r.Client, r.Dialect, p, dims)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := r.statsObjects(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ActorStats{Total: res.Total, Buckets: make([]*model.ActorStatsBucket, len(res.Buckets))}
+	for i, b := range res.Buckets {
+		mb := &model.ActorStatsBucket{Count: b.Count, Keys: make([]*model.ActorStatsKey, len(b.Keys))}
+		for j, k := range b.Keys {
+			d := res.Dimensions[j]
+			mk := &model.ActorStatsKey{Dimension: model.ActorDimension(d), Value: keyValue(d, k)}
+			if k.Valid {
+				switch {
+				case d.IsTheme():
+					mk.Theme = objs.themes[k.Int]
+				case d.IsTerritory():
+					mk.Territory = objs.territories[k.Int]
+				case d == stats.Area:
+					mk.Area = ptr(area.Area(k.Str))
+				case d == stats.DensityLevel:
+					mk.DensityLevel = ptr(k.Int)
+				case d == stats.ActorKind:
+					mk.ActorKind = ptr(actor.Kind(k.Str))
+				case d == stats.Role:
+					mk.Role = ptr(participation.Role(k.Str))
+				}
+			}
+			mb.Keys[j] = mk
+		}
+		out.Buckets[i] = mb
+	}
+	return out, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func keyValue(d stats.Dimension, k stats.Key) *string {
+	switch {
+	case !k.Valid:
+		return nil
+	case d.IsInt():
+		return ptr(strconv.Itoa(k.Int))
+	}
+	return ptr(k.Str)
+}
+
+type statsObjects struct {
+	themes      map[int]*ent.Theme
+	territories map[int]*ent.Territory
+}
+
+// statsObjects loads the themes and territories named by the keys: at most
+// one query per type, none when no key names one.
+func (r *Resolver) statsObjects(ctx context.Context, res *stats.Result) (*statsObjects, error) {
+	var themeIDs, territoryIDs []int
+	for _, b := range res.Buckets {
+		for j, k := range b.Keys {
+			switch d := res.Dimensions[j]; {
+			case !k.Valid:
+			case d.IsTheme():
+				themeIDs = append(themeIDs, k.Int)
+			case d.IsTerritory():
+				territoryIDs = append(territoryIDs, k.Int)
+			}
+		}
+	}
+	out := &statsObjects{themes: map[int]*ent.Theme{}, territories: map[int]*ent.Territory{}}
+	if len(themeIDs) > 0 {
+		ts, err := r.Client.Theme.Query().Where(theme.IDIn(themeIDs...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("stats: load themes: %w", err)
+		}
+		for _, t := range ts {
+			out.themes[t.ID] = t
+		}
+	}
+	if len(territoryIDs) > 0 {
+		ts, err := r.Client.Territory.Query().Where(territory.IDIn(territoryIDs...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("stats: load territories: %w", err)
+		}
+		for _, t := range ts {
+			out.territories[t.ID] = t
+		}
+	}
+	return out, nil
+}
+
+// coverageGaps checks the IDs and bounds, then asks package stats.
+func (r *Resolver) coverageGaps(ctx context.Context, level territory.Kind, within, themeID *int, a *area.Area, first *int) ([]*model.CoverageGap, error) {
+	n, err := inRange("first", first, 20, 0, 100)
+	if err != nil {
+		return nil, err
+	}
+	if within != nil {
+		if err := r.territoryExists(ctx, "within", *within); err != nil {
+			return nil, err
+		}
+	}
+	if themeID != nil {
+		ok, err := r.Client.Theme.Query().Where(theme.ID(*themeID)).Exist(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("check theme: %w", err)
+		}
+		if !ok {
+			return nil, apierr.BadInput("theme", "theme: no theme has this ID")
+		}
+	}
+	ts, err := stats.CoverageGaps(ctx, r.Client, stats.GapQuery{Level: level, Within: within, Theme: themeID, Area: a, First: n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CoverageGap, len(ts))
+	for i, t := range ts {
+		out[i] = &model.CoverageGap{Territory: t, Population: t.Population}
+	}
+	return out, nil
+}

@@ -1,0 +1,254 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// Media types of GraphQL responses (GraphQL over HTTP).
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// httpTransport is the only transport of /graphql. It follows GraphQL over
+// HTTP (https://graphql.github.io/graphql-over-http/draft/) where gqlgen's
+// own transports do not:
+//
+//   - GET runs queries only: a mutation gets 405 with Allow: POST;
+//   - POST takes application/json bodies only: text/plain and form posts,
+//     which browsers send cross-origin without a preflight, get 415 (CSRF);
+//   - one operation per request: a JSON array (batch) gets 400;
+//   - a body that is not a JSON request object gets 400, and its text is
+//     never echoed back;
+//   - a body over MaxBodyBytes gets 413;
+//   - the response is application/graphql-response+json when the client's
+//     Accept lists it, else application/json. A request error (parse,
+//     validation, limits: no data) answers 400 with the former and 200 with
+//     the latter, as the specification asks; gqlgen answers 422.
+//
+// Every error body is a GraphQL response whose errors carry a code.
+type httpTransport struct {
+	maxBodyBytes int64
+}
+
+var _ graphql.Transport = httpTransport{}
+
+func (httpTransport) Supports(*http.Request) bool { return true }
+
+// rawRequest is the body of a POST request.
+type rawRequest struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+	Extensions    map[string]any `json:"extensions"`
+}
+
+func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	media := negotiate(r.Header.Values("Accept"))
+	switch r.Method {
+	case http.MethodGet:
+		t.get(w, r, exec, media)
+	case http.MethodPost:
+		t.post(w, r, exec, media)
+	case http.MethodOptions:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		w.Header().Set("Allow", "GET, POST, OPTIONS")
+		protocolError(w, media, http.StatusMethodNotAllowed, apierr.MethodNotAllowed,
+			"method "+r.Method+" is not allowed: use GET for queries, POST for queries and mutations")
+	}
+}
+
+func (t httpTransport) get(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		protocolError(w, media, http.StatusBadRequest, apierr.BadRequest, "the URL query string is malformed")
+		return
+	}
+	params := &graphql.RawParams{
+		Query:         q.Get("query"),
+		OperationName: q.Get("operationName"),
+		Headers:       r.Header,
+	}
+	params.ReadTime.Start = graphql.Now()
+	for name, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+		if v := q.Get(name); v != "" && decodeJSON([]byte(v), into) != nil {
+			protocolError(w, media, http.StatusBadRequest, apierr.BadRequest, "the "+name+" parameter is not a JSON object")
+			return
+		}
+	}
+	params.ReadTime.End = graphql.Now()
+	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
+		protocolError(w, media, http.StatusBadRequest, apierr.BadRequest, "the request has no query")
+		return
+	}
+	execute(w, r.Context(), exec, params, media, false)
+}
+
+func (t httpTransport) post(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string) {
+	ct, ctParams, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || ct != mediaJSON || (ctParams["charset"] != "" && !strings.EqualFold(ctParams["charset"], "utf-8")) {
+		w.Header().Set("Accept-Post", mediaJSON)
+		protocolError(w, media, http.StatusUnsupportedMediaType, apierr.UnsupportedMediaType,
+			"POST requests must have Content-Type application/json")
+		return
+	}
+	start := graphql.Now()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, t.maxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			protocolError(w, media, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge,
+				"the request body is larger than "+strconv.FormatInt(t.maxBodyBytes, 10)+" bytes")
+			return
+		}
+		protocolError(w, media, http.StatusBadRequest, apierr.BadRequest, "the request body could not be read")
+		return
+	}
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+		protocolError(w, media, http.StatusBadRequest, apierr.BadRequest,
+			"batched requests are not supported: send one operation per request")
+		return
+	}
+	var req rawRequest
+	if err := decodeJSON(body, &req); err != nil {
+		// The decoder's message may quote the body: say what is wrong in general terms only.
+		var syntax *json.SyntaxError
+		msg := "the request body is not a GraphQL request object (query, operationName, variables, extensions)"
+		if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errTrailingData) {
+			msg = "the request body is not valid JSON"
+		}
+		protocolError(w, media, http.StatusBadRequest, apierr.BadRequest, msg)
+		return
+	}
+	if req.Query == "" && req.Extensions["persistedQuery"] == nil {
+		protocolError(w, media, http.StatusBadRequest, apierr.BadRequest, "the request has no query")
+		return
+	}
+	params := &graphql.RawParams{
+		Query: req.Query, OperationName: req.OperationName,
+		Variables: req.Variables, Extensions: req.Extensions, Headers: r.Header,
+		ReadTime: graphql.TraceTiming{Start: start, End: graphql.Now()},
+	}
+	execute(w, r.Context(), exec, params, media, true)
+}
+
+var errTrailingData = errors.New("data after the JSON value")
+
+// decodeJSON decodes exactly one JSON value, keeping numbers exact.
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errTrailingData
+	}
+	return nil
+}
+
+// execute runs one operation and writes its response.
+func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecutor, params *graphql.RawParams, media string, mutationsAllowed bool) {
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		// A request error: nothing ran.
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+		writeResponse(w, media, requestErrorStatus(media), resp)
+		return
+	}
+	if !mutationsAllowed && opCtx.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", "POST")
+		protocolError(w, media, http.StatusMethodNotAllowed, apierr.MethodNotAllowed,
+			"GET runs queries only: send "+string(opCtx.Operation.Operation)+" operations with POST")
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen produces no response when the context ended before execution.
+		status := http.StatusOK
+		if media == mediaGraphQLResponse {
+			status = http.StatusServiceUnavailable
+		}
+		writeResponse(w, media, status, &graphql.Response{Errors: gqlerror.List{timeoutError()}})
+		return
+	}
+	writeResponse(w, media, http.StatusOK, resp)
+}
+
+func timeoutError() *gqlerror.Error {
+	return coded(apierr.Timeout, "the request took longer than the server allows")
+}
+
+// requestErrorStatus is the status of a response without data.
+func requestErrorStatus(media string) int {
+	if media == mediaGraphQLResponse {
+		return http.StatusBadRequest
+	}
+	return http.StatusOK
+}
+
+// negotiate picks the response media type from the Accept headers:
+// application/graphql-response+json when listed (with q > 0), else
+// application/json, also for clients that accept neither.
+func negotiate(accept []string) string {
+	for _, header := range accept {
+		for part := range strings.SplitSeq(header, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil || mt != mediaGraphQLResponse {
+				continue
+			}
+			if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q <= 0 {
+				continue
+			}
+			return mediaGraphQLResponse
+		}
+	}
+	return mediaJSON
+}
+
+func coded(code apierr.Code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
+}
+
+// protocolError answers a request refused before GraphQL saw it.
+func protocolError(w http.ResponseWriter, media string, status int, code apierr.Code, msg string) {
+	writeResponse(w, media, status, &graphql.Response{Errors: gqlerror.List{coded(code, msg)}})
+}
+
+// wireResponse is a response as sent: without a data entry when nothing ran
+// (a request error), as GraphQL over HTTP asks.
+type wireResponse struct {
+	Errors     gqlerror.List   `json:"errors,omitempty"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	Extensions map[string]any  `json:"extensions,omitempty"`
+}
+
+func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
+	b, err := json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(&graphql.Response{Errors: gqlerror.List{coded(apierr.Internal, "internal error")}})
+	}
+	w.Header().Set("Content-Type", media)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,85 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/territory"
+	"github.com/essaim/essaim/internal/area"
+	places "github.com/essaim/essaim/internal/territory"
+)
+
+// GapQuery asks for the territories of a level that no initiative reaches.
+type GapQuery struct {
+	Level territory.Kind
+	// Within restricts the territories to this one and those inside it.
+	Within *int
+	// Theme restricts the initiatives that cover to this theme and its sub-themes.
+	Theme *int
+	// Area restricts the territories to this area.
+	Area  *area.Area
+	First int
+}
+
+// CoverageGaps returns the territories of q.Level inside q.Within (at any
+// depth, never through an EPCI) that no initiative on q.Theme (or a
+// sub-theme) is tied to, nor to anything inside them, largest population
+// first. Initiatives tied to a territory above (a région-wide programme) do
+// not cover it: a gap is about local action. One statement.
+func CoverageGaps(ctx context.Context, client *ent.Client, q GapQuery) ([]*ent.Territory, error) {
+	// The subquery picks the page itself (filters, order and limit), so the
+	// outer query only loads at most q.First rows by ID, whatever the planner
+	// estimates for the recursive walk.
+	out, err := client.Territory.Query().
+		Where(func(s *entsql.Selector) {
+			s.Where(entsql.P(func(b *entsql.Builder) {
+				b.WriteString(s.C(territory.FieldID) + " IN (")
+				gapsSQL(b, q)
+				b.WriteString(")")
+			}))
+		}).
+		Order(ent.Desc(territory.FieldPopulation), ent.Asc(territory.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("coverage gaps: %w", err)
+	}
+	return out, nil
+}
+
+// gapsSQL writes a subquery selecting the IDs of the page of gaps: the
+// territories of the level, within and area asked, not covered by an
+// initiative on the theme (any initiative when theme is nil). Covered are the
+// initiatives' territories and everything containing them, never stepping up
+// from an EPCI other than an initiative's own. A territory T is covered
+// exactly when an initiative's territory lies in Within(T): the upward walk
+// is the downward walk reversed.
+func gapsSQL(b *entsql.Builder, q GapQuery) {
+	b.WriteString("WITH RECURSIVE ")
+	if q.Theme != nil {
+		b.WriteString("th(id) AS (SELECT id FROM themes WHERE id = ").Arg(*q.Theme).
+			WriteString(" UNION SELECT t.id FROM themes t JOIN th ON t.theme_children = th.id), ")
+	}
+	b.WriteString("cov(id, kind, seed) AS (SELECT t.id, t.kind, 1 FROM territories t" +
+		" WHERE t.id IN (SELECT it.territory_id FROM initiative_territories it")
+	if q.Theme != nil {
+		b.WriteString(" WHERE it.initiative_id IN (SELECT x.initiative_id FROM initiative_themes x" +
+			" WHERE x.theme_id IN (SELECT id FROM th))")
+	}
+	b.WriteString(") UNION SELECT t.id, t.kind, 0 FROM cov JOIN territory_contains tc ON tc.contained_in_id = cov.id" +
+		" JOIN territories t ON t.id = tc.territory_id WHERE cov.kind <> 'EPCI' OR cov.seed = 1)")
+	// An anti-join (LEFT JOIN … IS NULL), planned as a hash join on both stores.
+	b.WriteString(" SELECT g.id FROM territories g LEFT JOIN cov ON cov.id = g.id WHERE cov.id IS NULL AND g.kind = ").
+		Arg(q.Level.String())
+	if q.Area != nil {
+		b.WriteString(" AND g.area = ").Arg(string(*q.Area))
+	}
+	if q.Within != nil {
+		b.WriteString(" AND g.id IN (")
+		places.Within(*q.Within)(b)
+		b.WriteString(")")
+	}
+	b.WriteString(" ORDER BY g.population DESC, g.id LIMIT ").Arg(q.First)
+}

@@ -1,0 +1,382 @@
+// Package stats computes the figures of dashboards: counts of initiatives and
+// actors grouped by dimensions (themes, territories, area, status…) and the
+// territories an initiative theme does not reach (coverage gaps).
+//
+// Every figure is computed in SQL, in one statement, on both stores: the
+// caller's filter becomes the subquery of the matching ids, each dimension a
+// derived table of (id, key) pairs left-joined to it, and the counts are
+// COUNT(DISTINCT id) grouped by the keys. Nothing is loaded row by row.
+//
+// Counting rules:
+//
+//   - a bucket counts the distinct initiatives (actors) that have every one
+//     of its key values, so an initiative in two départements counts once in
+//     each, and the buckets of a dimension may add up to more than the total;
+//   - a null key means "none": an initiative without a theme, status or start
+//     date, or with no territory of the level or of a known area, falls in the
+//     bucket whose key is null, so every matching initiative is in at least
+//     one bucket of each dimension;
+//   - dimensions are independent (a bucket with a département and an area
+//     counts the initiatives that would match {withinTerritory, area}), except
+//     within a family read from one link: THEME with THEME_ROOT (the same
+//     theme and its root) and, for initiatives, ACTOR_KIND with ROLE (the
+//     kind of the actor taking that role);
+//   - TERRITORY_<LEVEL> keys are the territories of that level that a
+//     territory of the initiative (actor: home or of action) is or lies in,
+//     walking up the containment graph without passing through an EPCI, as
+//     withinTerritory does.
+package stats
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/predicate"
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// Dimension is what counts are grouped by.
+type Dimension string
+
+const (
+	Theme                Dimension = "THEME"
+	ThemeRoot            Dimension = "THEME_ROOT"
+	TerritoryRegion      Dimension = "TERRITORY_REGION"
+	TerritoryDepartement Dimension = "TERRITORY_DEPARTMENT"
+	TerritoryEPCI        Dimension = "TERRITORY_EPCI"
+	TerritoryCommune     Dimension = "TERRITORY_COMMUNE"
+	Area                 Dimension = "AREA"
+	DensityLevel         Dimension = "DENSITY_LEVEL"
+	Status               Dimension = "STATUS"
+	ActorKind            Dimension = "ACTOR_KIND"
+	Role                 Dimension = "ROLE"
+	StartYear            Dimension = "START_YEAR"
+)
+
+// MaxDimensions is the most dimensions one call may group by.
+const MaxDimensions = 3
+
+// Level is the territory kind of a TERRITORY_* dimension, or "".
+func (d Dimension) Level() string {
+	switch d {
+	case TerritoryRegion:
+		return "REGION"
+	case TerritoryDepartement:
+		return "DEPARTMENT"
+	case TerritoryEPCI:
+		return "EPCI"
+	case TerritoryCommune:
+		return "COMMUNE"
+	}
+	return ""
+}
+
+// IsTheme says whether the keys are theme IDs.
+func (d Dimension) IsTheme() bool { return d == Theme || d == ThemeRoot }
+
+// IsTerritory says whether the keys are territory IDs.
+func (d Dimension) IsTerritory() bool { return d.Level() != "" }
+
+// IsInt says whether the keys are integers (IDs, density levels, years).
+func (d Dimension) IsInt() bool {
+	return d.IsTheme() || d.IsTerritory() || d == DensityLevel || d == StartYear
+}
+
+// Key is one key value of a bucket: Valid is false for the "none" bucket;
+// Int holds IDs, density levels and years, Str enum values.
+type Key struct {
+	Valid bool
+	Int   int
+	Str   string
+}
+
+// Bucket is a combination of key values (one per dimension, in the order of
+// the call) and the number of distinct subjects having them.
+type Bucket struct {
+	Keys  []Key
+	Count int
+}
+
+// Result holds the buckets, largest first, and the number of distinct
+// subjects matching the filter.
+type Result struct {
+	Dimensions []Dimension
+	Total      int
+	Buckets    []Bucket
+}
+
+// subject describes what is counted.
+type subject struct {
+	name, table string
+	// themeLinks and territoryLinks select (owner, theme) and (owner, territory).
+	themeLinks, territoryLinks string
+	dims                       []Dimension
+}
+
+var initiatives = subject{
+	name: "initiatives", table: "initiatives",
+	themeLinks:     "SELECT initiative_id AS owner, theme_id AS theme FROM initiative_themes",
+	territoryLinks: "SELECT initiative_id AS owner, territory_id AS territory FROM initiative_territories",
+	dims: []Dimension{Theme, ThemeRoot, TerritoryRegion, TerritoryDepartement, TerritoryEPCI, TerritoryCommune,
+		Area, DensityLevel, Status, ActorKind, Role, StartYear},
+}
+
+var actors = subject{
+	name: "actors", table: "actors",
+	themeLinks: "SELECT actor_id AS owner, theme_id AS theme FROM actor_themes",
+	// Home and territories of action, as the area and withinTerritory filters.
+	territoryLinks: "SELECT id AS owner, actor_home_territory AS territory FROM actors WHERE actor_home_territory IS NOT NULL" +
+		" UNION SELECT actor_id, territory_id FROM actor_territories",
+	dims: []Dimension{Theme, ThemeRoot, TerritoryRegion, TerritoryDepartement, TerritoryEPCI, TerritoryCommune,
+		Area, DensityLevel, ActorKind, Role},
+}
+
+// Initiatives counts the initiatives matching where (nil: all) grouped by dims.
+func Initiatives(ctx context.Context, client *ent.Client, dialectName string, where predicate.Initiative, dims []Dimension) (*Result, error) {
+	var p func(*entsql.Selector)
+	if where != nil {
+		p = where
+	}
+	return run(ctx, client, dialectName, initiatives, p, dims)
+}
+
+// Actors counts the actors matching where (nil: all) grouped by dims.
+func Actors(ctx context.Context, client *ent.Client, dialectName string, where predicate.Actor, dims []Dimension) (*Result, error) {
+	var p func(*entsql.Selector)
+	if where != nil {
+		p = where
+	}
+	return run(ctx, client, dialectName, actors, p, dims)
+}
+
+// validate checks a groupBy list for the subject: 1 to MaxDimensions
+// dimensions that apply to it, none twice.
+func validate(s subject, dims []Dimension) error {
+	if len(dims) == 0 || len(dims) > MaxDimensions {
+		return apierr.BadInput("groupBy", "groupBy must list between 1 and %d dimensions, got %d", MaxDimensions, len(dims))
+	}
+	for i, d := range dims {
+		if !slices.Contains(s.dims, d) {
+			return apierr.BadInput("groupBy", "groupBy: %s does not apply to %s", d, s.name)
+		}
+		if slices.Contains(dims[:i], d) {
+			return apierr.BadInput("groupBy", "groupBy: %s is listed twice", d)
+		}
+	}
+	return nil
+}
+
+// group is a derived table of (owner, key columns) joined to the matching ids.
+type group struct {
+	sql  string
+	cols []int // indexes in dims of the keys it provides
+}
+
+func run(ctx context.Context, client *ent.Client, dialectName string, s subject, where func(*entsql.Selector), dims []Dimension) (*Result, error) {
+	if err := validate(s, dims); err != nil {
+		return nil, err
+	}
+	q, args := statement(dialectName, s, where, dims)
+	rows, err := client.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stats %s: %w", s.name, err)
+	}
+	defer rows.Close()
+	res := &Result{Dimensions: dims, Buckets: []Bucket{}}
+	for rows.Next() {
+		var isTotal, count int64
+		ints := make([]sql.NullInt64, len(dims))
+		strs := make([]sql.NullString, len(dims))
+		dest := []any{&isTotal}
+		for i, d := range dims {
+			if d.IsInt() {
+				dest = append(dest, &ints[i])
+			} else {
+				dest = append(dest, &strs[i])
+			}
+		}
+		dest = append(dest, &count)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("stats %s: read: %w", s.name, err)
+		}
+		if isTotal == 1 {
+			res.Total = int(count)
+			continue
+		}
+		b := Bucket{Count: int(count), Keys: make([]Key, len(dims))}
+		for i, d := range dims {
+			if d.IsInt() {
+				b.Keys[i] = Key{Valid: ints[i].Valid, Int: int(ints[i].Int64)}
+			} else {
+				b.Keys[i] = Key{Valid: strs[i].Valid, Str: strs[i].String}
+			}
+		}
+		res.Buckets = append(res.Buckets, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stats %s: read: %w", s.name, err)
+	}
+	// Presentation order only: largest first, then keys ascending, "none" last.
+	slices.SortStableFunc(res.Buckets, func(a, b Bucket) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		for i := range a.Keys {
+			if c := compareKey(a.Keys[i], b.Keys[i]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return res, nil
+}
+
+func compareKey(a, b Key) int {
+	switch {
+	case a.Valid != b.Valid:
+		if a.Valid {
+			return -1
+		}
+		return 1
+	case a.Int != b.Int:
+		return a.Int - b.Int
+	}
+	return strings.Compare(a.Str, b.Str)
+}
+
+// statement writes the one grouping statement of a call.
+func statement(dialectName string, s subject, where func(*entsql.Selector), dims []Dimension) (string, []any) {
+	b := &entsql.Builder{}
+	b.SetDialect(dialectName)
+	has := func(f func(Dimension) bool) bool { return slices.ContainsFunc(dims, f) }
+	territoryDims := has(func(d Dimension) bool { return d.IsTerritory() || d == Area || d == DensityLevel })
+
+	// The matching ids: the same predicates as the lists, generated and hand-written.
+	sel := entsql.Dialect(dialectName).Select(entsql.Table(s.table).C("id")).From(entsql.Table(s.table))
+	if where != nil {
+		where(sel)
+	}
+	b.WriteString("WITH RECURSIVE base(id) AS (").Join(sel).WriteString(")")
+	if territoryDims {
+		b.WriteString(", tl(owner, territory) AS (" + s.territoryLinks + ")")
+	}
+	if has(Dimension.IsTerritory) {
+		// Each linked territory (start) with itself and everything containing
+		// it, never stepping up from an EPCI other than the start.
+		b.WriteString(", up(start, id, kind) AS (SELECT t.id, t.id, t.kind FROM territories t" +
+			" WHERE t.id IN (SELECT tl.territory FROM tl WHERE tl.owner IN (SELECT id FROM base))" +
+			" UNION SELECT up.start, t.id, t.kind FROM up JOIN territory_contains tc ON tc.contained_in_id = up.id" +
+			" JOIN territories t ON t.id = tc.territory_id WHERE up.kind <> 'EPCI' OR up.id = up.start)")
+	}
+	if has(Dimension.IsTheme) {
+		b.WriteString(", thl(owner, theme) AS (" + s.themeLinks + ")")
+	}
+	if slices.Contains(dims, ThemeRoot) {
+		b.WriteString(", theme_roots(id, root) AS (SELECT id, id FROM themes WHERE theme_children IS NULL" +
+			" UNION SELECT t.id, r.root FROM themes t JOIN theme_roots r ON t.theme_children = r.id)")
+	}
+
+	groups := groups(dialectName, s, dims)
+	keyCols := make([]string, len(dims))
+	for gi, g := range groups {
+		for _, i := range g.cols {
+			keyCols[i] = fmt.Sprintf("g%d.k%d", gi, i)
+		}
+	}
+	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(DISTINCT base.id) FROM base")
+	for gi, g := range groups {
+		b.WriteString(fmt.Sprintf(" LEFT JOIN (%s) g%d ON g%d.owner = base.id", g.sql, gi, gi))
+	}
+	b.WriteString(" GROUP BY " + strings.Join(keyCols, ", "))
+	b.WriteString(" UNION ALL SELECT 1")
+	for range dims {
+		b.WriteString(", NULL")
+	}
+	b.WriteString(", COUNT(*) FROM base")
+	return b.Query()
+}
+
+// groups returns the derived tables of dims; dimensions of one family read
+// from one link share a table, so their keys stay correlated.
+func groups(dialectName string, s subject, dims []Dimension) []group {
+	var out []group
+	idx := func(d Dimension) int { return slices.Index(dims, d) }
+	k := func(d Dimension) string { return fmt.Sprintf("k%d", idx(d)) }
+
+	if i, j := idx(Theme), idx(ThemeRoot); i >= 0 || j >= 0 {
+		g := group{}
+		cols := []string{"thl.owner"}
+		from := " FROM thl"
+		if i >= 0 {
+			cols = append(cols, "thl.theme AS "+k(Theme))
+			g.cols = append(g.cols, i)
+		}
+		if j >= 0 {
+			cols = append(cols, "r.root AS "+k(ThemeRoot))
+			from += " JOIN theme_roots r ON r.id = thl.theme"
+			g.cols = append(g.cols, j)
+		}
+		g.sql = "SELECT DISTINCT " + strings.Join(cols, ", ") + from
+		out = append(out, g)
+	}
+	for i, d := range dims {
+		if lvl := d.Level(); lvl != "" {
+			// The level is a constant of this package, never client text.
+			out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, up.id AS " + k(d) +
+				" FROM tl JOIN up ON up.start = tl.territory WHERE up.kind = '" + lvl + "'"})
+		}
+	}
+	if i := idx(Area); i >= 0 {
+		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.area AS " + k(Area) +
+			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.area IS NOT NULL"})
+	}
+	if i := idx(DensityLevel); i >= 0 {
+		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.density_level AS " + k(DensityLevel) +
+			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.density_level IS NOT NULL"})
+	}
+	if i := idx(Status); i >= 0 {
+		out = append(out, group{cols: []int{i}, sql: "SELECT id AS owner, status AS " + k(Status) +
+			" FROM initiatives WHERE status IS NOT NULL"})
+	}
+	if i := idx(StartYear); i >= 0 {
+		year := "CAST(strftime('%Y', start_date) AS INTEGER)"
+		if dialectName == dialect.Postgres {
+			year = "CAST(EXTRACT(YEAR FROM start_date AT TIME ZONE 'UTC') AS INTEGER)"
+		}
+		out = append(out, group{cols: []int{i}, sql: "SELECT id AS owner, " + year + " AS " + k(StartYear) +
+			" FROM initiatives WHERE start_date IS NOT NULL"})
+	}
+	ik, ir := idx(ActorKind), idx(Role)
+	switch {
+	case s.table == "actors":
+		if ik >= 0 {
+			out = append(out, group{cols: []int{ik}, sql: "SELECT id AS owner, kind AS " + k(ActorKind) + " FROM actors"})
+		}
+		if ir >= 0 {
+			out = append(out, group{cols: []int{ir}, sql: "SELECT DISTINCT actor_id AS owner, role AS " + k(Role) + " FROM participations"})
+		}
+	case ik >= 0 || ir >= 0:
+		g := group{}
+		cols := []string{"p.initiative_id AS owner"}
+		from := " FROM participations p"
+		if ik >= 0 {
+			cols = append(cols, "a.kind AS "+k(ActorKind))
+			from += " JOIN actors a ON a.id = p.actor_id"
+			g.cols = append(g.cols, ik)
+		}
+		if ir >= 0 {
+			cols = append(cols, "p.role AS "+k(Role))
+			g.cols = append(g.cols, ir)
+		}
+		g.sql = "SELECT DISTINCT " + strings.Join(cols, ", ") + from
+		out = append(out, g)
+	}
+	return out
+}
