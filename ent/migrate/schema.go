@@ -35,6 +35,23 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "actor_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ActorsColumns[1]},
+			},
+			{
+				Name:    "actor_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ActorsColumns[2]},
+			},
+			{
+				Name:    "actor_name",
+				Unique:  false,
+				Columns: []*schema.Column{ActorsColumns[3]},
+			},
+		},
 	}
 	// ActorRelationsColumns holds the columns for the "actor_relations" table.
 	ActorRelationsColumns = []*schema.Column{
@@ -70,6 +87,16 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "actorrelation_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ActorRelationsColumns[1]},
+			},
+			{
+				Name:    "actorrelation_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ActorRelationsColumns[2]},
+			},
+			{
 				Name:    "actorrelation_from_id_kind",
 				Unique:  false,
 				Columns: []*schema.Column{ActorRelationsColumns[8], ActorRelationsColumns[3]},
@@ -99,6 +126,23 @@ var (
 		Name:       "initiatives",
 		Columns:    InitiativesColumns,
 		PrimaryKey: []*schema.Column{InitiativesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "initiative_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InitiativesColumns[1]},
+			},
+			{
+				Name:    "initiative_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{InitiativesColumns[2]},
+			},
+			{
+				Name:    "initiative_title",
+				Unique:  false,
+				Columns: []*schema.Column{InitiativesColumns[3]},
+			},
+		},
 	}
 	// ParticipationsColumns holds the columns for the "participations" table.
 	ParticipationsColumns = []*schema.Column{
@@ -130,6 +174,16 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
+				Name:    "participation_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ParticipationsColumns[1]},
+			},
+			{
+				Name:    "participation_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ParticipationsColumns[2]},
+			},
+			{
 				Name:    "participation_initiative_id",
 				Unique:  false,
 				Columns: []*schema.Column{ParticipationsColumns[5]},
@@ -160,6 +214,16 @@ var (
 		Columns:    TerritoriesColumns,
 		PrimaryKey: []*schema.Column{TerritoriesColumns[0]},
 		Indexes: []*schema.Index{
+			{
+				Name:    "territory_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{TerritoriesColumns[1]},
+			},
+			{
+				Name:    "territory_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{TerritoriesColumns[2]},
+			},
 			{
 				Name:    "territory_kind_code",
 				Unique:  true,
@@ -193,6 +257,18 @@ var (
 				Columns:    []*schema.Column{ThemesColumns[6]},
 				RefColumns: []*schema.Column{ThemesColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "theme_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ThemesColumns[1]},
+			},
+			{
+				Name:    "theme_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ThemesColumns[2]},
 			},
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	"github.com/essaim/essaim/internal/siren"
 )
@@ -47,6 +48,11 @@ func (Actor) Edges() []ent.Edge {
 			Through("participations", Participation.Type).
 			Annotations(entgql.RelayConnection(), skipInputs()),
 	}
+}
+
+// The NAME ordering pages through an index.
+func (Actor) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("name")}
 }
 
 func (Actor) Annotations() []schema.Annotation {

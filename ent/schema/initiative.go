@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 
 	gen "github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/hook"
@@ -42,6 +43,11 @@ func (Initiative) Edges() []ent.Edge {
 			Through("participations", Participation.Type).
 			Annotations(entgql.RelayConnection(), skipInputs()),
 	}
+}
+
+// The TITLE ordering pages through an index.
+func (Initiative) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("title")}
 }
 
 func (Initiative) Annotations() []schema.Annotation {

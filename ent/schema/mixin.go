@@ -6,6 +6,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 )
 
@@ -20,6 +21,12 @@ func (TimeMixin) Fields() []ent.Field {
 		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
 			Annotations(entgql.OrderField("UPDATED_AT"), skipInputs()),
 	}
+}
+
+// Indexes serve the CREATED_AT and UPDATED_AT orderings: a page of the
+// newest initiatives reads 51 index entries instead of sorting the table.
+func (TimeMixin) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("created_at"), index.Fields("updated_at")}
 }
 
 // skipInputs keeps a field or edge out of the generated mutation inputs: it

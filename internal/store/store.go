@@ -52,7 +52,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 func openDB(dsn string) (*Store, error) {
 	name, dial, source := "sqlite", dialect.SQLite, SQLiteDSN(dsn)
 	if IsPostgres(dsn) {
-		name, dial, source = "postgres", dialect.Postgres, dsn
+		name, dial, source = "postgres", dialect.Postgres, postgresDSN(dsn)
 	}
 	db, err := sql.Open(name, source)
 	if err != nil {
@@ -87,4 +87,21 @@ func SQLiteDSN(path string) string {
 	q.Set("_time_format", "sqlite")
 	q.Set("_timezone", "UTC")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// postgresDSN turns PostgreSQL's JIT compilation off unless the URL sets it:
+// Essaim's statements are short, and JIT compiling them costs more than it
+// saves (the grouped statistics run twice as fast without it).
+func postgresDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // lib/pq reports the malformed URL
+	}
+	q := u.Query()
+	if q.Has("jit") {
+		return dsn
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
