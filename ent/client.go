@@ -17,6 +17,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -34,6 +35,8 @@ type Client struct {
 	Actor *ActorClient
 	// ActorRelation is the client for interacting with the ActorRelation builders.
 	ActorRelation *ActorRelationClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
 	// Initiative is the client for interacting with the Initiative builders.
 	Initiative *InitiativeClient
 	// Participation is the client for interacting with the Participation builders.
@@ -55,6 +58,7 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Actor = NewActorClient(c.config)
 	c.ActorRelation = NewActorRelationClient(c.config)
+	c.Indicator = NewIndicatorClient(c.config)
 	c.Initiative = NewInitiativeClient(c.config)
 	c.Participation = NewParticipationClient(c.config)
 	c.Territory = NewTerritoryClient(c.config)
@@ -153,6 +157,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:        cfg,
 		Actor:         NewActorClient(cfg),
 		ActorRelation: NewActorRelationClient(cfg),
+		Indicator:     NewIndicatorClient(cfg),
 		Initiative:    NewInitiativeClient(cfg),
 		Participation: NewParticipationClient(cfg),
 		Territory:     NewTerritoryClient(cfg),
@@ -178,6 +183,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:        cfg,
 		Actor:         NewActorClient(cfg),
 		ActorRelation: NewActorRelationClient(cfg),
+		Indicator:     NewIndicatorClient(cfg),
 		Initiative:    NewInitiativeClient(cfg),
 		Participation: NewParticipationClient(cfg),
 		Territory:     NewTerritoryClient(cfg),
@@ -211,7 +217,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Actor, c.ActorRelation, c.Initiative, c.Participation, c.Territory, c.Theme,
+		c.Actor, c.ActorRelation, c.Indicator, c.Initiative, c.Participation,
+		c.Territory, c.Theme,
 	} {
 		n.Use(hooks...)
 	}
@@ -221,7 +228,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Actor, c.ActorRelation, c.Initiative, c.Participation, c.Territory, c.Theme,
+		c.Actor, c.ActorRelation, c.Indicator, c.Initiative, c.Participation,
+		c.Territory, c.Theme,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -234,6 +242,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Actor.mutate(ctx, m)
 	case *ActorRelationMutation:
 		return c.ActorRelation.mutate(ctx, m)
+	case *IndicatorMutation:
+		return c.Indicator.mutate(ctx, m)
 	case *InitiativeMutation:
 		return c.Initiative.mutate(ctx, m)
 	case *ParticipationMutation:
@@ -654,6 +664,155 @@ func (c *ActorRelationClient) mutate(ctx context.Context, m *ActorRelationMutati
 		return (&ActorRelationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ActorRelation mutation op: %q", m.Op())
+	}
+}
+
+// IndicatorClient is a client for the Indicator schema.
+type IndicatorClient struct {
+	config
+}
+
+// NewIndicatorClient returns a client for the Indicator from the given config.
+func NewIndicatorClient(c config) *IndicatorClient {
+	return &IndicatorClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `indicator.Hooks(f(g(h())))`.
+func (c *IndicatorClient) Use(hooks ...Hook) {
+	c.hooks.Indicator = append(c.hooks.Indicator, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `indicator.Intercept(f(g(h())))`.
+func (c *IndicatorClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Indicator = append(c.inters.Indicator, interceptors...)
+}
+
+// Create returns a builder for creating a Indicator entity.
+func (c *IndicatorClient) Create() *IndicatorCreate {
+	mutation := newIndicatorMutation(c.config, OpCreate)
+	return &IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Indicator entities.
+func (c *IndicatorClient) CreateBulk(builders ...*IndicatorCreate) *IndicatorCreateBulk {
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IndicatorClient) MapCreateBulk(slice any, setFunc func(*IndicatorCreate, int)) *IndicatorCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IndicatorCreateBulk{err: fmt.Errorf("calling to IndicatorClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IndicatorCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Indicator.
+func (c *IndicatorClient) Update() *IndicatorUpdate {
+	mutation := newIndicatorMutation(c.config, OpUpdate)
+	return &IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IndicatorClient) UpdateOne(_m *Indicator) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicator(_m))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IndicatorClient) UpdateOneID(id int) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicatorID(id))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Indicator.
+func (c *IndicatorClient) Delete() *IndicatorDelete {
+	mutation := newIndicatorMutation(c.config, OpDelete)
+	return &IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IndicatorClient) DeleteOne(_m *Indicator) *IndicatorDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IndicatorClient) DeleteOneID(id int) *IndicatorDeleteOne {
+	builder := c.Delete().Where(indicator.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IndicatorDeleteOne{builder}
+}
+
+// Query returns a query builder for Indicator.
+func (c *IndicatorClient) Query() *IndicatorQuery {
+	return &IndicatorQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIndicator},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Indicator entity by its id.
+func (c *IndicatorClient) Get(ctx context.Context, id int) (*Indicator, error) {
+	return c.Query().Where(indicator.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IndicatorClient) GetX(ctx context.Context, id int) *Indicator {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTerritory queries the territory edge of a Indicator.
+func (c *IndicatorClient) QueryTerritory(_m *Indicator) *TerritoryQuery {
+	query := (&TerritoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(territory.Table, territory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, indicator.TerritoryTable, indicator.TerritoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IndicatorClient) Hooks() []Hook {
+	return c.hooks.Indicator
+}
+
+// Interceptors returns the client interceptors.
+func (c *IndicatorClient) Interceptors() []Interceptor {
+	return c.inters.Indicator
+}
+
+func (c *IndicatorClient) mutate(ctx context.Context, m *IndicatorMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Indicator mutation op: %q", m.Op())
 	}
 }
 
@@ -1192,6 +1351,22 @@ func (c *TerritoryClient) QueryInitiatives(_m *Territory) *InitiativeQuery {
 	return query
 }
 
+// QueryIndicators queries the indicators edge of a Territory.
+func (c *TerritoryClient) QueryIndicators(_m *Territory) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(territory.Table, territory.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, territory.IndicatorsTable, territory.IndicatorsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *TerritoryClient) Hooks() []Hook {
 	return c.hooks.Territory
@@ -1417,10 +1592,11 @@ func (c *ThemeClient) mutate(ctx context.Context, m *ThemeMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Actor, ActorRelation, Initiative, Participation, Territory, Theme []ent.Hook
+		Actor, ActorRelation, Indicator, Initiative, Participation, Territory,
+		Theme []ent.Hook
 	}
 	inters struct {
-		Actor, ActorRelation, Initiative, Participation, Territory,
+		Actor, ActorRelation, Indicator, Initiative, Participation, Territory,
 		Theme []ent.Interceptor
 	}
 )

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -80,6 +81,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			actor.Table:         actor.ValidColumn,
 			actorrelation.Table: actorrelation.ValidColumn,
+			indicator.Table:     indicator.ValidColumn,
 			initiative.Table:    initiative.ValidColumn,
 			participation.Table: participation.ValidColumn,
 			territory.Table:     territory.ValidColumn,

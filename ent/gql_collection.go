@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -854,6 +855,145 @@ func newActorRelationPaginateArgs(rv map[string]any) *actorrelationPaginateArgs 
 	}
 	if v, ok := rv[whereField].(*ActorRelationWhereInput); ok {
 		args.opts = append(args.opts, WithActorRelationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IndicatorQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(indicator.Columns))
+		selectedFields = []string{indicator.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "territory":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TerritoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, territoryImplementors)...); err != nil {
+				return err
+			}
+			_q.withTerritory = query
+			if _, ok := fieldSeen[indicator.FieldTerritoryID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldTerritoryID)
+				fieldSeen[indicator.FieldTerritoryID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[indicator.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldCreatedAt)
+				fieldSeen[indicator.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[indicator.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUpdatedAt)
+				fieldSeen[indicator.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[indicator.FieldName]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldName)
+				fieldSeen[indicator.FieldName] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[indicator.FieldValue]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldValue)
+				fieldSeen[indicator.FieldValue] = struct{}{}
+			}
+		case "unit":
+			if _, ok := fieldSeen[indicator.FieldUnit]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUnit)
+				fieldSeen[indicator.FieldUnit] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[indicator.FieldYear]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldYear)
+				fieldSeen[indicator.FieldYear] = struct{}{}
+			}
+		case "territoryID":
+			if _, ok := fieldSeen[indicator.FieldTerritoryID]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldTerritoryID)
+				fieldSeen[indicator.FieldTerritoryID] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[indicator.FieldSource]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldSource)
+				fieldSeen[indicator.FieldSource] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type indicatorPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IndicatorPaginateOption
+}
+
+func newIndicatorPaginateArgs(rv map[string]any) *indicatorPaginateArgs {
+	args := &indicatorPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &IndicatorOrder{Field: &IndicatorOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithIndicatorOrder(order))
+			}
+		case *IndicatorOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithIndicatorOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*IndicatorWhereInput); ok {
+		args.opts = append(args.opts, WithIndicatorFilter(v.Filter))
 	}
 	return args
 }
@@ -1885,6 +2025,95 @@ func (_q *TerritoryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedInitiatives(alias, func(wq *InitiativeQuery) {
+				*wq = *query
+			})
+
+		case "indicators":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			args := newIndicatorPaginateArgs(fieldArgs(ctx, new(IndicatorWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Territory) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"territory_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(territory.IndicatorsColumn), ids...))
+						})
+						if err := query.GroupBy(territory.IndicatorsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Territory) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Indicators)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(territory.IndicatorsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedIndicators(alias, func(wq *IndicatorQuery) {
 				*wq = *query
 			})
 		case "createdAt":

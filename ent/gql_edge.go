@@ -158,6 +158,14 @@ func (_m *ActorRelation) To(ctx context.Context) (*Actor, error) {
 	return result, err
 }
 
+func (_m *Indicator) Territory(ctx context.Context) (*Territory, error) {
+	result, err := _m.Edges.TerritoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTerritory().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Initiative) Territories(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TerritoryOrder, where *TerritoryWhereInput,
 ) (*TerritoryConnection, error) {
@@ -340,6 +348,27 @@ func (_m *Territory) Initiatives(
 		return conn, nil
 	}
 	return _m.QueryInitiatives().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Territory) Indicators(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *IndicatorOrder, where *IndicatorWhereInput,
+) (*IndicatorConnection, error) {
+	opts := []IndicatorPaginateOption{
+		WithIndicatorOrder(orderBy),
+		WithIndicatorFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorConnection{Edges: []*IndicatorEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryIndicators().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Theme) Parent(ctx context.Context) (*Theme, error) {

@@ -250,6 +250,88 @@ func (c *ActorRelationUpdateOne) SetInput(i UpdateActorRelationInput) *ActorRela
 	return c
 }
 
+// CreateIndicatorInput represents a mutation input for creating indicators.
+type CreateIndicatorInput struct {
+	Name        string
+	Value       float64
+	Unit        string
+	Year        *int
+	Source      *string
+	TerritoryID int
+}
+
+// Mutate applies the CreateIndicatorInput on the IndicatorMutation builder.
+func (i *CreateIndicatorInput) Mutate(m *IndicatorMutation) {
+	m.SetName(i.Name)
+	m.SetValue(i.Value)
+	m.SetUnit(i.Unit)
+	if v := i.Year; v != nil {
+		m.SetYear(*v)
+	}
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	m.SetTerritoryID(i.TerritoryID)
+}
+
+// SetInput applies the change-set in the CreateIndicatorInput on the IndicatorCreate builder.
+func (c *IndicatorCreate) SetInput(i CreateIndicatorInput) *IndicatorCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIndicatorInput represents a mutation input for updating indicators.
+type UpdateIndicatorInput struct {
+	Name        *string
+	Value       *float64
+	Unit        *string
+	ClearYear   bool
+	Year        *int
+	ClearSource bool
+	Source      *string
+	TerritoryID *int
+}
+
+// Mutate applies the UpdateIndicatorInput on the IndicatorMutation builder.
+func (i *UpdateIndicatorInput) Mutate(m *IndicatorMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+	if v := i.Unit; v != nil {
+		m.SetUnit(*v)
+	}
+	if i.ClearYear {
+		m.ClearYear()
+	}
+	if v := i.Year; v != nil {
+		m.SetYear(*v)
+	}
+	if i.ClearSource {
+		m.ClearSource()
+	}
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	if v := i.TerritoryID; v != nil {
+		m.SetTerritoryID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdate builder.
+func (c *IndicatorUpdate) SetInput(i UpdateIndicatorInput) *IndicatorUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdateOne builder.
+func (c *IndicatorUpdateOne) SetInput(i UpdateIndicatorInput) *IndicatorUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateInitiativeInput represents a mutation input for creating initiatives.
 type CreateInitiativeInput struct {
 	Title        string

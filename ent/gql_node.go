@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/internal"
 	"github.com/essaim/essaim/ent/participation"
@@ -33,6 +34,11 @@ var actorrelationImplementors = []string{"ActorRelation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ActorRelation) IsNode() {}
+
+var indicatorImplementors = []string{"Indicator", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Indicator) IsNode() {}
 
 var initiativeImplementors = []string{"Initiative", "Node"}
 
@@ -145,6 +151,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(actorrelation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, actorrelationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case indicator.Table:
+		query := c.Indicator.Query().
+			Where(indicator.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, indicatorImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -278,6 +293,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ActorRelation.Query().
 			Where(actorrelation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, actorrelationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case indicator.Table:
+		query := c.Indicator.Query().
+			Where(indicator.IDIn(ids...))
+		query, err := query.CollectFields(ctx, indicatorImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/territory"
@@ -744,6 +745,338 @@ func (_m *ActorRelation) ToEdge(order *ActorRelationOrder) *ActorRelationEdge {
 		order = DefaultActorRelationOrder
 	}
 	return &ActorRelationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IndicatorEdge is the edge representation of Indicator.
+type IndicatorEdge struct {
+	Node   *Indicator `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// IndicatorConnection is the connection containing edges to Indicator.
+type IndicatorConnection struct {
+	Edges      []*IndicatorEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *IndicatorConnection) build(nodes []*Indicator, pager *indicatorPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Indicator
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Indicator {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Indicator {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IndicatorEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IndicatorEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IndicatorPaginateOption enables pagination customization.
+type IndicatorPaginateOption func(*indicatorPager) error
+
+// WithIndicatorOrder configures pagination ordering.
+func WithIndicatorOrder(order *IndicatorOrder) IndicatorPaginateOption {
+	if order == nil {
+		order = DefaultIndicatorOrder
+	}
+	o := *order
+	return func(pager *indicatorPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultIndicatorOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithIndicatorFilter configures pagination filter.
+func WithIndicatorFilter(filter func(*IndicatorQuery) (*IndicatorQuery, error)) IndicatorPaginateOption {
+	return func(pager *indicatorPager) error {
+		if filter == nil {
+			return errors.New("IndicatorQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type indicatorPager struct {
+	reverse bool
+	order   *IndicatorOrder
+	filter  func(*IndicatorQuery) (*IndicatorQuery, error)
+}
+
+func newIndicatorPager(opts []IndicatorPaginateOption, reverse bool) (*indicatorPager, error) {
+	pager := &indicatorPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultIndicatorOrder
+	}
+	return pager, nil
+}
+
+func (p *indicatorPager) applyFilter(query *IndicatorQuery) (*IndicatorQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) toCursor(_m *Indicator) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *indicatorPager) applyCursors(query *IndicatorQuery, after, before *Cursor) (*IndicatorQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultIndicatorOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) applyOrder(query *IndicatorQuery) *IndicatorQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultIndicatorOrder.Field {
+		query = query.Order(DefaultIndicatorOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *indicatorPager) orderExpr(query *IndicatorQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultIndicatorOrder.Field {
+			b.Comma().Ident(DefaultIndicatorOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Indicator.
+func (_m *IndicatorQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IndicatorPaginateOption,
+) (*IndicatorConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIndicatorPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IndicatorConnection{Edges: []*IndicatorEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IndicatorOrderFieldCreatedAt orders Indicator by created_at.
+	IndicatorOrderFieldCreatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: indicator.FieldCreatedAt,
+		toTerm: indicator.ByCreatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldUpdatedAt orders Indicator by updated_at.
+	IndicatorOrderFieldUpdatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: indicator.FieldUpdatedAt,
+		toTerm: indicator.ByUpdatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldName orders Indicator by name.
+	IndicatorOrderFieldName = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: indicator.FieldName,
+		toTerm: indicator.ByName,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IndicatorOrderField) String() string {
+	var str string
+	switch f.column {
+	case IndicatorOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IndicatorOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IndicatorOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IndicatorOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IndicatorOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IndicatorOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IndicatorOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IndicatorOrderFieldUpdatedAt
+	case "NAME":
+		*f = *IndicatorOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid IndicatorOrderField", str)
+	}
+	return nil
+}
+
+// IndicatorOrderField defines the ordering field of Indicator.
+type IndicatorOrderField struct {
+	// Value extracts the ordering value from the given Indicator.
+	Value    func(*Indicator) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) indicator.OrderOption
+	toCursor func(*Indicator) Cursor
+}
+
+// IndicatorOrder defines the ordering of Indicator.
+type IndicatorOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *IndicatorOrderField `json:"field"`
+}
+
+// DefaultIndicatorOrder is the default ordering of Indicator.
+var DefaultIndicatorOrder = &IndicatorOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: indicator.FieldID,
+		toTerm: indicator.ByID,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Indicator into IndicatorEdge.
+func (_m *Indicator) ToEdge(order *IndicatorOrder) *IndicatorEdge {
+	if order == nil {
+		order = DefaultIndicatorOrder
+	}
+	return &IndicatorEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -52,16 +52,19 @@ type TerritoryEdges struct {
 	Actors []*Actor `json:"actors,omitempty"`
 	// Initiatives holds the value of the initiatives edge.
 	Initiatives []*Initiative `json:"initiatives,omitempty"`
+	// Indicators holds the value of the indicators edge.
+	Indicators []*Indicator `json:"indicators,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedContainedIn map[string][]*Territory
 	namedContains    map[string][]*Territory
 	namedActors      map[string][]*Actor
 	namedInitiatives map[string][]*Initiative
+	namedIndicators  map[string][]*Indicator
 }
 
 // ContainedInOrErr returns the ContainedIn value or an error if the edge
@@ -98,6 +101,15 @@ func (e TerritoryEdges) InitiativesOrErr() ([]*Initiative, error) {
 		return e.Initiatives, nil
 	}
 	return nil, &NotLoadedError{edge: "initiatives"}
+}
+
+// IndicatorsOrErr returns the Indicators value or an error if the edge
+// was not loaded in eager-loading.
+func (e TerritoryEdges) IndicatorsOrErr() ([]*Indicator, error) {
+	if e.loadedTypes[4] {
+		return e.Indicators, nil
+	}
+	return nil, &NotLoadedError{edge: "indicators"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -222,6 +234,11 @@ func (_m *Territory) QueryActors() *ActorQuery {
 // QueryInitiatives queries the "initiatives" edge of the Territory entity.
 func (_m *Territory) QueryInitiatives() *InitiativeQuery {
 	return NewTerritoryClient(_m.config).QueryInitiatives(_m)
+}
+
+// QueryIndicators queries the "indicators" edge of the Territory entity.
+func (_m *Territory) QueryIndicators() *IndicatorQuery {
+	return NewTerritoryClient(_m.config).QueryIndicators(_m)
 }
 
 // Update returns a builder for updating this Territory.
@@ -376,6 +393,30 @@ func (_m *Territory) appendNamedInitiatives(name string, edges ...*Initiative) {
 		_m.Edges.namedInitiatives[name] = []*Initiative{}
 	} else {
 		_m.Edges.namedInitiatives[name] = append(_m.Edges.namedInitiatives[name], edges...)
+	}
+}
+
+// NamedIndicators returns the Indicators named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Territory) NamedIndicators(name string) ([]*Indicator, error) {
+	if _m.Edges.namedIndicators == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedIndicators[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Territory) appendNamedIndicators(name string, edges ...*Indicator) {
+	if _m.Edges.namedIndicators == nil {
+		_m.Edges.namedIndicators = make(map[string][]*Indicator)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedIndicators[name] = []*Indicator{}
+	} else {
+		_m.Edges.namedIndicators[name] = append(_m.Edges.namedIndicators[name], edges...)
 	}
 }
 

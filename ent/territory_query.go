@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/predicate"
 	"github.com/essaim/essaim/ent/territory"
@@ -29,12 +30,14 @@ type TerritoryQuery struct {
 	withContains         *TerritoryQuery
 	withActors           *ActorQuery
 	withInitiatives      *InitiativeQuery
+	withIndicators       *IndicatorQuery
 	loadTotal            []func(context.Context, []*Territory) error
 	modifiers            []func(*sql.Selector)
 	withNamedContainedIn map[string]*TerritoryQuery
 	withNamedContains    map[string]*TerritoryQuery
 	withNamedActors      map[string]*ActorQuery
 	withNamedInitiatives map[string]*InitiativeQuery
+	withNamedIndicators  map[string]*IndicatorQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -152,6 +155,28 @@ func (_q *TerritoryQuery) QueryInitiatives() *InitiativeQuery {
 			sqlgraph.From(territory.Table, territory.FieldID, selector),
 			sqlgraph.To(initiative.Table, initiative.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, territory.InitiativesTable, territory.InitiativesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryIndicators chains the current query on the "indicators" edge.
+func (_q *TerritoryQuery) QueryIndicators() *IndicatorQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(territory.Table, territory.FieldID, selector),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, territory.IndicatorsTable, territory.IndicatorsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +380,7 @@ func (_q *TerritoryQuery) Clone() *TerritoryQuery {
 		withContains:    _q.withContains.Clone(),
 		withActors:      _q.withActors.Clone(),
 		withInitiatives: _q.withInitiatives.Clone(),
+		withIndicators:  _q.withIndicators.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -403,6 +429,17 @@ func (_q *TerritoryQuery) WithInitiatives(opts ...func(*InitiativeQuery)) *Terri
 		opt(query)
 	}
 	_q.withInitiatives = query
+	return _q
+}
+
+// WithIndicators tells the query-builder to eager-load the nodes that are connected to
+// the "indicators" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TerritoryQuery) WithIndicators(opts ...func(*IndicatorQuery)) *TerritoryQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withIndicators = query
 	return _q
 }
 
@@ -484,11 +521,12 @@ func (_q *TerritoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Te
 	var (
 		nodes       = []*Territory{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withContainedIn != nil,
 			_q.withContains != nil,
 			_q.withActors != nil,
 			_q.withInitiatives != nil,
+			_q.withIndicators != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -540,6 +578,13 @@ func (_q *TerritoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Te
 			return nil, err
 		}
 	}
+	if query := _q.withIndicators; query != nil {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Territory) { n.Edges.Indicators = []*Indicator{} },
+			func(n *Territory, e *Indicator) { n.Edges.Indicators = append(n.Edges.Indicators, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedContainedIn {
 		if err := _q.loadContainedIn(ctx, query, nodes,
 			func(n *Territory) { n.appendNamedContainedIn(name) },
@@ -565,6 +610,13 @@ func (_q *TerritoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Te
 		if err := _q.loadInitiatives(ctx, query, nodes,
 			func(n *Territory) { n.appendNamedInitiatives(name) },
 			func(n *Territory, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedIndicators {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Territory) { n.appendNamedIndicators(name) },
+			func(n *Territory, e *Indicator) { n.appendNamedIndicators(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -820,6 +872,36 @@ func (_q *TerritoryQuery) loadInitiatives(ctx context.Context, query *Initiative
 	}
 	return nil
 }
+func (_q *TerritoryQuery) loadIndicators(ctx context.Context, query *IndicatorQuery, nodes []*Territory, init func(*Territory), assign func(*Territory, *Indicator)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Territory)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(indicator.FieldTerritoryID)
+	}
+	query.Where(predicate.Indicator(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(territory.IndicatorsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TerritoryID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "territory_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *TerritoryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -967,6 +1049,20 @@ func (_q *TerritoryQuery) WithNamedInitiatives(name string, opts ...func(*Initia
 		_q.withNamedInitiatives = make(map[string]*InitiativeQuery)
 	}
 	_q.withNamedInitiatives[name] = query
+	return _q
+}
+
+// WithNamedIndicators tells the query-builder to eager-load the nodes that are connected to the "indicators"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TerritoryQuery) WithNamedIndicators(name string, opts ...func(*IndicatorQuery)) *TerritoryQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedIndicators == nil {
+		_q.withNamedIndicators = make(map[string]*IndicatorQuery)
+	}
+	_q.withNamedIndicators[name] = query
 	return _q
 }
 

@@ -18,6 +18,8 @@ type Tx struct {
 	Actor *ActorClient
 	// ActorRelation is the client for interacting with the ActorRelation builders.
 	ActorRelation *ActorRelationClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
 	// Initiative is the client for interacting with the Initiative builders.
 	Initiative *InitiativeClient
 	// Participation is the client for interacting with the Participation builders.
@@ -159,6 +161,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Actor = NewActorClient(tx.config)
 	tx.ActorRelation = NewActorRelationClient(tx.config)
+	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.Initiative = NewInitiativeClient(tx.config)
 	tx.Participation = NewParticipationClient(tx.config)
 	tx.Territory = NewTerritoryClient(tx.config)

@@ -42,6 +42,12 @@ func (r *queryResolver) ActorRelations(ctx context.Context, after *entgql.Cursor
 		ent.WithActorRelationOrder(orderBy), ent.WithActorRelationFilter(where.Filter))
 }
 
+// Indicators is the resolver for the indicators field.
+func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error) {
+	return r.Client.Indicator.Query().Paginate(ctx, after, first, before, last,
+		ent.WithIndicatorOrder(orderBy), ent.WithIndicatorFilter(where.Filter))
+}
+
 // Initiatives is the resolver for the initiatives field.
 func (r *queryResolver) Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InitiativeOrder, where *ent.InitiativeWhereInput) (*ent.InitiativeConnection, error) {
 	return r.Client.Initiative.Query().Paginate(ctx, after, first, before, last,

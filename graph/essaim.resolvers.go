@@ -90,6 +90,21 @@ func (r *mutationResolver) DeleteParticipation(ctx context.Context, id int) (int
 	return id, r.db(ctx).Participation.DeleteOneID(id).Exec(ctx)
 }
 
+// CreateIndicator is the resolver for the createIndicator field.
+func (r *mutationResolver) CreateIndicator(ctx context.Context, input ent.CreateIndicatorInput) (*ent.Indicator, error) {
+	return r.db(ctx).Indicator.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateIndicator is the resolver for the updateIndicator field.
+func (r *mutationResolver) UpdateIndicator(ctx context.Context, id int, input ent.UpdateIndicatorInput) (*ent.Indicator, error) {
+	return r.db(ctx).Indicator.UpdateOneID(id).SetInput(input).Save(ctx)
+}
+
+// DeleteIndicator is the resolver for the deleteIndicator field.
+func (r *mutationResolver) DeleteIndicator(ctx context.Context, id int) (int, error) {
+	return id, r.db(ctx).Indicator.DeleteOneID(id).Exec(ctx)
+}
+
 // Territory is the resolver for the territory field.
 func (r *queryResolver) Territory(ctx context.Context, kind territory.Kind, code string) (*ent.Territory, error) {
 	return places.Lookup(ctx, r.Client, kind, code)

@@ -33,6 +33,18 @@ func (f ActorRelationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActorRelationMutation", m)
 }
 
+// The IndicatorFunc type is an adapter to allow the use of ordinary
+// function as Indicator mutator.
+type IndicatorFunc func(context.Context, *ent.IndicatorMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IndicatorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IndicatorMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IndicatorMutation", m)
+}
+
 // The InitiativeFunc type is an adapter to allow the use of ordinary
 // function as Initiative mutator.
 type InitiativeFunc func(context.Context, *ent.InitiativeMutation) (ent.Value, error)

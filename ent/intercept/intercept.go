@@ -10,6 +10,7 @@ import (
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/predicate"
@@ -127,6 +128,33 @@ func (f TraverseActorRelation) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.ActorRelationQuery", q)
 }
 
+// The IndicatorFunc type is an adapter to allow the use of ordinary function as a Querier.
+type IndicatorFunc func(context.Context, *ent.IndicatorQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f IndicatorFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.IndicatorQuery", q)
+}
+
+// The TraverseIndicator type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseIndicator func(context.Context, *ent.IndicatorQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseIndicator) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseIndicator) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.IndicatorQuery", q)
+}
+
 // The InitiativeFunc type is an adapter to allow the use of ordinary function as a Querier.
 type InitiativeFunc func(context.Context, *ent.InitiativeQuery) (ent.Value, error)
 
@@ -242,6 +270,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ActorQuery, predicate.Actor, actor.OrderOption]{typ: ent.TypeActor, tq: q}, nil
 	case *ent.ActorRelationQuery:
 		return &query[*ent.ActorRelationQuery, predicate.ActorRelation, actorrelation.OrderOption]{typ: ent.TypeActorRelation, tq: q}, nil
+	case *ent.IndicatorQuery:
+		return &query[*ent.IndicatorQuery, predicate.Indicator, indicator.OrderOption]{typ: ent.TypeIndicator, tq: q}, nil
 	case *ent.InitiativeQuery:
 		return &query[*ent.InitiativeQuery, predicate.Initiative, initiative.OrderOption]{typ: ent.TypeInitiative, tq: q}, nil
 	case *ent.ParticipationQuery:

@@ -108,6 +108,54 @@ var (
 			},
 		},
 	}
+	// IndicatorsColumns holds the columns for the "indicators" table.
+	IndicatorsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 512},
+		{Name: "value", Type: field.TypeFloat64},
+		{Name: "unit", Type: field.TypeString, Size: 64},
+		{Name: "year", Type: field.TypeInt, Nullable: true},
+		{Name: "source", Type: field.TypeString, Nullable: true, Size: 2048},
+		{Name: "territory_id", Type: field.TypeInt},
+	}
+	// IndicatorsTable holds the schema information for the "indicators" table.
+	IndicatorsTable = &schema.Table{
+		Name:       "indicators",
+		Columns:    IndicatorsColumns,
+		PrimaryKey: []*schema.Column{IndicatorsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "indicators_territories_indicators",
+				Columns:    []*schema.Column{IndicatorsColumns[8]},
+				RefColumns: []*schema.Column{TerritoriesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "indicator_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorsColumns[1]},
+			},
+			{
+				Name:    "indicator_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorsColumns[2]},
+			},
+			{
+				Name:    "indicator_territory_id_name",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorsColumns[8], IndicatorsColumns[3]},
+			},
+			{
+				Name:    "indicator_name",
+				Unique:  false,
+				Columns: []*schema.Column{IndicatorsColumns[3]},
+			},
+		},
+	}
 	// InitiativesColumns holds the columns for the "initiatives" table.
 	InitiativesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -401,6 +449,7 @@ var (
 	Tables = []*schema.Table{
 		ActorsTable,
 		ActorRelationsTable,
+		IndicatorsTable,
 		InitiativesTable,
 		ParticipationsTable,
 		TerritoriesTable,
@@ -422,6 +471,10 @@ func init() {
 	ActorRelationsTable.ForeignKeys[1].RefTable = ActorsTable
 	ActorRelationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	IndicatorsTable.ForeignKeys[0].RefTable = TerritoriesTable
+	IndicatorsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
 	InitiativesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),

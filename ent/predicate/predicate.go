@@ -12,6 +12,9 @@ type Actor func(*sql.Selector)
 // ActorRelation is the predicate function for actorrelation builders.
 type ActorRelation func(*sql.Selector)
 
+// Indicator is the predicate function for indicator builders.
+type Indicator func(*sql.Selector)
+
 // Initiative is the predicate function for initiative builders.
 type Initiative func(*sql.Selector)
 

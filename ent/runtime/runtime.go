@@ -7,6 +7,7 @@ import (
 
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/schema"
@@ -100,6 +101,51 @@ func init() {
 	actorrelationDescNote := actorrelationFields[6].Descriptor()
 	// actorrelation.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	actorrelation.NoteValidator = actorrelationDescNote.Validators[0].(func(string) error)
+	indicatorMixin := schema.Indicator{}.Mixin()
+	indicatorMixinFields0 := indicatorMixin[0].Fields()
+	_ = indicatorMixinFields0
+	indicatorFields := schema.Indicator{}.Fields()
+	_ = indicatorFields
+	// indicatorDescCreatedAt is the schema descriptor for created_at field.
+	indicatorDescCreatedAt := indicatorMixinFields0[0].Descriptor()
+	// indicator.DefaultCreatedAt holds the default value on creation for the created_at field.
+	indicator.DefaultCreatedAt = indicatorDescCreatedAt.Default.(func() time.Time)
+	// indicatorDescUpdatedAt is the schema descriptor for updated_at field.
+	indicatorDescUpdatedAt := indicatorMixinFields0[1].Descriptor()
+	// indicator.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	indicator.DefaultUpdatedAt = indicatorDescUpdatedAt.Default.(func() time.Time)
+	// indicator.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	indicator.UpdateDefaultUpdatedAt = indicatorDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// indicatorDescName is the schema descriptor for name field.
+	indicatorDescName := indicatorFields[0].Descriptor()
+	// indicator.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	indicator.NameValidator = func() func(string) error {
+		validators := indicatorDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// indicatorDescUnit is the schema descriptor for unit field.
+	indicatorDescUnit := indicatorFields[2].Descriptor()
+	// indicator.UnitValidator is a validator for the "unit" field. It is called by the builders before save.
+	indicator.UnitValidator = indicatorDescUnit.Validators[0].(func(string) error)
+	// indicatorDescYear is the schema descriptor for year field.
+	indicatorDescYear := indicatorFields[3].Descriptor()
+	// indicator.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	indicator.YearValidator = indicatorDescYear.Validators[0].(func(int) error)
+	// indicatorDescSource is the schema descriptor for source field.
+	indicatorDescSource := indicatorFields[5].Descriptor()
+	// indicator.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	indicator.SourceValidator = indicatorDescSource.Validators[0].(func(string) error)
 	initiativeMixin := schema.Initiative{}.Mixin()
 	initiativeHooks := schema.Initiative{}.Hooks()
 	initiative.Hooks[0] = initiativeHooks[0]

@@ -49,6 +49,8 @@ func (Territory) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), skipInputs()),
 		edge.From("initiatives", Initiative.Type).Ref("territories").
 			Annotations(entgql.RelayConnection(), skipInputs()),
+		edge.To("indicators", Indicator.Type).
+			Annotations(entgql.RelayConnection(), skipInputs()),
 	}
 }
 

@@ -45,6 +45,8 @@ const (
 	EdgeActors = "actors"
 	// EdgeInitiatives holds the string denoting the initiatives edge name in mutations.
 	EdgeInitiatives = "initiatives"
+	// EdgeIndicators holds the string denoting the indicators edge name in mutations.
+	EdgeIndicators = "indicators"
 	// Table holds the table name of the territory in the database.
 	Table = "territories"
 	// ContainedInTable is the table that holds the contained_in relation/edge. The primary key declared below.
@@ -61,6 +63,13 @@ const (
 	// InitiativesInverseTable is the table name for the Initiative entity.
 	// It exists in this package in order to avoid circular dependency with the "initiative" package.
 	InitiativesInverseTable = "initiatives"
+	// IndicatorsTable is the table that holds the indicators relation/edge.
+	IndicatorsTable = "indicators"
+	// IndicatorsInverseTable is the table name for the Indicator entity.
+	// It exists in this package in order to avoid circular dependency with the "indicator" package.
+	IndicatorsInverseTable = "indicators"
+	// IndicatorsColumn is the table column denoting the indicators relation/edge.
+	IndicatorsColumn = "territory_id"
 )
 
 // Columns holds all SQL columns for territory fields.
@@ -265,6 +274,20 @@ func ByInitiatives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newInitiativesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByIndicatorsCount orders the results by indicators count.
+func ByIndicatorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newIndicatorsStep(), opts...)
+	}
+}
+
+// ByIndicators orders the results by indicators terms.
+func ByIndicators(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newIndicatorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newContainedInStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -291,6 +314,13 @@ func newInitiativesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InitiativesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, InitiativesTable, InitiativesPrimaryKey...),
+	)
+}
+func newIndicatorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(IndicatorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, IndicatorsTable, IndicatorsColumn),
 	)
 }
 

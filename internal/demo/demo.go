@@ -20,7 +20,7 @@ import (
 	"github.com/essaim/essaim/ent/territory"
 )
 
-// Source is recorded on every demo actor and initiative.
+// Source is recorded on every demo actor, initiative and indicator.
 const Source = "Rapport public sur L'ESSaim, 4 octobre 2019"
 
 // Empty reports whether the store holds no themes, actors or initiatives,
@@ -111,7 +111,30 @@ func load(ctx context.Context, c *ent.Client) error {
 	if r.actors, err = createActors(ctx, c, r); err != nil {
 		return err
 	}
-	return createInitiatives(ctx, c, r)
+	if err := createInitiatives(ctx, c, r); err != nil {
+		return err
+	}
+	return createIndicators(ctx, c, r)
+}
+
+// createIndicators records the key figures of the report about the région;
+// the report gives no year for them.
+func createIndicators(ctx context.Context, c *ent.Client, r refs) error {
+	for _, in := range []struct {
+		name  string
+		value float64
+		unit  string
+	}{
+		{"Part de l'ESS dans l'emploi salarié", 11.8, "%"},
+		{"Établissements employeurs de l'ESS", 10912, "établissements"},
+		{"Rang des régions de France métropolitaine pour l'emploi dans le secteur adapté et protégé", 5, "rang"},
+	} {
+		if err := c.Indicator.Create().SetTerritory(r.bfc).SetName(in.name).SetValue(in.value).
+			SetUnit(in.unit).SetSource(Source).Exec(ctx); err != nil {
+			return fmt.Errorf("indicator %s: %w", in.name, err)
+		}
+	}
+	return nil
 }
 
 func territoryByCode(ctx context.Context, c *ent.Client, kind territory.Kind, code string) (*ent.Territory, error) {

@@ -5,8 +5,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/demo"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // TestLoadIfEmptyConcurrently starts several loads on one empty knowledge
@@ -51,4 +54,40 @@ func TestLoadIfEmptyConcurrently(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLoadIndicators checks the three key figures of the région recorded by
+// the demo: values, units, no year, the demo's source.
+func TestLoadIndicators(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		mf := dbtest.NewMiniFrance(t, st)
+		if err := demo.Load(ctx, st.Client); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Client.Indicator.Query().Order(ent.Asc(indicator.FieldValue)).All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []struct {
+			name  string
+			value float64
+			unit  string
+		}{
+			{"Rang des régions de France métropolitaine pour l'emploi dans le secteur adapté et protégé", 5, "rang"},
+			{"Part de l'ESS dans l'emploi salarié", 11.8, "%"},
+			{"Établissements employeurs de l'ESS", 10912, "établissements"},
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d indicators, want %d", len(got), len(want))
+		}
+		for i, w := range want {
+			g := got[i]
+			if g.Name != w.name || g.Value != w.value || g.Unit != w.unit || g.Year != nil ||
+				g.Source != demo.Source || g.TerritoryID != mf.BFC.ID {
+				t.Errorf("indicator %d = %+v, want %+v in région 27 without year", i, g, w)
+			}
+		}
+	})
 }

@@ -91,7 +91,7 @@ func Update(ctx context.Context, client *ent.Client, dialect string, id int, in 
 }
 
 // Delete removes a territory that nothing references, so that no actor or
-// initiative silently loses where it acts.
+// initiative silently loses where it acts and no indicator is lost.
 func Delete(ctx context.Context, client *ent.Client, dialect string, id int) error {
 	t, err := client.Territory.Get(ctx, id)
 	if err != nil {
@@ -109,6 +109,7 @@ func Delete(ctx context.Context, client *ent.Client, dialect string, id int) err
 		{"initiatives", func() (int, error) {
 			return client.Initiative.Query().Where(initiative.HasTerritoriesWith(territory.ID(id))).Count(ctx)
 		}},
+		{"indicators", func() (int, error) { return t.QueryIndicators().Count(ctx) }},
 	}
 	for _, c := range checks {
 		n, err := c.count()
