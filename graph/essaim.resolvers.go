@@ -32,7 +32,7 @@ func (r *mutationResolver) DeleteTerritory(ctx context.Context, id int) (int, er
 
 // CreateTheme is the resolver for the createTheme field.
 func (r *mutationResolver) CreateTheme(ctx context.Context, input ent.CreateThemeInput) (*ent.Theme, error) {
-	return r.db(ctx).Theme.Create().SetInput(input).Save(ctx)
+	return catalog.CreateTheme(ctx, r.db(ctx), input)
 }
 
 // UpdateTheme is the resolver for the updateTheme field.
@@ -82,7 +82,7 @@ func (r *mutationResolver) CreateParticipation(ctx context.Context, input ent.Cr
 
 // UpdateParticipation is the resolver for the updateParticipation field.
 func (r *mutationResolver) UpdateParticipation(ctx context.Context, id int, input ent.UpdateParticipationInput) (*ent.Participation, error) {
-	return r.db(ctx).Participation.UpdateOneID(id).SetInput(input).Save(ctx)
+	return catalog.UpdateParticipation(ctx, r.db(ctx), id, input)
 }
 
 // DeleteParticipation is the resolver for the deleteParticipation field.
@@ -107,7 +107,7 @@ func (r *mutationResolver) DeleteIndicator(ctx context.Context, id int) (int, er
 
 // Territory is the resolver for the territory field.
 func (r *queryResolver) Territory(ctx context.Context, kind territory.Kind, code string) (*ent.Territory, error) {
-	return places.Lookup(ctx, r.Client, kind, code)
+	return places.Lookup(ctx, r.db(ctx), kind, code)
 }
 
 // Area is the resolver for the area field.

@@ -31,7 +31,7 @@ type checkKey struct {
 
 func (r *Resolver) territoryExists(ctx context.Context, field string, id int) error {
 	_, err := memoize(ctx, checkKey{field, id}, func() (struct{}, error) {
-		return struct{}{}, places.Exists(ctx, r.Client, field, id)
+		return struct{}{}, places.Exists(ctx, r.db(ctx), field, id)
 	})
 	return err
 }

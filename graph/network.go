@@ -66,12 +66,12 @@ func (r *Resolver) linkFilter(ctx context.Context, f *model.LinkFilter) (network
 
 func (r *Resolver) checkPlaceAndTheme(ctx context.Context, themeID, within *int) error {
 	if within != nil {
-		if err := places.Exists(ctx, r.Client, "withinTerritory", *within); err != nil {
+		if err := places.Exists(ctx, r.db(ctx), "withinTerritory", *within); err != nil {
 			return err
 		}
 	}
 	if themeID != nil {
-		ok, err := r.Client.Theme.Query().Where(theme.ID(*themeID)).Exist(ctx)
+		ok, err := r.db(ctx).Theme.Query().Where(theme.ID(*themeID)).Exist(ctx)
 		if err != nil {
 			return fmt.Errorf("check theme: %w", err)
 		}
@@ -96,23 +96,23 @@ type wanted struct{ actors, relations, initiatives, themes, territories []int }
 func (r *Resolver) load(ctx context.Context, w wanted) (*entities, error) {
 	var e entities
 	var err error
-	if e.actors, err = byID(ctx, w.actors, r.Client.Actor.Query().Where(actor.IDIn(w.actors...)).All,
+	if e.actors, err = byID(ctx, w.actors, r.db(ctx).Actor.Query().Where(actor.IDIn(w.actors...)).All,
 		func(a *ent.Actor) int { return a.ID }); err != nil {
 		return nil, err
 	}
-	if e.relations, err = byID(ctx, w.relations, r.Client.ActorRelation.Query().Where(actorrelation.IDIn(w.relations...)).All,
+	if e.relations, err = byID(ctx, w.relations, r.db(ctx).ActorRelation.Query().Where(actorrelation.IDIn(w.relations...)).All,
 		func(a *ent.ActorRelation) int { return a.ID }); err != nil {
 		return nil, err
 	}
-	if e.initiatives, err = byID(ctx, w.initiatives, r.Client.Initiative.Query().Where(initiative.IDIn(w.initiatives...)).All,
+	if e.initiatives, err = byID(ctx, w.initiatives, r.db(ctx).Initiative.Query().Where(initiative.IDIn(w.initiatives...)).All,
 		func(a *ent.Initiative) int { return a.ID }); err != nil {
 		return nil, err
 	}
-	if e.themes, err = byID(ctx, w.themes, r.Client.Theme.Query().Where(theme.IDIn(w.themes...)).All,
+	if e.themes, err = byID(ctx, w.themes, r.db(ctx).Theme.Query().Where(theme.IDIn(w.themes...)).All,
 		func(a *ent.Theme) int { return a.ID }); err != nil {
 		return nil, err
 	}
-	if e.territories, err = byID(ctx, w.territories, r.Client.Territory.Query().Where(territory.IDIn(w.territories...)).All,
+	if e.territories, err = byID(ctx, w.territories, r.db(ctx).Territory.Query().Where(territory.IDIn(w.territories...)).All,
 		func(a *ent.Territory) int { return a.ID }); err != nil {
 		return nil, err
 	}

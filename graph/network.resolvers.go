@@ -28,18 +28,18 @@ func (r *actorResolver) Network(ctx context.Context, obj *ent.Actor) (*model.Act
 
 // SharedInitiatives is the resolver for the sharedInitiatives field.
 func (r *actorLinkEdgeResolver) SharedInitiatives(ctx context.Context, obj *model.ActorLinkEdge, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.InitiativeConnection, error) {
-	return r.Client.Initiative.Query().Where(initiative.IDIn(obj.SharedInitiativeIDs...)).
+	return r.db(ctx).Initiative.Query().Where(initiative.IDIn(obj.SharedInitiativeIDs...)).
 		Paginate(ctx, after, first, before, last)
 }
 
 // CreateActorRelation is the resolver for the createActorRelation field.
 func (r *mutationResolver) CreateActorRelation(ctx context.Context, input ent.CreateActorRelationInput) (*ent.ActorRelation, error) {
-	return network.CreateRelation(ctx, r.db(ctx), input)
+	return network.CreateRelation(ctx, r.db(ctx), r.Dialect, input)
 }
 
 // UpdateActorRelation is the resolver for the updateActorRelation field.
 func (r *mutationResolver) UpdateActorRelation(ctx context.Context, id int, input ent.UpdateActorRelationInput) (*ent.ActorRelation, error) {
-	return network.UpdateRelation(ctx, r.db(ctx), id, input)
+	return network.UpdateRelation(ctx, r.db(ctx), r.Dialect, id, input)
 }
 
 // DeleteActorRelation is the resolver for the deleteActorRelation field.

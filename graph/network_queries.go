@@ -65,9 +65,9 @@ func (r *Resolver) links(ctx context.Context, obj *ent.Actor, first *int, after 
 			SharedThemes: pick(e.themes, l.Themes), Weight: l.Weight, SharedInitiativeIDs: l.Initiatives,
 		})
 	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	if end > start { // from the offsets, so paging on pageInfo alone works too
+		first, last := ent.Cursor{ID: start}, ent.Cursor{ID: end - 1}
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &first, &last
 	}
 	return conn, nil
 }

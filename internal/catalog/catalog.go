@@ -31,35 +31,69 @@ func DeleteTheme(ctx context.Context, client *ent.Client, id int) error {
 
 // CreateParticipation links an actor to an initiative, once per pair.
 func CreateParticipation(ctx context.Context, client *ent.Client, in ent.CreateParticipationInput) (*ent.Participation, error) {
-	if _, err := client.Actor.Get(ctx, in.ActorID); ent.IsNotFound(err) {
-		return nil, apierr.BadInput("actorID", "no actor has this ID")
-	} else if err != nil {
+	if err := checkParticipation(ctx, client, in.ActorID, in.InitiativeID); err != nil {
 		return nil, err
-	}
-	if _, err := client.Initiative.Get(ctx, in.InitiativeID); ent.IsNotFound(err) {
-		return nil, apierr.BadInput("initiativeID", "no initiative has this ID")
-	} else if err != nil {
-		return nil, err
-	}
-	dup, err := client.Participation.Query().
-		Where(participation.ActorID(in.ActorID), participation.InitiativeID(in.InitiativeID)).Exist(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("check participation: %w", err)
-	}
-	if dup {
-		return nil, apierr.BadInput("actorID", "this actor already takes part in this initiative: update its role instead")
 	}
 	return client.Participation.Create().SetInput(in).Save(ctx)
 }
 
-// UpdateTheme changes a theme, refusing a parent or children that would put
-// the theme inside its own subtree: a cycle could never be deleted and would
-// loop every walk up the taxonomy.
+// checkParticipation refuses unknown ends and a second participation of the
+// same actor in the same initiative.
+func checkParticipation(ctx context.Context, client *ent.Client, actorID, initiativeID int) error {
+	if _, err := client.Actor.Get(ctx, actorID); ent.IsNotFound(err) {
+		return apierr.BadInput("actorID", "no actor has this ID")
+	} else if err != nil {
+		return err
+	}
+	if _, err := client.Initiative.Get(ctx, initiativeID); ent.IsNotFound(err) {
+		return apierr.BadInput("initiativeID", "no initiative has this ID")
+	} else if err != nil {
+		return err
+	}
+	dup, err := client.Participation.Query().
+		Where(participation.ActorID(actorID), participation.InitiativeID(initiativeID)).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("check participation: %w", err)
+	}
+	if dup {
+		return apierr.BadInput("actorID", "this actor already takes part in this initiative: update its role instead")
+	}
+	return nil
+}
+
+// CreateTheme adds a theme, refusing sub-themes that are its own parent or
+// lie above it: a cycle could never be deleted and would loop every walk up
+// the taxonomy.
+func CreateTheme(ctx context.Context, client *ent.Client, in ent.CreateThemeInput) (*ent.Theme, error) {
+	if in.ParentID != nil {
+		for _, child := range in.ChildIDs {
+			cycle, err := isAncestorOrSelf(ctx, client, child, *in.ParentID)
+			if err != nil {
+				return nil, err
+			}
+			if cycle {
+				return nil, apierr.BadInput("childIDs", "a theme cannot have its own parent or one of its ancestors as a sub-theme")
+			}
+		}
+	}
+	return client.Theme.Create().SetInput(in).Save(ctx)
+}
+
+// UpdateTheme changes a theme with the same rule: the theme never ends up
+// inside its own subtree, whether through parentID, addChildIDs or both.
 func UpdateTheme(ctx context.Context, client *ent.Client, id int, in ent.UpdateThemeInput) (*ent.Theme, error) {
 	if in.ParentID != nil {
 		cycle, err := isAncestorOrSelf(ctx, client, id, *in.ParentID)
 		if err != nil {
 			return nil, err
+		}
+		for _, child := range in.AddChildIDs {
+			// The new parent must not lie under a theme about to become a child.
+			under, err := isAncestorOrSelf(ctx, client, child, *in.ParentID)
+			if err != nil {
+				return nil, err
+			}
+			cycle = cycle || under
 		}
 		if cycle {
 			return nil, apierr.BadInput("parentID", "a theme cannot be placed under itself or one of its sub-themes")
@@ -75,6 +109,28 @@ func UpdateTheme(ctx context.Context, client *ent.Client, id int, in ent.UpdateT
 		}
 	}
 	return client.Theme.UpdateOneID(id).SetInput(in).Save(ctx)
+}
+
+// UpdateParticipation changes a participation with the checks of
+// CreateParticipation when it moves to another actor or initiative.
+func UpdateParticipation(ctx context.Context, client *ent.Client, id int, in ent.UpdateParticipationInput) (*ent.Participation, error) {
+	cur, err := client.Participation.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	actorID, initiativeID := cur.ActorID, cur.InitiativeID
+	if in.ActorID != nil {
+		actorID = *in.ActorID
+	}
+	if in.InitiativeID != nil {
+		initiativeID = *in.InitiativeID
+	}
+	if actorID != cur.ActorID || initiativeID != cur.InitiativeID {
+		if err := checkParticipation(ctx, client, actorID, initiativeID); err != nil {
+			return nil, err
+		}
+	}
+	return client.Participation.UpdateOneID(id).SetInput(in).Save(ctx)
 }
 
 // isAncestorOrSelf reports whether ancestor is theme or lies above it.

@@ -24,14 +24,24 @@ func (s *Snapshot) buildCompact() {
 		c.index[id] = int32(i)
 	}
 	for i, id := range c.ids {
-		c.off[i+1] = c.off[i] + int32(len(s.adj[id]))
+		n := 0
+		for other := range s.adj[id] {
+			if _, ok := c.index[other]; ok {
+				n++
+			}
+		}
+		c.off[i+1] = c.off[i] + int32(n)
 	}
 	c.nbr = make([]int32, c.off[len(c.ids)])
 	c.pairs = make([]*Pair, len(c.nbr))
 	for i, id := range c.ids {
 		others := make([]int, 0, len(s.adj[id]))
 		for other := range s.adj[id] {
-			others = append(others, other)
+			// A link to an actor created while the snapshot was being read
+			// is left out; the next version picks it up.
+			if _, ok := c.index[other]; ok {
+				others = append(others, other)
+			}
 		}
 		slices.Sort(others)
 		for k, other := range others {

@@ -476,7 +476,7 @@ func TestNetworkCacheInvalidation(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Nor a relation refused by validation.
-		if _, err := network.CreateRelation(ctx, st.Client, relationInput(n.Z.ID, n.Z.ID, actorrelation.KindPARTNER_OF)); !isBadInput(err) {
+		if _, err := network.CreateRelation(ctx, st.Client, st.Dialect, relationInput(n.Z.ID, n.Z.ID, actorrelation.KindPARTNER_OF)); !isBadInput(err) {
 			t.Fatalf("self-relation: err %v, want BAD_USER_INPUT", err)
 		}
 		if v := version(t, st); v != s3.Version {

@@ -3,7 +3,10 @@ package network
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"time"
+
+	entdialect "entgo.io/ent/dialect"
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
@@ -26,16 +29,16 @@ type relationFields struct {
 // CreateRelation adds an explicit relation after checking it: no
 // self-relation, until not before since, existing actors, and no relation of
 // the same kind between the same actors over an overlapping period.
-func CreateRelation(ctx context.Context, client *ent.Client, in ent.CreateActorRelationInput) (*ent.ActorRelation, error) {
+func CreateRelation(ctx context.Context, client *ent.Client, dialect string, in ent.CreateActorRelationInput) (*ent.ActorRelation, error) {
 	f := relationFields{from: in.FromID, to: in.ToID, kind: in.Kind, since: in.Since, until: in.Until}
-	if err := checkRelation(ctx, client, f); err != nil {
+	if err := checkRelation(ctx, client, dialect, f); err != nil {
 		return nil, err
 	}
 	return client.ActorRelation.Create().SetInput(in).Save(ctx)
 }
 
 // UpdateRelation changes a relation with the same checks as CreateRelation.
-func UpdateRelation(ctx context.Context, client *ent.Client, id int, in ent.UpdateActorRelationInput) (*ent.ActorRelation, error) {
+func UpdateRelation(ctx context.Context, client *ent.Client, dialect string, id int, in ent.UpdateActorRelationInput) (*ent.ActorRelation, error) {
 	cur, err := client.ActorRelation.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -62,13 +65,13 @@ func UpdateRelation(ctx context.Context, client *ent.Client, id int, in ent.Upda
 	if in.Until != nil {
 		f.until = in.Until
 	}
-	if err := checkRelation(ctx, client, f); err != nil {
+	if err := checkRelation(ctx, client, dialect, f); err != nil {
 		return nil, err
 	}
 	return client.ActorRelation.UpdateOneID(id).SetInput(in).Save(ctx)
 }
 
-func checkRelation(ctx context.Context, client *ent.Client, f relationFields) error {
+func checkRelation(ctx context.Context, client *ent.Client, dialect string, f relationFields) error {
 	if f.from == f.to {
 		return apierr.BadInput("toID", "an actor cannot be related to itself")
 	}
@@ -84,7 +87,27 @@ func checkRelation(ctx context.Context, client *ent.Client, f relationFields) er
 			return apierr.BadInput(field, "%s: no actor has this ID", field)
 		}
 	}
+	if err := lockPair(ctx, client, dialect, f); err != nil {
+		return err
+	}
 	return checkDuplicate(ctx, client, f)
+}
+
+// lockPair serialises, until the transaction ends, the writes of relations of
+// one kind between two actors, so that two concurrent requests cannot both
+// pass the overlap check. PostgreSQL needs it (READ COMMITTED); SQLite
+// already runs one writing transaction at a time.
+func lockPair(ctx context.Context, client *ent.Client, dialect string, f relationFields) error {
+	if dialect != entdialect.Postgres {
+		return nil
+	}
+	a, b := min(f.from, f.to), max(f.from, f.to)
+	h := fnv.New64a()
+	fmt.Fprintf(h, "actor_relation:%d:%d:%s", a, b, f.kind)
+	if _, err := client.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
+		return fmt.Errorf("lock relation pair: %w", err)
+	}
+	return nil
 }
 
 func checkDuplicate(ctx context.Context, client *ent.Client, f relationFields) error {

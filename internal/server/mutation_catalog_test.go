@@ -986,7 +986,7 @@ func TestMutationParticipationErrors(t *testing.T) {
 			vars: func(f *mutFixture) vars { return in("FUNDER", mutGID(f.Actor.ID), mutGID(f.Initiative.ID)) }},
 		{name: "create with a malformed actor ID", query: create, code: "BAD_USER_INPUT", msg: "invalid ID",
 			vars: func(f *mutFixture) vars { return in("PARTNER", "abc", mutGID(f.Idea.ID)) }},
-		{name: "update onto an existing pair", query: update, code: "BAD_USER_INPUT", msg: "already taken",
+		{name: "update onto an existing pair", query: update, code: "BAD_USER_INPUT", msg: "already takes part", field: "actorID",
 			vars: func(f *mutFixture) vars {
 				return vars{"id": mutGID(f.Partner.ID), "in": vars{"actorID": mutGID(f.Actor.ID)}}
 			}},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -166,6 +167,14 @@ func decodeJSON(data []byte, v any) error {
 
 // execute runs one operation and writes its response.
 func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecutor, params *graphql.RawParams, media string, mutationsAllowed bool) {
+	// Checked before gqlgen sees the document: the persisted-query and parsed
+	// document caches would otherwise keep megabyte-long queries that the
+	// token limit refuses later (a comment or a string is one token).
+	if len(params.Query) > maxQueryBytes {
+		protocolError(w, media, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge,
+			fmt.Sprintf("the query document is larger than %d bytes", maxQueryBytes))
+		return
+	}
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		// A request error: nothing ran.
@@ -190,8 +199,15 @@ func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecu
 		writeResponse(w, media, status, &graphql.Response{Errors: gqlerror.List{timeoutError()}})
 		return
 	}
+	if resp.Data == nil {
+		// The operation ran: data is present, null, as GraphQL over HTTP asks.
+		resp.Data = json.RawMessage("null")
+	}
 	writeResponse(w, media, http.StatusOK, resp)
 }
+
+// maxQueryBytes bounds a query document; real documents are a few kilobytes.
+const maxQueryBytes = 64 << 10
 
 func timeoutError() *gqlerror.Error {
 	return coded(apierr.Timeout, "the request took longer than the server allows")

@@ -65,7 +65,7 @@ func openDB(dsn string) (*Store, error) {
 	}
 	drv := sqlcount.Driver(entsql.OpenDB(dial, db))
 	client := ent.NewClient(ent.Driver(drv))
-	client.Use(bumpOnWrite)
+	client.Use(refuseSetAndClear, bumpOnWrite)
 	return &Store{Client: client, DB: db, Dialect: dial}, nil
 }
 
