@@ -46,33 +46,7 @@ func (r *Resolver) initiativeStats(ctx context.Context, where *ent.InitiativeWhe
 	}
 	out := &model.InitiativeStats{Total: res.Total, Buckets: make([]*model.InitiativeStatsBucket, len(res.Buckets))}
 	for i, b := range res.Buckets {
-		mb := &model.InitiativeStatsBucket{Count: b.Count, Keys: make([]*model.InitiativeStatsKey, len(b.Keys))}
-		for j, k := range b.Keys {
-			d := res.Dimensions[j]
-			mk := &model.InitiativeStatsKey{Dimension: model.InitiativeDimension(d), Value: keyValue(d, k)}
-			if k.Valid {
-				switch {
-				case d.IsTheme():
-					mk.Theme = objs.themes[k.Int]
-				case d.IsTerritory():
-					mk.Territory = objs.territories[k.Int]
-				case d == stats.Area:
-					mk.Area = ptr(area.Area(k.Str))
-				case d == stats.DensityLevel:
-					mk.DensityLevel = ptr(k.Int)
-				case d == stats.Status:
-					mk.Status = ptr(initiative.Status(k.Str))
-				case d == stats.ActorKind:
-					mk.ActorKind = ptr(actor.Kind(k.Str))
-				case d == stats.Role:
-					mk.Role = ptr(participation.Role(k.Str))
-				case d == stats.StartYear:
-					mk.StartYear = ptr(k.Int)
-				}
-			}
-			mb.Keys[j] = mk
-		}
-		out.Buckets[i] = mb
+		out.Buckets[i] = &model.InitiativeStatsBucket{Count: b.Count, Keys: bucketKeys(res, b, objs)}
 	}
 	return out, nil
 }
@@ -101,31 +75,51 @@ func (r *Resolver) actorStats(ctx context.Context, where *ent.ActorWhereInput, g
 	}
 	out := &model.ActorStats{Total: res.Total, Buckets: make([]*model.ActorStatsBucket, len(res.Buckets))}
 	for i, b := range res.Buckets {
-		mb := &model.ActorStatsBucket{Count: b.Count, Keys: make([]*model.ActorStatsKey, len(b.Keys))}
-		for j, k := range b.Keys {
-			d := res.Dimensions[j]
-			mk := &model.ActorStatsKey{Dimension: model.ActorDimension(d), Value: keyValue(d, k)}
-			if k.Valid {
-				switch {
-				case d.IsTheme():
-					mk.Theme = objs.themes[k.Int]
-				case d.IsTerritory():
-					mk.Territory = objs.territories[k.Int]
-				case d == stats.Area:
-					mk.Area = ptr(area.Area(k.Str))
-				case d == stats.DensityLevel:
-					mk.DensityLevel = ptr(k.Int)
-				case d == stats.ActorKind:
-					mk.ActorKind = ptr(actor.Kind(k.Str))
-				case d == stats.Role:
-					mk.Role = ptr(participation.Role(k.Str))
-				}
+		keys := bucketKeys(res, b, objs)
+		mb := &model.ActorStatsBucket{Count: b.Count, Keys: make([]*model.ActorStatsKey, len(keys))}
+		for j, k := range keys {
+			mb.Keys[j] = &model.ActorStatsKey{
+				Dimension: model.ActorDimension(k.Dimension), Value: k.Value, Theme: k.Theme, Territory: k.Territory,
+				Area: k.Area, DensityLevel: k.DensityLevel, ActorKind: k.ActorKind, Role: k.Role,
 			}
-			mb.Keys[j] = mk
 		}
 		out.Buckets[i] = mb
 	}
 	return out, nil
+}
+
+// bucketKeys turns the keys of a bucket into their GraphQL form. Actor keys
+// carry a subset of the same fields (actors have no status or start year),
+// so both resolvers share this one conversion.
+func bucketKeys(res *stats.Result, b stats.Bucket, objs *statsObjects) []*model.InitiativeStatsKey {
+	keys := make([]*model.InitiativeStatsKey, len(b.Keys))
+	for j, k := range b.Keys {
+		d := res.Dimensions[j]
+		mk := &model.InitiativeStatsKey{Dimension: model.InitiativeDimension(d), Value: keyValue(d, k)}
+		keys[j] = mk
+		if !k.Valid {
+			continue
+		}
+		switch {
+		case d.IsTheme():
+			mk.Theme = objs.themes[k.Int]
+		case d.IsTerritory():
+			mk.Territory = objs.territories[k.Int]
+		case d == stats.Area:
+			mk.Area = ptr(area.Area(k.Str))
+		case d == stats.DensityLevel:
+			mk.DensityLevel = ptr(k.Int)
+		case d == stats.Status:
+			mk.Status = ptr(initiative.Status(k.Str))
+		case d == stats.ActorKind:
+			mk.ActorKind = ptr(actor.Kind(k.Str))
+		case d == stats.Role:
+			mk.Role = ptr(participation.Role(k.Str))
+		case d == stats.StartYear:
+			mk.StartYear = ptr(k.Int)
+		}
+	}
+	return keys
 }
 
 func ptr[T any](v T) *T { return &v }
