@@ -5,6 +5,8 @@ package apierr
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Code is a stable, documented error code.
@@ -52,4 +54,11 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// GraphQL builds a GraphQL error with a client-safe message and its code in
+// extensions.code, for errors made outside the error presenter (scalars,
+// transport, limits, recovered panics).
+func GraphQL(code Code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaim/essaim/internal/apierr"
 )
@@ -31,8 +30,6 @@ func UnmarshalTime(v any) (time.Time, error) {
 			}
 		}
 	}
-	return time.Time{}, &gqlerror.Error{
-		Message:    "invalid time: use an RFC 3339 date-time (2019-09-20T00:00:00Z) or a date (2019-09-20)",
-		Extensions: map[string]any{"code": string(apierr.BadUserInput)},
-	}
+	return time.Time{}, apierr.GraphQL(apierr.BadUserInput,
+		"invalid time: use an RFC 3339 date-time (2019-09-20T00:00:00Z) or a date (2019-09-20)")
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaim/essaim/internal/apierr"
 )
@@ -43,8 +42,5 @@ func UnmarshalID(v any) (int, error) {
 			return v, nil
 		}
 	}
-	return 0, &gqlerror.Error{
-		Message:    "invalid ID: IDs are the opaque strings returned by this API",
-		Extensions: map[string]any{"code": string(apierr.BadUserInput)},
-	}
+	return 0, apierr.GraphQL(apierr.BadUserInput, "invalid ID: IDs are the opaque strings returned by this API")
 }

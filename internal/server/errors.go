@@ -93,6 +93,6 @@ func isArgumentError(ctx context.Context) bool {
 func recoverer(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": string(apierr.Internal)}}
+		return apierr.GraphQL(apierr.Internal, "internal error")
 	}
 }

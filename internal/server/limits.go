@@ -36,7 +36,7 @@ func DefaultLimits() Limits {
 }
 
 func limitError(format string, args ...any) *gqlerror.Error {
-	return coded(apierr.ComplexityLimit, fmt.Sprintf(format, args...))
+	return apierr.GraphQL(apierr.ComplexityLimit, fmt.Sprintf(format, args...))
 }
 
 // documentLimits checks tokens, fields and aliases before parsing. It must be

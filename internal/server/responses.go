@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaim/essaim/internal/apierr"
 )
@@ -41,10 +40,9 @@ func (c codedResponses) InterceptResponse(ctx context.Context, next graphql.Resp
 			continue
 		}
 		c.log.ErrorContext(ctx, "uncoded error", "err", e.Message)
-		resp.Errors[i] = &gqlerror.Error{
-			Message: "internal error", Path: e.Path,
-			Extensions: map[string]any{"code": string(apierr.Internal)},
-		}
+		internal := apierr.GraphQL(apierr.Internal, "internal error")
+		internal.Path = e.Path
+		resp.Errors[i] = internal
 	}
 	return resp
 }

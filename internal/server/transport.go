@@ -210,7 +210,7 @@ func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecu
 const maxQueryBytes = 64 << 10
 
 func timeoutError() *gqlerror.Error {
-	return coded(apierr.Timeout, "the request took longer than the server allows")
+	return apierr.GraphQL(apierr.Timeout, "the request took longer than the server allows")
 }
 
 // requestErrorStatus is the status of a response without data.
@@ -240,13 +240,9 @@ func negotiate(accept []string) string {
 	return mediaJSON
 }
 
-func coded(code apierr.Code, msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
-}
-
 // protocolError answers a request refused before GraphQL saw it.
 func protocolError(w http.ResponseWriter, media string, status int, code apierr.Code, msg string) {
-	writeResponse(w, media, status, &graphql.Response{Errors: gqlerror.List{coded(code, msg)}})
+	writeResponse(w, media, status, &graphql.Response{Errors: gqlerror.List{apierr.GraphQL(code, msg)}})
 }
 
 // wireResponse is a response as sent: without a data entry when nothing ran
@@ -261,7 +257,7 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp *graphq
 	b, err := json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
 	if err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(&graphql.Response{Errors: gqlerror.List{coded(apierr.Internal, "internal error")}})
+		b, _ = json.Marshal(&graphql.Response{Errors: gqlerror.List{apierr.GraphQL(apierr.Internal, "internal error")}})
 	}
 	w.Header().Set("Content-Type", media)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
