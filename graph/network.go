@@ -13,7 +13,6 @@ import (
 	"github.com/essaim/essaim/graph/model"
 	"github.com/essaim/essaim/internal/apierr"
 	"github.com/essaim/essaim/internal/network"
-	places "github.com/essaim/essaim/internal/territory"
 )
 
 // Bounds of the network queries: each keeps a request's work small.
@@ -61,12 +60,14 @@ func (r *Resolver) linkFilter(ctx context.Context, f *model.LinkFilter) (network
 	for _, k := range f.Kinds {
 		out.Kinds = append(out.Kinds, string(k))
 	}
-	return out, r.checkPlaceAndTheme(ctx, f.Theme, f.WithinTerritory)
+	return out, r.checkPlaceAndTheme(ctx, "withinTerritory", f.Theme, f.WithinTerritory)
 }
 
-func (r *Resolver) checkPlaceAndTheme(ctx context.Context, themeID, within *int) error {
+// checkPlaceAndTheme checks the territory (named placeField in errors) and
+// theme IDs of a filter.
+func (r *Resolver) checkPlaceAndTheme(ctx context.Context, placeField string, themeID, within *int) error {
 	if within != nil {
-		if err := places.Exists(ctx, r.db(ctx), "withinTerritory", *within); err != nil {
+		if err := r.territoryExists(ctx, placeField, *within); err != nil {
 			return err
 		}
 	}

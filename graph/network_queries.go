@@ -233,7 +233,7 @@ func (r *Resolver) networkFilter(ctx context.Context, f *model.NetworkFilter) (n
 	for _, k := range f.ActorKinds {
 		out.ActorKinds = append(out.ActorKinds, string(k))
 	}
-	return out, r.checkPlaceAndTheme(ctx, f.Theme, f.WithinTerritory)
+	return out, r.checkPlaceAndTheme(ctx, "withinTerritory", f.Theme, f.WithinTerritory)
 }
 
 func (r *Resolver) suggestedPartners(ctx context.Context, id int, first *int) ([]*model.PartnerSuggestion, error) {

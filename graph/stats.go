@@ -14,7 +14,6 @@ import (
 	"github.com/essaim/essaim/ent/territory"
 	"github.com/essaim/essaim/ent/theme"
 	"github.com/essaim/essaim/graph/model"
-	"github.com/essaim/essaim/internal/apierr"
 	"github.com/essaim/essaim/internal/area"
 	"github.com/essaim/essaim/internal/stats"
 )
@@ -182,19 +181,8 @@ func (r *Resolver) coverageGaps(ctx context.Context, level territory.Kind, withi
 	if err != nil {
 		return nil, err
 	}
-	if within != nil {
-		if err := r.territoryExists(ctx, "within", *within); err != nil {
-			return nil, err
-		}
-	}
-	if themeID != nil {
-		ok, err := r.Client.Theme.Query().Where(theme.ID(*themeID)).Exist(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("check theme: %w", err)
-		}
-		if !ok {
-			return nil, apierr.BadInput("theme", "theme: no theme has this ID")
-		}
+	if err := r.checkPlaceAndTheme(ctx, "within", themeID, within); err != nil {
+		return nil, err
 	}
 	ts, err := stats.CoverageGaps(ctx, r.Client, stats.GapQuery{Level: level, Within: within, Theme: themeID, Area: a, First: n})
 	if err != nil {
