@@ -17,6 +17,8 @@ type config struct {
 	demo      bool
 	logFormat string
 	server    server.Config
+	// trustedDocuments is the JSON manifest of the only documents served.
+	trustedDocuments string
 }
 
 func env(name, def string) string {
@@ -94,5 +96,6 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 		return nil
 	})
 	c.server.CORSOrigins = splitList(os.Getenv("ESSAIM_CORS_ORIGINS"))
+	fs.StringVar(&c.trustedDocuments, "trusted-documents", env("ESSAIM_TRUSTED_DOCUMENTS", ""), "JSON manifest (sha256 to document) of the only documents served; none: any document (env ESSAIM_TRUSTED_DOCUMENTS)")
 	fs.DurationVar(&c.server.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "time given to in-flight requests on shutdown")
 }
