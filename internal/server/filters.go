@@ -1,0 +1,81 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// filterLimits bounds the `where` arguments before anything executes: a list
+// in a filter (idIn, slugIn, or: […]…) has at most maxList values, and
+// and/or/not and has…With predicates nest at most maxDepth levels. Each
+// level is a subquery or a boolean node ent builds and the database plans,
+// so unbounded filters would buy CPU the cost limit does not see.
+type filterLimits struct {
+	maxList  int // 0: no limit
+	maxDepth int // 0: no limit
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = filterLimits{}
+
+func (filterLimits) ExtensionName() string                   { return "FilterLimits" }
+func (filterLimits) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (l filterLimits) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	var bad *gqlerror.Error
+	walk(op.Doc, func(f *ast.Field) {
+		if bad != nil {
+			return
+		}
+		arg := f.Arguments.ForName("where")
+		if arg == nil || arg.Value == nil {
+			return
+		}
+		v, err := arg.Value.Value(op.Variables)
+		if err != nil {
+			return // validation reports it
+		}
+		bad = l.check(v, 0)
+	})
+	return bad
+}
+
+func (l filterLimits) check(v any, depth int) *gqlerror.Error {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			d := depth
+			if k == "and" || k == "or" || k == "not" || (strings.HasPrefix(k, "has") && strings.HasSuffix(k, "With")) {
+				d++
+				if l.maxDepth > 0 && d > l.maxDepth {
+					return apierr.GraphQL(apierr.ComplexityLimit,
+						"the filter nests and/or/not and has…With more than "+strconv.Itoa(l.maxDepth)+" levels deep")
+				}
+			}
+			if err := l.check(x, d); err != nil {
+				return err
+			}
+		}
+	case []any:
+		if l.maxList > 0 && len(v) > l.maxList {
+			e := apierr.GraphQL(apierr.BadUserInput, "a list in a filter has more than "+strconv.Itoa(l.maxList)+" values")
+			e.Extensions["field"] = "where"
+			return e
+		}
+		for _, x := range v {
+			if err := l.check(x, depth); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
