@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -49,11 +51,15 @@ func (l filterLimits) MutateOperationContext(_ context.Context, op *graphql.Oper
 	return bad
 }
 
+// check walks a coerced value: variables coerced by gqlparser may hold typed
+// slices and maps ([]map[string]any), hence reflection.
 func (l filterLimits) check(v any, depth int) *gqlerror.Error {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			d := depth
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Map:
+		iter := rv.MapRange()
+		for iter.Next() {
+			k, d := fmt.Sprint(iter.Key().Interface()), depth
 			if k == "and" || k == "or" || k == "not" || (strings.HasPrefix(k, "has") && strings.HasSuffix(k, "With")) {
 				d++
 				if l.maxDepth > 0 && d > l.maxDepth {
@@ -61,18 +67,18 @@ func (l filterLimits) check(v any, depth int) *gqlerror.Error {
 						"the filter nests and/or/not and has…With more than "+strconv.Itoa(l.maxDepth)+" levels deep")
 				}
 			}
-			if err := l.check(x, d); err != nil {
+			if err := l.check(iter.Value().Interface(), d); err != nil {
 				return err
 			}
 		}
-	case []any:
-		if l.maxList > 0 && len(v) > l.maxList {
+	case reflect.Slice, reflect.Array:
+		if l.maxList > 0 && rv.Len() > l.maxList {
 			e := apierr.GraphQL(apierr.BadUserInput, "a list in a filter has more than "+strconv.Itoa(l.maxList)+" values")
 			e.Extensions["field"] = "where"
 			return e
 		}
-		for _, x := range v {
-			if err := l.check(x, depth); err != nil {
+		for i := range rv.Len() {
+			if err := l.check(rv.Index(i).Interface(), depth); err != nil {
 				return err
 			}
 		}
