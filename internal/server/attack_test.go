@@ -218,3 +218,202 @@ func TestAttacks(t *testing.T) {
 		}
 	})
 }
+
+// aTextFilters lists, from introspection, the text predicates of every
+// filter input (XxxWhereInput): String fields and [String!] lists, except
+// the orderings and negations (NEQ, NotIn, GT…), which match nearly
+// everything by design. Each comes with the query that reaches it: the
+// connection taking that where directly, or through a has…With edge of one.
+type aFilter struct {
+	input  string   // ThemeWhereInput
+	root   string   // themes
+	via    string   // has…With field of root's input, "" when direct
+	fields []string // slugContains…
+	lists  []string // slugIn…
+}
+
+func aTextFilters(t *testing.T, h http.Handler) []aFilter {
+	t.Helper()
+	const q = `{ __schema {
+		queryType { fields { name type { kind name ofType { kind name } } args { name type { kind name ofType { kind name } } } } }
+		types { name inputFields { name type { kind name ofType { kind name ofType { kind name } } } } }
+	} }`
+	rec, body := hPost(q).send(t, h)
+	hCheck(t, rec, body, 200, hJSON, "")
+	type typeRef struct {
+		Kind, Name string
+		OfType     *typeRef
+	}
+	var s struct {
+		Schema struct {
+			QueryType struct {
+				Fields []struct {
+					Name string
+					Type typeRef
+					Args []struct {
+						Name string
+						Type typeRef
+					}
+				}
+			}
+			Types []struct {
+				Name        string
+				InputFields []struct {
+					Name string
+					Type typeRef
+				}
+			}
+		} `json:"__schema"`
+	}
+	if err := json.Unmarshal(body.Data, &s); err != nil {
+		t.Fatal(err)
+	}
+	// named unwraps NON_NULL; list tells whether a LIST was crossed.
+	named := func(r typeRef) (string, bool) {
+		list := false
+		for p := &r; p != nil; p = p.OfType {
+			if p.Kind == "LIST" {
+				list = true
+			}
+			if p.Name != "" {
+				return p.Name, list
+			}
+		}
+		return "", list
+	}
+	roots := map[string]string{} // input → connection field
+	for _, f := range s.Schema.QueryType.Fields {
+		if typ, _ := named(f.Type); !strings.HasSuffix(typ, "Connection") {
+			continue
+		}
+		for _, a := range f.Args {
+			if in, _ := named(a.Type); a.Name == "where" && in != "" {
+				roots[in] = f.Name
+			}
+		}
+	}
+	skip := []string{"NEQ", "NotIn", "GT", "GTE", "LT", "LTE"}
+	filters := map[string]*aFilter{}
+	edges := map[string][2]string{} // input → (parent input, has…With field)
+	for _, typ := range s.Schema.Types {
+		if !strings.HasSuffix(typ.Name, "WhereInput") {
+			continue
+		}
+		f := &aFilter{input: typ.Name}
+		for _, in := range typ.InputFields {
+			name, list := named(in.Type)
+			switch {
+			case strings.HasPrefix(in.Name, "has") && strings.HasSuffix(in.Name, "With"):
+				if _, ok := edges[name]; !ok && roots[typ.Name] != "" {
+					edges[name] = [2]string{typ.Name, in.Name}
+				}
+			case name != "String" || slices.ContainsFunc(skip, func(s string) bool { return strings.HasSuffix(in.Name, s) }):
+			case list:
+				f.lists = append(f.lists, in.Name)
+			default:
+				f.fields = append(f.fields, in.Name)
+			}
+		}
+		if len(f.fields)+len(f.lists) > 0 {
+			filters[typ.Name] = f
+		}
+	}
+	var out []aFilter
+	for _, name := range slices.Sorted(maps.Keys(filters)) {
+		f := filters[name]
+		if f.root = roots[name]; f.root == "" {
+			e, ok := edges[name]
+			if !ok {
+				t.Errorf("no query reaches the text filters of %s", name)
+				continue
+			}
+			f.root, f.via = roots[e[0]], e[1]
+		}
+		out = append(out, *f)
+	}
+	return out
+}
+
+// query builds a count of root whose where ORs every text predicate on $s.
+func (f aFilter) query() string {
+	var preds []string
+	for _, p := range f.fields {
+		preds = append(preds, "{"+p+": $s}")
+	}
+	for _, p := range f.lists {
+		preds = append(preds, "{"+p+": [$s]}")
+	}
+	where := "{or: [" + strings.Join(preds, " ") + "]}"
+	if f.via != "" {
+		where = "{" + f.via + ": " + where + "}"
+	}
+	return `query($s: String!) { ` + f.root + `(where: ` + where + `) { totalCount } }`
+}
+
+// TestAttackInjectionStrings sends SQL quotes, LIKE wildcards, escapes, NUL
+// and very long strings through every text filter: each is a literal that
+// matches nothing in the fixture, or is refused as BAD_USER_INPUT when it
+// holds NUL (SQLite would cut the text there, PostgreSQL refuses it) or is
+// too long; the database is unchanged and the server answers.
+func TestAttackInjectionStrings(t *testing.T) {
+	t.Parallel()
+	type payload struct {
+		s       string
+		anyHits bool   // the fixture may contain it (Côte-d'Or)
+		code    string // a refusal is expected
+	}
+	long := func(s string, n int) string { return strings.Repeat(s, n/len(s)) }
+	payloads := []payload{
+		{s: `'`, anyHits: true}, {s: `zq''`}, {s: `zq' OR '1'='1`}, {s: `zq'; DROP TABLE themes; --`}, {s: `"`},
+		{s: `\`}, {s: `\'`}, {s: `%`}, {s: `_`}, {s: `%_%`}, {s: `\%`}, {s: `\_`}, {s: `%%`}, {s: `*`},
+		{s: `[a-z]%`}, {s: `$1`}, {s: `?`}, {s: `-- `}, {s: `/*`}, {s: "\u202e"},
+		{s: "\x00", code: "BAD_USER_INPUT"}, {s: "a\x00b", code: "BAD_USER_INPUT"}, {s: "%\x00%", code: "BAD_USER_INPUT"},
+		// Up to the filter's text limit: runs, and matches nothing.
+		{s: long("%", 10000)}, {s: long("a_", 10000)}, {s: long("é", 10000)},
+		// Past it: refused before SQL (SQLite refuses LIKE patterns over 50,000 bytes).
+		{s: long("%", 10001), code: "BAD_USER_INPUT"}, {s: long("a_", 100000), code: "BAD_USER_INPUT"},
+		{s: long("é", 200000), code: "BAD_USER_INPUT"},
+	}
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		dbtest.NewActorNetwork(t, st)
+		h := hHandler(t, st, nil)
+		fp := aFingerprint(t, st)
+		filters := aTextFilters(t, h)
+		if len(filters) < 5 {
+			t.Fatalf("only %d filter inputs with text predicates: %+v", len(filters), filters)
+		}
+		for _, f := range filters {
+			t.Run(f.input, func(t *testing.T) {
+				t.Logf("%s via %s %s: %d predicates, %d lists", f.input, f.root, f.via, len(f.fields), len(f.lists))
+				// Control: "" is contained in everything, so the filter is live.
+				rec, body := aVars(f.query(), map[string]any{"s": ""}).send(t, h)
+				hCheck(t, rec, body, 200, hJSON, "")
+				for i, p := range payloads {
+					t.Run(fmt.Sprintf("%d:%.12q", i, p.s), func(t *testing.T) {
+						start := time.Now()
+						rec, body := aVars(f.query(), map[string]any{"s": p.s}).send(t, h)
+						if took := time.Since(start); took > aCeiling {
+							t.Errorf("took %v", took)
+						}
+						switch {
+						case p.code != "":
+							hCheck(t, rec, body, 200, hJSON, p.code)
+						default:
+							hCheck(t, rec, body, 200, hJSON, "")
+							if !p.anyHits && !strings.HasSuffix(string(body.Data), `{"totalCount":0}}`) {
+								t.Errorf("payload %d matches: %.200s", i, body.Data)
+							}
+						}
+						if strings.Contains(rec.Body.String(), "LIKE") || strings.Contains(rec.Body.String(), "pq:") {
+							t.Errorf("response leaks SQL: %.300s", rec.Body.String())
+						}
+						if got := aFingerprint(t, st); !maps.Equal(got, fp) {
+							t.Errorf("database changed: %v, was %v", got, fp)
+						}
+					})
+				}
+				hStillServes(t, h)
+			})
+		}
+	})
+}

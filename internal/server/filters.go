@@ -18,11 +18,17 @@ import (
 // in a filter (idIn, slugIn, or: […]…) has at most maxList values, and
 // and/or/not and has…With predicates nest at most maxDepth levels. Each
 // level is a subquery or a boolean node ent builds and the database plans,
-// so unbounded filters would buy CPU the cost limit does not see.
+// so unbounded filters would buy CPU the cost limit does not see. A text in
+// a filter has at most maxFilterText bytes: LIKE patterns are costly to
+// match, and SQLite refuses those over 50,000 bytes.
 type filterLimits struct {
 	maxList  int // 0: no limit
 	maxDepth int // 0: no limit
 }
+
+// maxFilterText bounds each string in a filter (bytes); names and titles are
+// far shorter.
+const maxFilterText = 10000
 
 var _ interface {
 	graphql.HandlerExtension
@@ -70,6 +76,20 @@ func (l filterLimits) check(v any, depth int) *gqlerror.Error {
 			if err := l.check(iter.Value().Interface(), d); err != nil {
 				return err
 			}
+		}
+	case reflect.String:
+		msg := ""
+		switch {
+		case rv.Len() > maxFilterText:
+			msg = "a text in a filter is longer than " + strconv.Itoa(maxFilterText) + " bytes"
+		case strings.IndexByte(rv.String(), 0) >= 0:
+			// SQLite ends C strings there: "a\x00" would match like "a".
+			msg = "a text in a filter contains a NUL character"
+		}
+		if msg != "" {
+			e := apierr.GraphQL(apierr.BadUserInput, msg)
+			e.Extensions["field"] = "where"
+			return e
 		}
 	case reflect.Slice, reflect.Array:
 		if l.maxList > 0 && rv.Len() > l.maxList {
