@@ -22,6 +22,9 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 		return err
 	}
 	log := newLogger(c.logFormat)
+	if err := loadTrustedDocuments(&c, log); err != nil {
+		return err
+	}
 	start := time.Now()
 	st, err := store.Open(ctx, c.database)
 	if err != nil {

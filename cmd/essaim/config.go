@@ -17,6 +17,8 @@ type config struct {
 	demo      bool
 	logFormat string
 	server    server.Config
+	// trustedDocuments is the JSON manifest of the only documents served.
+	trustedDocuments string
 }
 
 func env(name, def string) string {
@@ -88,11 +90,13 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.server.Limits.MaxFields, "max-fields", envInt("ESSAIM_MAX_FIELDS", d.Limits.MaxFields), "most field selections in a document, 0: no limit (env ESSAIM_MAX_FIELDS)")
 	fs.IntVar(&c.server.Limits.MaxTokens, "max-tokens", envInt("ESSAIM_MAX_TOKENS", d.Limits.MaxTokens), "most lexical tokens in a document, 0: no limit (env ESSAIM_MAX_TOKENS)")
 	fs.IntVar(&c.server.Limits.MaxCost, "max-cost", envInt("ESSAIM_MAX_COST", d.Limits.MaxCost), "highest estimated cost of an operation, 0: no limit (env ESSAIM_MAX_COST)")
+	fs.IntVar(&c.server.Limits.MaxFilterDepth, "max-filter-depth", envInt("ESSAIM_MAX_FILTER_DEPTH", d.Limits.MaxFilterDepth), "deepest nesting of and/or/not and has…With in a filter, 0: no limit (env ESSAIM_MAX_FILTER_DEPTH)")
 	fs.DurationVar(&c.server.RequestTimeout, "request-timeout", envDuration("ESSAIM_REQUEST_TIMEOUT", d.RequestTimeout), "time allowed to each GraphQL request, database included, 0: no limit (env ESSAIM_REQUEST_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser, * for any; none by default (env ESSAIM_CORS_ORIGINS)", func(v string) error {
 		c.server.CORSOrigins = splitList(v)
 		return nil
 	})
 	c.server.CORSOrigins = splitList(os.Getenv("ESSAIM_CORS_ORIGINS"))
+	fs.StringVar(&c.trustedDocuments, "trusted-documents", env("ESSAIM_TRUSTED_DOCUMENTS", ""), "JSON manifest (sha256 to document) of the only documents served; none: any document (env ESSAIM_TRUSTED_DOCUMENTS)")
 	fs.DurationVar(&c.server.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "time given to in-flight requests on shutdown")
 }

@@ -35,10 +35,11 @@ func TestServeFlagsLimits(t *testing.T) {
 		t.Setenv("ESSAIM_MAX_COST", "123")
 		t.Setenv("ESSAIM_MAX_DEPTH", "4")
 		t.Setenv("ESSAIM_REQUEST_TIMEOUT", "3s")
+		t.Setenv("ESSAIM_MAX_FILTER_DEPTH", "6")
 		t.Setenv("ESSAIM_FIELD_SUGGESTIONS", "false")
 		t.Setenv("ESSAIM_CORS_ORIGINS", "https://a.example, https://b.example")
 		c := parse(t, "-max-depth", "7", "-max-aliases", "5", "-max-fields", "50", "-max-tokens", "300")
-		want := server.Limits{MaxDepth: 7, MaxAliases: 5, MaxFields: 50, MaxTokens: 300, MaxCost: 123}
+		want := server.Limits{MaxDepth: 7, MaxAliases: 5, MaxFields: 50, MaxTokens: 300, MaxCost: 123, MaxFilterDepth: 6}
 		if c.Limits != want || c.RequestTimeout != 3*time.Second || c.FieldSuggestions ||
 			!slices.Equal(c.CORSOrigins, []string{"https://a.example", "https://b.example"}) {
 			t.Errorf("got %+v", c)

@@ -5,6 +5,7 @@
 //	essaim import territories      load or refresh the French territories
 //	essaim migrate                 apply pending migrations and exit
 //	essaim seed synthetic          load a synthetic dataset for load tests
+//	essaim trusted-documents build print a trusted-documents manifest
 //
 // Every flag has an environment variable; see `essaim serve -h`.
 package main
@@ -39,6 +40,8 @@ commands:
   import territories    load or refresh the French territories
   migrate               apply pending database migrations
   seed synthetic        load a deterministic synthetic dataset (load tests)
+  trusted-documents build DIR
+                        print the trusted-documents manifest of DIR/*.graphql
 `
 
 // run executes the command in args. ready, if not nil, is called with the
@@ -60,6 +63,8 @@ func run(ctx context.Context, args []string, ready func(addr string)) error {
 		return migrate(ctx, args[1:])
 	case "seed":
 		return seedSynthetic(ctx, args[1:])
+	case "trusted-documents":
+		return trustedDocuments(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

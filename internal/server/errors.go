@@ -34,8 +34,11 @@ func presenter(log *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 			}
 			return gqlErr // already coded by gqlgen or by us
 		}
-		if code == apierr.Internal {
+		switch code {
+		case apierr.Internal:
 			log.ErrorContext(ctx, "internal error", "err", err.Error(), "path", gqlErr.Path.String())
+		case apierr.Unavailable:
+			log.WarnContext(ctx, "database unavailable", "err", err.Error(), "path", gqlErr.Path.String())
 		}
 		// Look the coded error up before clearing gqlErr.Err: gqlgen hands
 		// resolver errors over wrapped in a *gqlerror.Error, and gqlErr is
@@ -77,6 +80,10 @@ func classify(ctx context.Context, err error) (apierr.Code, string) {
 		return apierr.Timeout, timeoutError().Message
 	case isArgumentError(ctx):
 		return apierr.BadUserInput, err.Error()
+	case databaseUnavailable(err):
+		return apierr.Unavailable, "the database cannot be reached: try again later"
+	case databaseRefusedValue(err):
+		return apierr.BadUserInput, "a text value contains a NUL character or invalid UTF-8"
 	}
 	return apierr.Internal, "internal error"
 }

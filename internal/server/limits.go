@@ -27,12 +27,15 @@ type Limits struct {
 	MaxAliases int // aliases written in the document
 	MaxDepth   int // nesting of fields in the operation, fragments expanded
 	MaxCost    int // estimated cost, see operationCost
+	// MaxFilterDepth bounds the nesting of and/or/not and has…With in a
+	// where argument (see filterLimits).
+	MaxFilterDepth int
 }
 
 // DefaultLimits are generous for any hand-written query and GraphiQL's
 // introspection query.
 func DefaultLimits() Limits {
-	return Limits{MaxTokens: 2000, MaxFields: 500, MaxAliases: 30, MaxDepth: 12, MaxCost: 10000}
+	return Limits{MaxTokens: 2000, MaxFields: 500, MaxAliases: 30, MaxDepth: 12, MaxCost: 10000, MaxFilterDepth: 10}
 }
 
 func limitError(format string, args ...any) *gqlerror.Error {

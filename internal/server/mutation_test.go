@@ -528,15 +528,15 @@ func TestMutationEmptyTime(t *testing.T) {
 
 // TestMutationDatabaseUnavailable: when entgql.Transactioner cannot open the
 // transaction of a mutation it answers with the driver's text, bypassing the
-// error presenter; the codedResponses interceptor turns that into INTERNAL.
+// error presenter; the codedResponses interceptor turns that into UNAVAILABLE.
 func TestMutationDatabaseUnavailable(t *testing.T) {
 	t.Parallel()
 	mutStores(t, func(t *testing.T, f *mutFixture) {
 		if err := f.st.DB.Close(); err != nil {
 			t.Fatal(err)
 		}
-		errs := f.c.MustFail(t, `mutation { createTheme(input: {slug: "x", label: "X"}) { id } }`, nil, "INTERNAL")
-		mutCheckErrors(t, errs, "INTERNAL", "", "internal error")
+		errs := f.c.MustFail(t, `mutation { createTheme(input: {slug: "x", label: "X"}) { id } }`, nil, "UNAVAILABLE")
+		mutCheckErrors(t, errs, "UNAVAILABLE", "", "the database cannot be reached: try again later")
 		for _, e := range errs {
 			for _, bad := range mutForbidden {
 				if strings.Contains(e.Message, bad) {

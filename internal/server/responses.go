@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -37,6 +38,14 @@ func (c codedResponses) InterceptResponse(ctx context.Context, next graphql.Resp
 			t := timeoutError()
 			t.Path = e.Path
 			resp.Errors[i] = t
+			continue
+		}
+		if strings.HasPrefix(e.Message, "cannot create transaction: ") {
+			// entgql's Transactioner could not BEGIN: the database is away.
+			c.log.WarnContext(ctx, "database unavailable", "err", e.Message)
+			u := apierr.GraphQL(apierr.Unavailable, "the database cannot be reached: try again later")
+			u.Path = e.Path
+			resp.Errors[i] = u
 			continue
 		}
 		c.log.ErrorContext(ctx, "uncoded error", "err", e.Message)

@@ -42,6 +42,11 @@ type Config struct {
 	// ("*" for any); none: no CORS headers.
 	CORSOrigins     []string
 	ShutdownTimeout time.Duration
+	// Metrics are served on /metrics; nil: Handler makes them.
+	Metrics *Metrics
+	// TrustedDocuments, when set, are the only documents that run (see
+	// trustedOnly); automatic persisted queries are then off.
+	TrustedDocuments *TrustedDocuments
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -62,6 +67,7 @@ func DefaultConfig() Config {
 // GraphQL builds the GraphQL handler over the store: protocol (see
 // httpTransport), limits, CORS and the request timeout.
 func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
+	log = withRequestIDs(log)
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client),
@@ -72,10 +78,17 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(operationRecorder{}) // first: it sees refused requests too
+	if cfg.TrustedDocuments != nil {
+		srv.Use(trustedOnly{cfg.TrustedDocuments})
+		cfg.Metrics.allowOperations(cfg.TrustedDocuments.operationNames())
+	} else {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	}
 	srv.Use(documentLimits{cfg.Limits}) // after APQ, which fills in the query
 	srv.Use(pagingExtension{cfg.Paging})
 	srv.Use(operationLimits{Limits: cfg.Limits, paging: cfg.Paging}) // after paging checks page sizes
+	srv.Use(filterLimits{maxList: cfg.MaxNodes, maxDepth: cfg.Limits.MaxFilterDepth})
 	// Registered before the Transactioner so it sees its errors too.
 	srv.Use(codedResponses{log: log})
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
@@ -84,7 +97,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	})
 	srv.SetErrorPresenter(presenter(log, cfg.FieldSuggestions))
 	srv.SetRecoverFunc(recoverer(log))
-	return cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, srv))
+	return observe(log, cfg.Metrics, cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, srv)))
 }
 
 // withTimeout gives each request a deadline, which reaches the database
@@ -103,7 +116,11 @@ func withTimeout(d time.Duration, h http.Handler) http.Handler {
 
 // Handler routes every endpoint of the server.
 func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	mux.Handle("/graphql", GraphQL(cfg, st, log))
 	mux.Handle("GET /{$}", graphiql.Handler("Essaim GraphQL", "/graphql", "/graphiql/"))
 	mux.Handle("GET /graphiql/", graphiql.Assets("/graphiql/"))

@@ -254,6 +254,7 @@ type wireResponse struct {
 }
 
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
+	noteOutcome(w, resp.Errors)
 	b, err := json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
 	if err != nil {
 		status = http.StatusInternalServerError
