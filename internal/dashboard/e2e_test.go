@@ -66,14 +66,15 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Fatalf("load the dashboard: %v", err)
 	}
 
-	nievre := fmt.Sprint(fx.Nievre.ID)
+	nievre, circuits := fmt.Sprint(fx.Nievre.ID), fmt.Sprint(fx.X.ID)
 	steps := []struct {
 		name   string
 		action chromedp.Action[chromedp.Void] // nil: the page as loaded
-		where  map[string]any  // the filter the page should now show
-		total  int             // known from the fixture
-		url    []string        // in the page's query string
-		place  []float64       // indicator values of the territory card
+		where  map[string]any                 // the filter the page should now show
+		theme  string                         // the theme of the network filter
+		total  int                            // known from the fixture
+		url    []string                       // in the page's query string
+		place  []float64                      // indicator values of the territory card
 	}{
 		{name: "all of France", where: map[string]any{}, total: 5},
 		{
@@ -90,6 +91,20 @@ func TestDashboardInBrowser(t *testing.T) {
 			where: map[string]any{"area": "RURAL", "withinTerritory": nievre}, total: 1,
 			url: []string{"area=RURAL", "territory=" + nievre}, place: []float64{12.5},
 		},
+		{
+			name:   "theme Circuits courts, with its sub-theme",
+			action: selectOption("#theme", circuits),
+			where: map[string]any{"area": "RURAL", "withinTerritory": nievre,
+				"hasThemesWith": []map[string]any{{"idIn": []string{circuits, fmt.Sprint(fx.X1.ID)}}}},
+			theme: circuits, total: 1, url: []string{"theme=" + circuits}, place: []float64{12.5},
+		},
+		{
+			name:   "back to urban and rural",
+			action: selectOption("#area", ""),
+			where: map[string]any{"withinTerritory": nievre,
+				"hasThemesWith": []map[string]any{{"idIn": []string{circuits, fmt.Sprint(fx.X1.ID)}}}},
+			theme: circuits, total: 2, url: []string{"theme=" + circuits}, place: []float64{12.5},
+		},
 	}
 	gen := 1
 	for _, step := range steps {
@@ -100,7 +115,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			}
 		}
 		got := readPage(t, bctx, gen)
-		want := api.expected(step.where)
+		want := api.expected(step.where, step.theme)
 		if want.Initiatives != step.total {
 			t.Fatalf("%s: the API counts %d initiatives, the fixture has %d", step.name, want.Initiatives, step.total)
 		}
@@ -114,6 +129,14 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		if !got.HasCanvas && got.NetworkNodes > 0 {
 			t.Errorf("%s: the network has %d actors but no canvas was drawn", step.name, got.NetworkNodes)
+		}
+		shown, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](
+			`["#area", "#theme"].map((s) => { const o = document.querySelector(s).selectedOptions[0]; return o ? o.value : "(none)"; })`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if area, _ := step.where["area"].(string); shown[0] != area || shown[1] != step.theme {
+			t.Errorf("%s: the filters show area %q and theme %q, want %q and %q", step.name, shown[0], shown[1], area, step.theme)
 		}
 		location, err := chromedp.Run(bctx, chromedp.Location())
 		if err != nil {
@@ -184,10 +207,19 @@ func startBrowser(t *testing.T, path string) context.Context {
 	return bctx
 }
 
-// selectOption picks an option of a <select> as a user would: chromedp's
-// SetValue sets the value, then fires input and change events.
+// selectOption picks an option of a <select> as a user would: the value
+// changes, then the change event fires. (chromedp's SetValue cannot set an
+// empty value: the empty string reaches the page as undefined.)
 func selectOption(sel, value string) chromedp.Action[chromedp.Void] {
-	return chromedp.SetValue(chromedp.CSS(sel), value)
+	js := fmt.Sprintf(`(() => { const s = document.querySelector(%q); s.value = %q;
+  s.dispatchEvent(new Event("change", {bubbles: true})); return s.value; })()`, sel, value)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		got, err := chromedp.Evaluate[string](js)(ctx, t)
+		if err == nil && got != value {
+			err = fmt.Errorf("%s has no option %q", sel, value)
+		}
+		return err
+	})
 }
 
 // figures is what the page shows, and what the API says it should.
@@ -259,27 +291,45 @@ type apiClient struct {
 }
 
 const expectedQuery = `query ($where: InitiativeWhereInput, $actorWhere: ActorWhereInput, $within: ID,
-    $level: TerritoryKind!, $area: Area, $net: NetworkFilter) {
+    $level: TerritoryKind!, $theme: ID, $area: Area, $net: NetworkFilter) {
   dep: initiativeStats(where: $where, groupBy: [TERRITORY_DEPARTMENT]) { total buckets { count keys { territory { code } } } }
   area: initiativeStats(where: $where, groupBy: [AREA]) { buckets { count keys { area } } }
   year: initiativeStats(where: $where, groupBy: [START_YEAR]) { buckets { count keys { startYear } } }
   actorStats(where: $actorWhere, groupBy: [ACTOR_KIND]) { total }
   initiatives(first: 20, where: $where, orderBy: {field: TITLE}) { totalCount edges { node { title } } }
-  coverageGaps(level: $level, within: $within, area: $area, first: 10) { territory { code } }
+  coverageGaps(level: $level, within: $within, theme: $theme, area: $area, first: 10) { territory { code } }
   actorNetwork(filter: $net, limit: 150) { nodes { actor { id } } }
 }`
 
-func (c apiClient) expected(where map[string]any) figures {
+func (c apiClient) expected(where map[string]any, theme string) figures {
 	c.t.Helper()
 	within, _ := where["withinTerritory"].(string)
 	area, _ := where["area"].(string)
-	vars := map[string]any{"where": where, "actorWhere": where, "level": "DEPARTMENT", "net": where}
+	// The page's network: the selection's actors, linked within it.
+	links := map[string]any{}
+	if within != "" {
+		links["withinTerritory"] = within
+	}
+	if area != "" {
+		links["area"] = area
+	}
+	if theme != "" {
+		links["theme"] = theme
+	}
+	net := map[string]any{"links": links}
+	for k, v := range links {
+		net[k] = v
+	}
+	vars := map[string]any{"where": where, "actorWhere": where, "level": "DEPARTMENT", "net": net}
 	if within != "" {
 		vars["within"] = within
 		vars["level"] = "EPCI" // the page's default under a département
 	}
 	if area != "" {
 		vars["area"] = area
+	}
+	if theme != "" {
+		vars["theme"] = theme
 	}
 	type bucket struct {
 		Count int `json:"count"`
@@ -294,15 +344,15 @@ func (c apiClient) expected(where map[string]any) figures {
 			Total   int      `json:"total"`
 			Buckets []bucket `json:"buckets"`
 		} `json:"dep"`
-		Area       struct{ Buckets []bucket } `json:"area"`
-		Year       struct{ Buckets []bucket } `json:"year"`
-		ActorStats struct{ Total int }        `json:"actorStats"`
+		Area        struct{ Buckets []bucket } `json:"area"`
+		Year        struct{ Buckets []bucket } `json:"year"`
+		ActorStats  struct{ Total int }        `json:"actorStats"`
 		Initiatives struct {
 			TotalCount int `json:"totalCount"`
 			Edges      []struct{ Node struct{ Title string } }
 		} `json:"initiatives"`
 		CoverageGaps []struct{ Territory struct{ Code string } } `json:"coverageGaps"`
-		ActorNetwork struct{ Nodes []struct{} }                 `json:"actorNetwork"`
+		ActorNetwork struct{ Nodes []struct{} }                  `json:"actorNetwork"`
 	}
 	c.post(expectedQuery, vars, &d)
 	f := figures{

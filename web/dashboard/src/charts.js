@@ -33,8 +33,8 @@ export function hbars(items, { max = 15, emptyText = "Nothing matches." } = {}) 
 export function columns(items, { emptyText = "Nothing matches." } = {}) {
   if (!items.length) return el("p", { class: "empty", text: emptyText });
   const top = Math.max(...items.map((i) => i.count), 1);
-  const h = 150, pad = 22, colW = Math.max(14, Math.min(48, 520 / items.length));
-  const width = items.length * colW;
+  // A fixed width, so that a few columns stay narrow instead of scaling up.
+  const h = 130, pad = 22, width = 520, colW = Math.min(48, width / items.length);
   const chart = svg("svg", {
     class: "chart columns", role: "img", viewBox: `0 0 ${width} ${h + 2 * pad}`,
     "aria-label": items.map((i) => `${i.label}: ${i.count}`).join(", "),

@@ -17,6 +17,8 @@ export const ROLE = { LEAD: "lead", PARTNER: "partner", FUNDER: "funder", BENEFI
 
 export const AREA = { URBAN: "Urban", RURAL: "Rural" };
 
+export const KIND_PLURAL = { DEPARTMENT: "départements", EPCI: "EPCIs", COMMUNE: "communes" };
+
 // The level whose gaps are worth showing under a territory of this kind.
 export function gapLevelBelow(kind) {
   switch (kind) {

@@ -6,7 +6,7 @@ import * as Q from "./queries.js";
 import { $, el, fill, fmt } from "./dom.js";
 import { hbars, columns, split } from "./charts.js";
 import { drawNetwork } from "./network.js";
-import { KIND, ACTOR_KIND, STATUS, ROLE, AREA, gapLevelBelow } from "./labels.js";
+import { KIND, KIND_PLURAL, ACTOR_KIND, STATUS, ROLE, AREA, gapLevelBelow } from "./labels.js";
 
 const config = JSON.parse($("dashboard-config").textContent);
 const gql = createClient(config.endpoint);
@@ -137,7 +137,7 @@ function renderKPIs(d) {
     kpi("kpi-initiatives", "initiatives", d.byDepartment.total),
     kpi("kpi-actors", "actors", d.actors.total, kinds),
     kpi("kpi-rural", "rural initiatives", areaCount(d.byArea, "RURAL")),
-    kpi("kpi-gaps", `uncovered ${KIND[gapLevel()].toLowerCase()}s (top 10)`, d.gaps.length));
+    kpi("kpi-gaps", `uncovered ${KIND_PLURAL[gapLevel()]}${d.gaps.length === 10 ? " (first 10)" : ""}`, d.gaps.length));
 }
 
 function renderDepartments(stats) {
@@ -245,10 +245,13 @@ function initiativeItem(i) {
 // ---- network ----
 
 async function loadNetwork(gen) {
-  const filter = {};
-  if (state.territory) filter.withinTerritory = state.territory.id;
-  if (state.area) filter.area = state.area;
-  if (state.theme) filter.theme = state.theme;
+  // The actors of the selection, linked by what they do within it: shared
+  // initiatives of the theme and place, relations between matching actors.
+  const links = {};
+  if (state.territory) links.withinTerritory = state.territory.id;
+  if (state.area) links.area = state.area;
+  if (state.theme) links.theme = state.theme;
+  const filter = { ...links, links };
   const data = await gql(Q.NETWORK, { filter, limit: NETWORK_LIMIT });
   if (gen !== generation) return;
   const net = data.actorNetwork;
