@@ -72,6 +72,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		action chromedp.Action[chromedp.Void] // nil: the page as loaded
 		where  map[string]any                 // the filter the page should now show
 		theme  string                         // the theme of the network filter
+		reload bool                           // the action reloads the page
 		total  int                            // known from the fixture
 		url    []string                       // in the page's query string
 		place  []float64                      // indicator values of the territory card
@@ -105,11 +106,21 @@ func TestDashboardInBrowser(t *testing.T) {
 				"hasThemesWith": []map[string]any{{"idIn": []string{circuits, fmt.Sprint(fx.X1.ID)}}}},
 			theme: circuits, total: 2, url: []string{"theme=" + circuits}, place: []float64{12.5},
 		},
+		{
+			name:   "reloaded: the URL restores the selection",
+			action: chromedp.Reload(), reload: true,
+			where: map[string]any{"withinTerritory": nievre,
+				"hasThemesWith": []map[string]any{{"idIn": []string{circuits, fmt.Sprint(fx.X1.ID)}}}},
+			theme: circuits, total: 2, url: []string{"theme=" + circuits}, place: []float64{12.5},
+		},
 	}
 	gen := 1
 	for _, step := range steps {
 		if step.action != nil {
 			gen++
+			if step.reload {
+				gen = 1
+			}
 			if err := chromedp.Do(bctx, step.action); err != nil {
 				t.Fatalf("%s: %v", step.name, err)
 			}

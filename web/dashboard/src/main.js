@@ -105,11 +105,6 @@ async function loadFigures(gen) {
   });
   if (gen !== generation) return;
   const place = data.places[0];
-  if (place && state.territory && !state.territory.kind) {
-    state.territory = place;
-    renderFilterSummary();
-    $("gap-level").value = gapLevel();
-  }
   fill($("figures-status"));
   renderKPIs(data);
   renderDepartments(data.byDepartment);
@@ -323,6 +318,7 @@ function onSearchInput() {
 async function loadThemes() {
   const data = await gql(Q.THEMES);
   themes = data.themes.edges.map((e) => ({ id: e.node.id, label: e.node.label, parent: e.node.parent && e.node.parent.id }));
+  if (!themes.some((t) => t.id === state.theme)) state.theme = "";
   const select = $("theme");
   const add = (parent, depth) => {
     for (const t of themes.filter((t) => t.parent === parent)) {
@@ -345,24 +341,42 @@ function bindFilters() {
       fill($("territory-suggestions"));
     }
   });
+  // Close the suggestions when the focus leaves the search (after a click on
+  // one has been handled).
+  $("territory-search").closest(".search").addEventListener("focusout", (ev) => {
+    if (!ev.currentTarget.contains(ev.relatedTarget)) setTimeout(() => fill($("territory-suggestions")), 150);
+  });
   $("theme").addEventListener("change", (ev) => { state.theme = ev.target.value; refresh(); });
   $("area").addEventListener("change", (ev) => { state.area = ev.target.value; refresh(); });
   $("gap-level").addEventListener("change", (ev) => { state.gapLevel = ev.target.value; refresh(); });
 }
 
+// resolveTerritory completes the territory named by the URL (its kind sets
+// the level of the gaps); an ID that is no territory is dropped.
+async function resolveTerritory() {
+  if (!state.territory) return;
+  try {
+    const data = await gql(Q.TERRITORY, { ids: [state.territory.id] });
+    const t = data.nodes[0];
+    state.territory = t && t.kind ? t : null;
+  } catch {
+    state.territory = null;
+  }
+}
+
 async function start() {
   readURL();
   $("area").value = state.area;
-  $("gap-level").value = gapLevel();
   bindFilters();
   busy(+1);
   try {
-    await loadThemes();
+    await Promise.all([loadThemes(), resolveTerritory()]);
   } catch (err) {
     fill($("figures-status"), el("p", { class: "error", text: `Could not load the themes: ${err.message}` }));
   } finally {
     busy(-1);
   }
+  $("gap-level").value = gapLevel();
   refresh();
 }
 

@@ -16,6 +16,10 @@ export const TERRITORY_SEARCH = `query DashboardTerritorySearch($q: String!) {
   }
 }`;
 
+export const TERRITORY = `query DashboardTerritory($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Territory { id kind code name } }
+}`;
+
 // One request for every figure of a filter: the three initiative groupings,
 // the actor total, the coverage gaps and the selected territory's card.
 export const FIGURES = `query DashboardFigures($where: InitiativeWhereInput, $actorWhere: ActorWhereInput,
