@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/essaim/essaim/graph"
+	"github.com/essaim/essaim/internal/dashboard"
 	"github.com/essaim/essaim/internal/graphiql"
 	"github.com/essaim/essaim/internal/network"
 	"github.com/essaim/essaim/internal/store"
@@ -124,6 +125,7 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	mux.Handle("/graphql", GraphQL(cfg, st, log))
 	mux.Handle("GET /{$}", graphiql.Handler("Essaim GraphQL", "/graphql", "/graphiql/"))
 	mux.Handle("GET /graphiql/", graphiql.Assets("/graphiql/"))
+	mux.Handle("GET /dashboard/", dashboard.Handler("/dashboard/", "/graphql")) // /dashboard redirects here
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
