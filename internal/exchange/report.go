@@ -68,13 +68,13 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "%s\n", e.Message)
 		}
 	}
-	verb := "imported"
-	if r.DryRun {
-		verb = "checked (dry run, nothing written)"
-	}
-	if !r.OK() {
+	switch {
+	case !r.OK():
 		fmt.Fprintf(w, "%d %s rows read, %d problems: nothing was written\n", r.Rows, r.Kind, len(r.Errors))
-		return
+	case r.DryRun:
+		fmt.Fprintf(w, "%d %s rows checked, no problem (dry run, nothing written): %d would be created, %d updated\n",
+			r.Rows, r.Kind, r.Created, r.Updated)
+	default:
+		fmt.Fprintf(w, "%d %s rows imported: %d created, %d updated\n", r.Rows, r.Kind, r.Created, r.Updated)
 	}
-	fmt.Fprintf(w, "%d %s rows %s: %d to create, %d to update\n", r.Rows, r.Kind, verb, r.Created, r.Updated)
 }
