@@ -124,8 +124,8 @@ func readCSV(data []byte, kind Kind, rep *Report) ([]record, bool) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -133,6 +133,7 @@ func readCSV(data []byte, kind Kind, rep *Report) ([]record, bool) {
 			rep.add(line, "", CodeSyntax, "%s", csvProblem(err))
 			return nil, false
 		}
+		line, _ := cr.FieldPos(0)
 		if len(fields) == 1 && strings.TrimSpace(fields[0]) == "" {
 			continue // a blank line
 		}
