@@ -42,6 +42,8 @@ type Config struct {
 	// ("*" for any); none: no CORS headers.
 	CORSOrigins     []string
 	ShutdownTimeout time.Duration
+	// MaxUploadBytes bounds a multipart request (file import); 0 refuses uploads.
+	MaxUploadBytes int64
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -56,6 +58,7 @@ func DefaultConfig() Config {
 		Introspection:    true,
 		FieldSuggestions: true,
 		ShutdownTimeout:  15 * time.Second,
+		MaxUploadBytes:   10 << 20,
 	}
 }
 
@@ -66,7 +69,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client),
 	}))
-	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes})
+	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes, maxUploadBytes: cfg.MaxUploadBytes})
 	srv.SetDisableSuggestion(!cfg.FieldSuggestions)
 	srv.SetQueryCache(pagingCache{Cache: lru.New[*ast.QueryDocument](1000), paging: cfg.Paging})
 	if cfg.Introspection {
@@ -112,6 +115,7 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", readyz(st))
+	mux.Handle("GET /export", exportHandler(st, log))
 	return mux
 }
 
