@@ -98,17 +98,16 @@ func matchActor(ctx context.Context, r *refs, rec record, rep *Report) (int, err
 
 func (row *actorRow) resolve(ctx context.Context, r *refs, rep *Report) error {
 	rec := row.rec
-	var err error
-	if v := rec.cells["home_territory"]; v != "" {
-		ids, err := r.territoryIDs(ctx, record{line: rec.line, cells: map[string]string{"home_territory": v}}, "home_territory", rep)
-		if err != nil {
-			return err
-		}
-		if len(ids) > 1 {
-			rep.add(rec.line, "home_territory", CodeInvalid, "an actor has one home territory")
-		} else if len(ids) == 1 {
-			row.home = ids[0]
-		}
+	home, err := r.territoryIDs(ctx, rec, "home_territory", rep)
+	if err != nil {
+		return err
+	}
+	switch len(home) {
+	case 0:
+	case 1:
+		row.home = home[0]
+	default:
+		rep.add(rec.line, "home_territory", CodeInvalid, "an actor has one home territory")
 	}
 	if row.territories, err = r.territoryIDs(ctx, rec, "territories", rep); err != nil {
 		return err

@@ -115,7 +115,7 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", readyz(st))
-	mux.Handle("GET /export", exportHandler(st, log))
+	mux.Handle("GET /export", cors(cfg.CORSOrigins, exportHandler(st, log))) // open data: other maps may fetch it
 	return mux
 }
 
