@@ -17,7 +17,7 @@ import (
 )
 
 // reference writes the territories and themes both ends of a round trip share.
-func reference(t *testing.T, st *store.Store) *dbtest.MiniFrance {
+func reference(t testing.TB, st *store.Store) *dbtest.MiniFrance {
 	t.Helper()
 	ctx := context.Background()
 	m := dbtest.NewMiniFrance(t, st)

@@ -229,3 +229,12 @@ func TestExportEndpoint(t *testing.T) {
 		}
 	})
 }
+
+// TestImportWithoutUpload: a file variable sent as JSON text is a coded
+// input error, not a server error.
+func TestImportWithoutUpload(t *testing.T) {
+	st := dbtest.SQLite(t)
+	h := hHandler(t, st, nil)
+	rec, body := hPost(`mutation { importActors(file: "name,kind") { ok } }`).send(t, h)
+	hCheck(t, rec, body, http.StatusOK, hJSON, "BAD_USER_INPUT")
+}
