@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/exchange"
 	"github.com/essaim/essaim/internal/store"
@@ -262,6 +264,29 @@ func TestExportFilters(t *testing.T) {
 			if !errors.As(err, &fe) {
 				t.Errorf("filter %+v: error %v, want a FilterError", f, err)
 			}
+		}
+	})
+}
+
+// TestImplicitKeys: an initiative stored without a key (written by SQL
+// outside the API) is exported as essaim-<id> and imported back onto itself.
+func TestImplicitKeys(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		knowledge(t, st, reference(t, st))
+		ctx := context.Background()
+		st.Client.Initiative.Update().Where(initiative.SourceKey("src-3")).ClearSourceKey().ExecX(ctx)
+		id := st.Client.Initiative.Query().Where(initiative.SourceKeyIsNil()).OnlyIDX(ctx)
+		out := exportString(t, st, exchange.Initiatives, exchange.CSV, exchange.Filter{})
+		key := fmt.Sprintf("essaim-%d", id)
+		if !strings.Contains(out, "\n"+key+",Sans rien,") {
+			t.Fatalf("export lacks %s:\n%s", key, out)
+		}
+		rep := mustImport(t, st, exchange.Initiatives, exchange.CSV, out)
+		if rep.Created != 0 || rep.Updated != 3 {
+			t.Errorf("report %+v", rep)
+		}
+		if got := st.Client.Initiative.GetX(ctx, id).SourceKey; got == nil || *got != key {
+			t.Errorf("key %v, want %s", got, key)
 		}
 	})
 }

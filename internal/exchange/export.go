@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/essaim/essaim/ent"
@@ -184,13 +185,19 @@ func actorRef(a *ent.Actor) string {
 	return a.Name
 }
 
+// initiativeKey is the key of an initiative, implicit when it has none.
+func initiativeKey(in *ent.Initiative) string {
+	if in.SourceKey != nil {
+		return *in.SourceKey
+	}
+	return implicitKeyPrefix + strconv.Itoa(in.ID)
+}
+
 func initiativeCells(in *ent.Initiative) cells {
 	c := cells{"title": one(in.Title), "summary": one(in.Summary), "description": one(in.Description),
 		"start_date": one(formatDate(in.StartDate)), "end_date": one(formatDate(in.EndDate)), "source": one(in.Source),
 		"territories": territoryItems(in.Edges.Territories), "themes": themeItems(in.Edges.Themes)}
-	if in.SourceKey != nil {
-		c["key"] = one(*in.SourceKey)
-	}
+	c["key"] = one(initiativeKey(in))
 	if in.Status != nil {
 		c["status"] = one(string(*in.Status))
 	}

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +11,9 @@ import (
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/internal/catalog"
 )
+
+// implicitKeyPrefix starts the key of an initiative stored without one.
+const implicitKeyPrefix = "essaim-"
 
 const (
 	statuses = "IDEA, PLANNED, ACTIVE, COMPLETED, ABANDONED"
@@ -61,8 +65,8 @@ func planInitiatives(ctx context.Context, r *refs, recs []record, rep *Report, p
 				rep.add(rec.line, "key", CodeDuplicate, "key %q already appears on line %d", key, line)
 			}
 			keys[key] = rec.line
-			id, err := r.client.Initiative.Query().Where(initiative.SourceKey(key)).OnlyID(ctx)
-			if err != nil && !ent.IsNotFound(err) {
+			id, err := matchInitiative(ctx, r.client, key)
+			if err != nil {
 				return nil, err
 			}
 			row.id = id
@@ -76,6 +80,27 @@ func planInitiatives(ctx context.Context, r *refs, recs []record, rep *Report, p
 		}
 	}
 	return rows, nil
+}
+
+// matchInitiative finds the initiative with a key. An initiative written
+// without one (by SQL outside the API, as the synthetic dataset is) is
+// exported as essaim-<id>, the key the migration gave older initiatives, and
+// matched back by that id.
+func matchInitiative(ctx context.Context, c *ent.Client, key string) (int, error) {
+	id, err := c.Initiative.Query().Where(initiative.SourceKey(key)).OnlyID(ctx)
+	if !ent.IsNotFound(err) {
+		return id, err
+	}
+	n, ok := strings.CutPrefix(key, implicitKeyPrefix)
+	id, convErr := strconv.Atoi(n)
+	if !ok || convErr != nil {
+		return 0, nil
+	}
+	id, err = c.Initiative.Query().Where(initiative.ID(id), initiative.SourceKeyIsNil()).OnlyID(ctx)
+	if ent.IsNotFound(err) {
+		return 0, nil
+	}
+	return id, err
 }
 
 func dateCell(rec record, col string, rep *Report) *time.Time {

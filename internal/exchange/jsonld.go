@@ -135,9 +135,7 @@ func (s *jsonldSink) initiative(in *ent.Initiative) error {
 	setIf(n, "isBasedOn", in.Source)
 	setIf(n, "foundingDate", formatDate(in.StartDate))
 	setIf(n, "dissolutionDate", formatDate(in.EndDate))
-	if in.SourceKey != nil {
-		n["identifier"] = *in.SourceKey
-	}
+	n["identifier"] = initiativeKey(in)
 	if in.Status != nil {
 		n["additionalProperty"] = map[string]any{"@type": "PropertyValue", "propertyID": "status", "value": string(*in.Status)}
 	}
