@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,5 +67,29 @@ func TestImportExportCommands(t *testing.T) {
 	}
 	if err := run(ctx, []string{"export", "actors", "-db", db, "-within", "nowhere:1"}, nil); err == nil {
 		t.Error("a bad filter must fail")
+	}
+}
+
+// TestMaxUploadBytesFlag: the upload cap defaults to 10 MiB and follows the
+// environment and the flag.
+func TestMaxUploadBytesFlag(t *testing.T) {
+	parse := func(args ...string) int64 {
+		var c config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		serveFlags(fs, &c)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return c.server.MaxUploadBytes
+	}
+	if got := parse(); got != 10<<20 {
+		t.Errorf("default %d", got)
+	}
+	t.Setenv("ESSAIM_MAX_UPLOAD_BYTES", "2048")
+	if got := parse(); got != 2048 {
+		t.Errorf("env %d", got)
+	}
+	if got := parse("-max-upload-bytes", "0"); got != 0 {
+		t.Errorf("flag %d", got)
 	}
 }
