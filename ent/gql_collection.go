@@ -1432,6 +1432,11 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, initiative.FieldSource)
 				fieldSeen[initiative.FieldSource] = struct{}{}
 			}
+		case "sourceKey":
+			if _, ok := fieldSeen[initiative.FieldSourceKey]; !ok {
+				selectedFields = append(selectedFields, initiative.FieldSourceKey)
+				fieldSeen[initiative.FieldSourceKey] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -341,6 +341,7 @@ type CreateInitiativeInput struct {
 	StartDate    *time.Time
 	EndDate      *time.Time
 	Source       *string
+	SourceKey    *string
 	TerritoryIDs []int
 	ThemeIDs     []int
 }
@@ -365,6 +366,9 @@ func (i *CreateInitiativeInput) Mutate(m *InitiativeMutation) {
 	}
 	if v := i.Source; v != nil {
 		m.SetSource(*v)
+	}
+	if v := i.SourceKey; v != nil {
+		m.SetSourceKey(*v)
 	}
 	if v := i.TerritoryIDs; len(v) > 0 {
 		m.AddTerritoryIDs(v...)
@@ -395,6 +399,8 @@ type UpdateInitiativeInput struct {
 	EndDate            *time.Time
 	ClearSource        bool
 	Source             *string
+	ClearSourceKey     bool
+	SourceKey          *string
 	ClearTerritories   bool
 	AddTerritoryIDs    []int
 	RemoveTerritoryIDs []int
@@ -443,6 +449,12 @@ func (i *UpdateInitiativeInput) Mutate(m *InitiativeMutation) {
 	}
 	if v := i.Source; v != nil {
 		m.SetSource(*v)
+	}
+	if i.ClearSourceKey {
+		m.ClearSourceKey()
+	}
+	if v := i.SourceKey; v != nil {
+		m.SetSourceKey(*v)
 	}
 	if i.ClearTerritories {
 		m.ClearTerritories()

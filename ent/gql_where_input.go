@@ -1795,6 +1795,23 @@ type InitiativeWhereInput struct {
 	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
 	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
 
+	// "source_key" field predicates.
+	SourceKey             *string  `json:"sourceKey,omitempty"`
+	SourceKeyNEQ          *string  `json:"sourceKeyNEQ,omitempty"`
+	SourceKeyIn           []string `json:"sourceKeyIn,omitempty"`
+	SourceKeyNotIn        []string `json:"sourceKeyNotIn,omitempty"`
+	SourceKeyGT           *string  `json:"sourceKeyGT,omitempty"`
+	SourceKeyGTE          *string  `json:"sourceKeyGTE,omitempty"`
+	SourceKeyLT           *string  `json:"sourceKeyLT,omitempty"`
+	SourceKeyLTE          *string  `json:"sourceKeyLTE,omitempty"`
+	SourceKeyContains     *string  `json:"sourceKeyContains,omitempty"`
+	SourceKeyHasPrefix    *string  `json:"sourceKeyHasPrefix,omitempty"`
+	SourceKeyHasSuffix    *string  `json:"sourceKeyHasSuffix,omitempty"`
+	SourceKeyIsNil        bool     `json:"sourceKeyIsNil,omitempty"`
+	SourceKeyNotNil       bool     `json:"sourceKeyNotNil,omitempty"`
+	SourceKeyEqualFold    *string  `json:"sourceKeyEqualFold,omitempty"`
+	SourceKeyContainsFold *string  `json:"sourceKeyContainsFold,omitempty"`
+
 	// "territories" edge predicates.
 	HasTerritories     *bool                  `json:"hasTerritories,omitempty"`
 	HasTerritoriesWith []*TerritoryWhereInput `json:"hasTerritoriesWith,omitempty"`
@@ -2206,6 +2223,51 @@ func (i *InitiativeWhereInput) P() (predicate.Initiative, error) {
 	}
 	if i.SourceContainsFold != nil {
 		predicates = append(predicates, initiative.SourceContainsFold(*i.SourceContainsFold))
+	}
+	if i.SourceKey != nil {
+		predicates = append(predicates, initiative.SourceKeyEQ(*i.SourceKey))
+	}
+	if i.SourceKeyNEQ != nil {
+		predicates = append(predicates, initiative.SourceKeyNEQ(*i.SourceKeyNEQ))
+	}
+	if len(i.SourceKeyIn) > 0 {
+		predicates = append(predicates, initiative.SourceKeyIn(i.SourceKeyIn...))
+	}
+	if len(i.SourceKeyNotIn) > 0 {
+		predicates = append(predicates, initiative.SourceKeyNotIn(i.SourceKeyNotIn...))
+	}
+	if i.SourceKeyGT != nil {
+		predicates = append(predicates, initiative.SourceKeyGT(*i.SourceKeyGT))
+	}
+	if i.SourceKeyGTE != nil {
+		predicates = append(predicates, initiative.SourceKeyGTE(*i.SourceKeyGTE))
+	}
+	if i.SourceKeyLT != nil {
+		predicates = append(predicates, initiative.SourceKeyLT(*i.SourceKeyLT))
+	}
+	if i.SourceKeyLTE != nil {
+		predicates = append(predicates, initiative.SourceKeyLTE(*i.SourceKeyLTE))
+	}
+	if i.SourceKeyContains != nil {
+		predicates = append(predicates, initiative.SourceKeyContains(*i.SourceKeyContains))
+	}
+	if i.SourceKeyHasPrefix != nil {
+		predicates = append(predicates, initiative.SourceKeyHasPrefix(*i.SourceKeyHasPrefix))
+	}
+	if i.SourceKeyHasSuffix != nil {
+		predicates = append(predicates, initiative.SourceKeyHasSuffix(*i.SourceKeyHasSuffix))
+	}
+	if i.SourceKeyIsNil {
+		predicates = append(predicates, initiative.SourceKeyIsNil())
+	}
+	if i.SourceKeyNotNil {
+		predicates = append(predicates, initiative.SourceKeyNotNil())
+	}
+	if i.SourceKeyEqualFold != nil {
+		predicates = append(predicates, initiative.SourceKeyEqualFold(*i.SourceKeyEqualFold))
+	}
+	if i.SourceKeyContainsFold != nil {
+		predicates = append(predicates, initiative.SourceKeyContainsFold(*i.SourceKeyContainsFold))
 	}
 
 	if i.HasTerritories != nil {

@@ -35,6 +35,8 @@ type Initiative struct {
 	EndDate *time.Time `json:"end_date,omitempty"`
 	// Where the facts come from: a URL or a dataset name.
 	Source string `json:"source,omitempty"`
+	// Stable key of the initiative in its source dataset: imports update the initiative with the same key instead of adding another. Generated when not given.
+	SourceKey *string `json:"source_key,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InitiativeQuery when eager-loading is set.
 	Edges        InitiativeEdges `json:"edges"`
@@ -106,7 +108,7 @@ func (*Initiative) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case initiative.FieldID:
 			values[i] = new(sql.NullInt64)
-		case initiative.FieldTitle, initiative.FieldSummary, initiative.FieldDescription, initiative.FieldStatus, initiative.FieldSource:
+		case initiative.FieldTitle, initiative.FieldSummary, initiative.FieldDescription, initiative.FieldStatus, initiative.FieldSource, initiative.FieldSourceKey:
 			values[i] = new(sql.NullString)
 		case initiative.FieldCreatedAt, initiative.FieldUpdatedAt, initiative.FieldStartDate, initiative.FieldEndDate:
 			values[i] = new(sql.NullTime)
@@ -187,6 +189,13 @@ func (_m *Initiative) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field source", values[i])
 			} else if value.Valid {
 				_m.Source = value.String
+			}
+		case initiative.FieldSourceKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field source_key", values[i])
+			} else if value.Valid {
+				_m.SourceKey = new(string)
+				*_m.SourceKey = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -276,6 +285,11 @@ func (_m *Initiative) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("source=")
 	builder.WriteString(_m.Source)
+	builder.WriteString(", ")
+	if v := _m.SourceKey; v != nil {
+		builder.WriteString("source_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

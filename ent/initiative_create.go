@@ -144,6 +144,20 @@ func (_c *InitiativeCreate) SetNillableSource(v *string) *InitiativeCreate {
 	return _c
 }
 
+// SetSourceKey sets the "source_key" field.
+func (_c *InitiativeCreate) SetSourceKey(v string) *InitiativeCreate {
+	_c.mutation.SetSourceKey(v)
+	return _c
+}
+
+// SetNillableSourceKey sets the "source_key" field if the given value is not nil.
+func (_c *InitiativeCreate) SetNillableSourceKey(v *string) *InitiativeCreate {
+	if v != nil {
+		_c.SetSourceKey(*v)
+	}
+	return _c
+}
+
 // AddTerritoryIDs adds the "territories" edge to the Territory entity by IDs.
 func (_c *InitiativeCreate) AddTerritoryIDs(ids ...int) *InitiativeCreate {
 	_c.mutation.AddTerritoryIDs(ids...)
@@ -255,6 +269,13 @@ func (_c *InitiativeCreate) defaults() error {
 		v := initiative.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.SourceKey(); !ok {
+		if initiative.DefaultSourceKey == nil {
+			return fmt.Errorf("ent: uninitialized initiative.DefaultSourceKey (forgotten import ent/runtime?)")
+		}
+		v := initiative.DefaultSourceKey()
+		_c.mutation.SetSourceKey(v)
+	}
 	return nil
 }
 
@@ -287,6 +308,11 @@ func (_c *InitiativeCreate) check() error {
 	if v, ok := _c.mutation.Source(); ok {
 		if err := initiative.SourceValidator(v); err != nil {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Initiative.source": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SourceKey(); ok {
+		if err := initiative.SourceKeyValidator(v); err != nil {
+			return &ValidationError{Name: "source_key", err: fmt.Errorf(`ent: validator failed for field "Initiative.source_key": %w`, err)}
 		}
 	}
 	return nil
@@ -351,6 +377,10 @@ func (_c *InitiativeCreate) createSpec() (*Initiative, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Source(); ok {
 		_spec.SetField(initiative.FieldSource, field.TypeString, value)
 		_node.Source = value
+	}
+	if value, ok := _c.mutation.SourceKey(); ok {
+		_spec.SetField(initiative.FieldSourceKey, field.TypeString, value)
+		_node.SourceKey = &value
 	}
 	if nodes := _c.mutation.TerritoriesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -604,6 +634,24 @@ func (u *InitiativeUpsert) ClearSource() *InitiativeUpsert {
 	return u
 }
 
+// SetSourceKey sets the "source_key" field.
+func (u *InitiativeUpsert) SetSourceKey(v string) *InitiativeUpsert {
+	u.Set(initiative.FieldSourceKey, v)
+	return u
+}
+
+// UpdateSourceKey sets the "source_key" field to the value that was provided on create.
+func (u *InitiativeUpsert) UpdateSourceKey() *InitiativeUpsert {
+	u.SetExcluded(initiative.FieldSourceKey)
+	return u
+}
+
+// ClearSourceKey clears the value of the "source_key" field.
+func (u *InitiativeUpsert) ClearSourceKey() *InitiativeUpsert {
+	u.SetNull(initiative.FieldSourceKey)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -800,6 +848,27 @@ func (u *InitiativeUpsertOne) UpdateSource() *InitiativeUpsertOne {
 func (u *InitiativeUpsertOne) ClearSource() *InitiativeUpsertOne {
 	return u.Update(func(s *InitiativeUpsert) {
 		s.ClearSource()
+	})
+}
+
+// SetSourceKey sets the "source_key" field.
+func (u *InitiativeUpsertOne) SetSourceKey(v string) *InitiativeUpsertOne {
+	return u.Update(func(s *InitiativeUpsert) {
+		s.SetSourceKey(v)
+	})
+}
+
+// UpdateSourceKey sets the "source_key" field to the value that was provided on create.
+func (u *InitiativeUpsertOne) UpdateSourceKey() *InitiativeUpsertOne {
+	return u.Update(func(s *InitiativeUpsert) {
+		s.UpdateSourceKey()
+	})
+}
+
+// ClearSourceKey clears the value of the "source_key" field.
+func (u *InitiativeUpsertOne) ClearSourceKey() *InitiativeUpsertOne {
+	return u.Update(func(s *InitiativeUpsert) {
+		s.ClearSourceKey()
 	})
 }
 
@@ -1165,6 +1234,27 @@ func (u *InitiativeUpsertBulk) UpdateSource() *InitiativeUpsertBulk {
 func (u *InitiativeUpsertBulk) ClearSource() *InitiativeUpsertBulk {
 	return u.Update(func(s *InitiativeUpsert) {
 		s.ClearSource()
+	})
+}
+
+// SetSourceKey sets the "source_key" field.
+func (u *InitiativeUpsertBulk) SetSourceKey(v string) *InitiativeUpsertBulk {
+	return u.Update(func(s *InitiativeUpsert) {
+		s.SetSourceKey(v)
+	})
+}
+
+// UpdateSourceKey sets the "source_key" field to the value that was provided on create.
+func (u *InitiativeUpsertBulk) UpdateSourceKey() *InitiativeUpsertBulk {
+	return u.Update(func(s *InitiativeUpsert) {
+		s.UpdateSourceKey()
+	})
+}
+
+// ClearSourceKey clears the value of the "source_key" field.
+func (u *InitiativeUpsertBulk) ClearSourceKey() *InitiativeUpsertBulk {
+	return u.Update(func(s *InitiativeUpsert) {
+		s.ClearSourceKey()
 	})
 }
 

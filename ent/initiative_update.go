@@ -173,6 +173,26 @@ func (_u *InitiativeUpdate) ClearSource() *InitiativeUpdate {
 	return _u
 }
 
+// SetSourceKey sets the "source_key" field.
+func (_u *InitiativeUpdate) SetSourceKey(v string) *InitiativeUpdate {
+	_u.mutation.SetSourceKey(v)
+	return _u
+}
+
+// SetNillableSourceKey sets the "source_key" field if the given value is not nil.
+func (_u *InitiativeUpdate) SetNillableSourceKey(v *string) *InitiativeUpdate {
+	if v != nil {
+		_u.SetSourceKey(*v)
+	}
+	return _u
+}
+
+// ClearSourceKey clears the value of the "source_key" field.
+func (_u *InitiativeUpdate) ClearSourceKey() *InitiativeUpdate {
+	_u.mutation.ClearSourceKey()
+	return _u
+}
+
 // AddTerritoryIDs adds the "territories" edge to the Territory entity by IDs.
 func (_u *InitiativeUpdate) AddTerritoryIDs(ids ...int) *InitiativeUpdate {
 	_u.mutation.AddTerritoryIDs(ids...)
@@ -386,6 +406,11 @@ func (_u *InitiativeUpdate) check() error {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Initiative.source": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SourceKey(); ok {
+		if err := initiative.SourceKeyValidator(v); err != nil {
+			return &ValidationError{Name: "source_key", err: fmt.Errorf(`ent: validator failed for field "Initiative.source_key": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -448,6 +473,12 @@ func (_u *InitiativeUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.SourceCleared() {
 		_spec.ClearField(initiative.FieldSource, field.TypeString)
+	}
+	if value, ok := _u.mutation.SourceKey(); ok {
+		_spec.SetField(initiative.FieldSourceKey, field.TypeString, value)
+	}
+	if _u.mutation.SourceKeyCleared() {
+		_spec.ClearField(initiative.FieldSourceKey, field.TypeString)
 	}
 	if _u.mutation.TerritoriesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -803,6 +834,26 @@ func (_u *InitiativeUpdateOne) ClearSource() *InitiativeUpdateOne {
 	return _u
 }
 
+// SetSourceKey sets the "source_key" field.
+func (_u *InitiativeUpdateOne) SetSourceKey(v string) *InitiativeUpdateOne {
+	_u.mutation.SetSourceKey(v)
+	return _u
+}
+
+// SetNillableSourceKey sets the "source_key" field if the given value is not nil.
+func (_u *InitiativeUpdateOne) SetNillableSourceKey(v *string) *InitiativeUpdateOne {
+	if v != nil {
+		_u.SetSourceKey(*v)
+	}
+	return _u
+}
+
+// ClearSourceKey clears the value of the "source_key" field.
+func (_u *InitiativeUpdateOne) ClearSourceKey() *InitiativeUpdateOne {
+	_u.mutation.ClearSourceKey()
+	return _u
+}
+
 // AddTerritoryIDs adds the "territories" edge to the Territory entity by IDs.
 func (_u *InitiativeUpdateOne) AddTerritoryIDs(ids ...int) *InitiativeUpdateOne {
 	_u.mutation.AddTerritoryIDs(ids...)
@@ -1029,6 +1080,11 @@ func (_u *InitiativeUpdateOne) check() error {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Initiative.source": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SourceKey(); ok {
+		if err := initiative.SourceKeyValidator(v); err != nil {
+			return &ValidationError{Name: "source_key", err: fmt.Errorf(`ent: validator failed for field "Initiative.source_key": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1108,6 +1164,12 @@ func (_u *InitiativeUpdateOne) sqlSave(ctx context.Context) (_node *Initiative, 
 	}
 	if _u.mutation.SourceCleared() {
 		_spec.ClearField(initiative.FieldSource, field.TypeString)
+	}
+	if value, ok := _u.mutation.SourceKey(); ok {
+		_spec.SetField(initiative.FieldSourceKey, field.TypeString, value)
+	}
+	if _u.mutation.SourceKeyCleared() {
+		_spec.ClearField(initiative.FieldSourceKey, field.TypeString)
 	}
 	if _u.mutation.TerritoriesCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -3214,6 +3214,7 @@ type InitiativeMutation struct {
 	start_date            *time.Time
 	end_date              *time.Time
 	source                *string
+	source_key            *string
 	clearedFields         map[string]struct{}
 	territories           map[int]struct{}
 	removedterritories    map[int]struct{}
@@ -3732,6 +3733,55 @@ func (m *InitiativeMutation) ResetSource() {
 	delete(m.clearedFields, initiative.FieldSource)
 }
 
+// SetSourceKey sets the "source_key" field.
+func (m *InitiativeMutation) SetSourceKey(s string) {
+	m.source_key = &s
+}
+
+// SourceKey returns the value of the "source_key" field in the mutation.
+func (m *InitiativeMutation) SourceKey() (r string, exists bool) {
+	v := m.source_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceKey returns the old "source_key" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldSourceKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceKey: %w", err)
+	}
+	return oldValue.SourceKey, nil
+}
+
+// ClearSourceKey clears the value of the "source_key" field.
+func (m *InitiativeMutation) ClearSourceKey() {
+	m.source_key = nil
+	m.clearedFields[initiative.FieldSourceKey] = struct{}{}
+}
+
+// SourceKeyCleared returns if the "source_key" field was cleared in this mutation.
+func (m *InitiativeMutation) SourceKeyCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldSourceKey]
+	return ok
+}
+
+// ResetSourceKey resets all changes to the "source_key" field.
+func (m *InitiativeMutation) ResetSourceKey() {
+	m.source_key = nil
+	delete(m.clearedFields, initiative.FieldSourceKey)
+}
+
 // AddTerritoryIDs adds the "territories" edge to the Territory entity by ids.
 func (m *InitiativeMutation) AddTerritoryIDs(ids ...int) {
 	if m.territories == nil {
@@ -3982,7 +4032,7 @@ func (m *InitiativeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InitiativeMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, initiative.FieldCreatedAt)
 	}
@@ -4010,6 +4060,9 @@ func (m *InitiativeMutation) Fields() []string {
 	if m.source != nil {
 		fields = append(fields, initiative.FieldSource)
 	}
+	if m.source_key != nil {
+		fields = append(fields, initiative.FieldSourceKey)
+	}
 	return fields
 }
 
@@ -4036,6 +4089,8 @@ func (m *InitiativeMutation) Field(name string) (ent.Value, bool) {
 		return m.EndDate()
 	case initiative.FieldSource:
 		return m.Source()
+	case initiative.FieldSourceKey:
+		return m.SourceKey()
 	}
 	return nil, false
 }
@@ -4063,6 +4118,8 @@ func (m *InitiativeMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldEndDate(ctx)
 	case initiative.FieldSource:
 		return m.OldSource(ctx)
+	case initiative.FieldSourceKey:
+		return m.OldSourceKey(ctx)
 	}
 	return nil, fmt.Errorf("unknown Initiative field %s", name)
 }
@@ -4135,6 +4192,13 @@ func (m *InitiativeMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSource(v)
 		return nil
+	case initiative.FieldSourceKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceKey(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Initiative field %s", name)
 }
@@ -4183,6 +4247,9 @@ func (m *InitiativeMutation) ClearedFields() []string {
 	if m.FieldCleared(initiative.FieldSource) {
 		fields = append(fields, initiative.FieldSource)
 	}
+	if m.FieldCleared(initiative.FieldSourceKey) {
+		fields = append(fields, initiative.FieldSourceKey)
+	}
 	return fields
 }
 
@@ -4214,6 +4281,9 @@ func (m *InitiativeMutation) ClearField(name string) error {
 		return nil
 	case initiative.FieldSource:
 		m.ClearSource()
+		return nil
+	case initiative.FieldSourceKey:
+		m.ClearSourceKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Initiative nullable field %s", name)
@@ -4249,6 +4319,9 @@ func (m *InitiativeMutation) ResetField(name string) error {
 		return nil
 	case initiative.FieldSource:
 		m.ResetSource()
+		return nil
+	case initiative.FieldSourceKey:
+		m.ResetSourceKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Initiative field %s", name)

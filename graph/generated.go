@@ -24,6 +24,7 @@ import (
 	"github.com/essaim/essaim/ent/territory"
 	"github.com/essaim/essaim/graph/model"
 	"github.com/essaim/essaim/internal/area"
+	"github.com/essaim/essaim/internal/exchange"
 	"github.com/essaim/essaim/internal/gqltime"
 	"github.com/essaim/essaim/internal/nodeid"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -179,6 +180,22 @@ type ComplexityRoot struct {
 		Territory  func(childComplexity int) int
 	}
 
+	ImportIssue struct {
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Line    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Created func(childComplexity int) int
+		DryRun  func(childComplexity int) int
+		Errors  func(childComplexity int) int
+		OK      func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		Updated func(childComplexity int) int
+	}
+
 	Indicator struct {
 		CreatedAt   func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -211,6 +228,7 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		Participations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ParticipationOrder, where *ent.ParticipationWhereInput) int
 		Source         func(childComplexity int) int
+		SourceKey      func(childComplexity int) int
 		StartDate      func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Summary        func(childComplexity int) int
@@ -269,6 +287,8 @@ type ComplexityRoot struct {
 		DeleteParticipation func(childComplexity int, id int) int
 		DeleteTerritory     func(childComplexity int, id int) int
 		DeleteTheme         func(childComplexity int, id int) int
+		ImportActors        func(childComplexity int, file graphql.Upload, format *model.ImportFormat, dryRun bool) int
+		ImportInitiatives   func(childComplexity int, file graphql.Upload, format *model.ImportFormat, dryRun bool) int
 		UpdateActor         func(childComplexity int, id int, input ent.UpdateActorInput) int
 		UpdateActorRelation func(childComplexity int, id int, input ent.UpdateActorRelationInput) int
 		UpdateIndicator     func(childComplexity int, id int, input ent.UpdateIndicatorInput) int
@@ -445,6 +465,8 @@ type MutationResolver interface {
 	CreateIndicator(ctx context.Context, input ent.CreateIndicatorInput) (*ent.Indicator, error)
 	UpdateIndicator(ctx context.Context, id int, input ent.UpdateIndicatorInput) (*ent.Indicator, error)
 	DeleteIndicator(ctx context.Context, id int) (int, error)
+	ImportActors(ctx context.Context, file graphql.Upload, format *model.ImportFormat, dryRun bool) (*exchange.Report, error)
+	ImportInitiatives(ctx context.Context, file graphql.Upload, format *model.ImportFormat, dryRun bool) (*exchange.Report, error)
 	CreateActorRelation(ctx context.Context, input ent.CreateActorRelationInput) (*ent.ActorRelation, error)
 	UpdateActorRelation(ctx context.Context, id int, input ent.UpdateActorRelationInput) (*ent.ActorRelation, error)
 	DeleteActorRelation(ctx context.Context, id int) (int, error)
@@ -1025,6 +1047,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CoverageGap.Territory(childComplexity), true
 
+	case "ImportIssue.code":
+		if e.ComplexityRoot.ImportIssue.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Code(childComplexity), true
+	case "ImportIssue.column":
+		if e.ComplexityRoot.ImportIssue.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Column(childComplexity), true
+	case "ImportIssue.line":
+		if e.ComplexityRoot.ImportIssue.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Line(childComplexity), true
+	case "ImportIssue.message":
+		if e.ComplexityRoot.ImportIssue.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportIssue.Message(childComplexity), true
+
+	case "ImportReport.created":
+		if e.ComplexityRoot.ImportReport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Created(childComplexity), true
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.errors":
+		if e.ComplexityRoot.ImportReport.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Errors(childComplexity), true
+	case "ImportReport.ok":
+		if e.ComplexityRoot.ImportReport.OK == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.OK(childComplexity), true
+	case "ImportReport.rows":
+		if e.ComplexityRoot.ImportReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Rows(childComplexity), true
+	case "ImportReport.updated":
+		if e.ComplexityRoot.ImportReport.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Updated(childComplexity), true
+
 	case "Indicator.createdAt":
 		if e.ComplexityRoot.Indicator.CreatedAt == nil {
 			break
@@ -1170,6 +1254,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Source(childComplexity), true
+	case "Initiative.sourceKey":
+		if e.ComplexityRoot.Initiative.SourceKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.SourceKey(childComplexity), true
 	case "Initiative.startDate":
 		if e.ComplexityRoot.Initiative.StartDate == nil {
 			break
@@ -1496,6 +1586,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTheme(childComplexity, args["id"].(int)), true
+	case "Mutation.importActors":
+		if e.ComplexityRoot.Mutation.ImportActors == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importActors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportActors(childComplexity, args["file"].(graphql.Upload), args["format"].(*model.ImportFormat), args["dryRun"].(bool)), true
+	case "Mutation.importInitiatives":
+		if e.ComplexityRoot.Mutation.ImportInitiatives == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importInitiatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportInitiatives(childComplexity, args["file"].(graphql.Upload), args["format"].(*model.ImportFormat), args["dryRun"].(bool)), true
 	case "Mutation.updateActor":
 		if e.ComplexityRoot.Mutation.UpdateActor == nil {
 			break
@@ -2353,7 +2465,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "ent.graphql" "essaim.graphqls" "network.graphqls" "stats.graphqls"
+//go:embed "ent.graphql" "essaim.graphqls" "exchange.graphqls" "network.graphqls" "stats.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2367,6 +2479,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "essaim.graphqls", Input: sourceData("essaim.graphqls"), BuiltIn: false},
+	{Name: "exchange.graphqls", Input: sourceData("exchange.graphqls"), BuiltIn: false},
 	{Name: "network.graphqls", Input: sourceData("network.graphqls"), BuiltIn: false},
 	{Name: "stats.graphqls", Input: sourceData("stats.graphqls"), BuiltIn: false},
 }
@@ -2628,6 +2741,38 @@ func (ec *executionContext) childFields_CoverageGap(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CoverageGap", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_ImportIssue_line(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportIssue_column(ctx, field)
+	case "code":
+		return ec.fieldContext_ImportIssue_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportIssue_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportIssue", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_ImportReport_ok(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportReport_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportReport_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportReport_updated(ctx, field)
+	case "errors":
+		return ec.fieldContext_ImportReport_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2698,6 +2843,8 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_endDate(ctx, field)
 	case "source":
 		return ec.fieldContext_Initiative_source(ctx, field)
+	case "sourceKey":
+		return ec.fieldContext_Initiative_sourceKey(ctx, field)
 	case "territories":
 		return ec.fieldContext_Initiative_territories(ctx, field)
 	case "themes":
@@ -3953,6 +4100,66 @@ func (ec *executionContext) field_Mutation_deleteTheme_args(ctx context.Context,
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importActors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.ImportFormat, error) {
+			return ec.unmarshalOImportFormat2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐImportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importInitiatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.ImportFormat, error) {
+			return ec.unmarshalOImportFormat2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐImportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg2
 	return args, nil
 }
 
@@ -7434,6 +7641,245 @@ func (ec *executionContext) fieldContext_CoverageGap_population(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageGap", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportIssue_line(ctx context.Context, field graphql.CollectedField, obj *exchange.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportIssue_column(ctx context.Context, field graphql.CollectedField, obj *exchange.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportIssue_code(ctx context.Context, field graphql.CollectedField, obj *exchange.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportIssue_message(ctx context.Context, field graphql.CollectedField, obj *exchange.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportIssue_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportIssue_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_ok(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OK(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_rows(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_created(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_updated(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_errors(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []exchange.Issue) graphql.Marshaler {
+			return ec.marshalNImportIssue2ᚕgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportIssue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8042,6 +8488,29 @@ func (ec *executionContext) _Initiative_source(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Initiative_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
+}
+
+func (ec *executionContext) _Initiative_sourceKey(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_sourceKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_sourceKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
 }
 
@@ -9507,6 +9976,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteIndicator(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteIndicator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importActors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportActors(ctx, fc.Args["file"].(graphql.Upload), fc.Args["format"].(*model.ImportFormat), fc.Args["dryRun"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *exchange.Report) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importActors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importActors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importInitiatives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importInitiatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportInitiatives(ctx, fc.Args["file"].(graphql.Upload), fc.Args["format"].(*model.ImportFormat), fc.Args["dryRun"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *exchange.Report) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importInitiatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importInitiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15470,7 +16027,7 @@ func (ec *executionContext) unmarshalInputCreateInitiativeInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "description", "status", "startDate", "endDate", "source", "territoryIDs", "themeIDs"}
+	fieldsInOrder := [...]string{"title", "summary", "description", "status", "startDate", "endDate", "source", "sourceKey", "territoryIDs", "themeIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15526,6 +16083,13 @@ func (ec *executionContext) unmarshalInputCreateInitiativeInput(ctx context.Cont
 				return it, err
 			}
 			it.Source = data
+		case "sourceKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKey = data
 		case "territoryIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("territoryIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -16563,7 +17127,7 @@ func (ec *executionContext) unmarshalInputInitiativeWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusIsNil", "statusNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "hasTerritories", "hasTerritoriesWith", "hasThemes", "hasThemesWith", "hasActors", "hasActorsWith", "hasParticipations", "hasParticipationsWith", "area", "withinTerritory", "coveringTerritory"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusIsNil", "statusNotNil", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "sourceKey", "sourceKeyNEQ", "sourceKeyIn", "sourceKeyNotIn", "sourceKeyGT", "sourceKeyGTE", "sourceKeyLT", "sourceKeyLTE", "sourceKeyContains", "sourceKeyHasPrefix", "sourceKeyHasSuffix", "sourceKeyIsNil", "sourceKeyNotNil", "sourceKeyEqualFold", "sourceKeyContainsFold", "hasTerritories", "hasTerritoriesWith", "hasThemes", "hasThemesWith", "hasActors", "hasActorsWith", "hasParticipations", "hasParticipationsWith", "area", "withinTerritory", "coveringTerritory"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17347,6 +17911,111 @@ func (ec *executionContext) unmarshalInputInitiativeWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.SourceContainsFold = data
+		case "sourceKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKey = data
+		case "sourceKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyNEQ = data
+		case "sourceKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyIn = data
+		case "sourceKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyNotIn = data
+		case "sourceKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyGT = data
+		case "sourceKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyGTE = data
+		case "sourceKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyLT = data
+		case "sourceKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyLTE = data
+		case "sourceKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyContains = data
+		case "sourceKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyHasPrefix = data
+		case "sourceKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyHasSuffix = data
+		case "sourceKeyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyIsNil = data
+		case "sourceKeyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyNotNil = data
+		case "sourceKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyEqualFold = data
+		case "sourceKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKeyContainsFold = data
 		case "hasTerritories":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTerritories"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -19693,7 +20362,7 @@ func (ec *executionContext) unmarshalInputUpdateInitiativeInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "description", "clearDescription", "status", "clearStatus", "startDate", "clearStartDate", "endDate", "clearEndDate", "source", "clearSource", "addTerritoryIDs", "removeTerritoryIDs", "clearTerritories", "addThemeIDs", "removeThemeIDs", "clearThemes"}
+	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "description", "clearDescription", "status", "clearStatus", "startDate", "clearStartDate", "endDate", "clearEndDate", "source", "clearSource", "sourceKey", "clearSourceKey", "addTerritoryIDs", "removeTerritoryIDs", "clearTerritories", "addThemeIDs", "removeThemeIDs", "clearThemes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19791,6 +20460,20 @@ func (ec *executionContext) unmarshalInputUpdateInitiativeInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearSource = data
+		case "sourceKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceKey = data
+		case "clearSourceKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSourceKey"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSourceKey = data
 		case "addTerritoryIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTerritoryIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -21022,6 +21705,112 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var importIssueImplementors = []string{"ImportIssue"}
+
+func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionSet, obj *exchange.Issue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importIssueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportIssue")
+		case "line":
+			out.Values[i] = ec._ImportIssue_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportIssue_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._ImportIssue_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ImportIssue_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *exchange.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "ok":
+			out.Values[i] = ec._ImportReport_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dryRun":
+			out.Values[i] = ec._ImportReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ImportReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportReport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportReport_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ImportReport_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var indicatorImplementors = []string{"Indicator", "Node"}
 
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *ent.Indicator) graphql.Marshaler {
@@ -21240,6 +22029,11 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			}
 		case "source":
 			out.Values[i] = ec._Initiative_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceKey":
+			out.Values[i] = ec._Initiative_sourceKey(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21660,6 +22454,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteIndicator":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteIndicator(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importActors":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importActors(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importInitiatives":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importInitiatives(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23465,6 +24273,34 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNImportIssue2githubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssue(ctx context.Context, sel ast.SelectionSet, v exchange.Issue) graphql.Marshaler {
+	return ec._ImportIssue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportIssue2ᚕgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []exchange.Issue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportIssue2githubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportReport2ᚖgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐReport(ctx context.Context, sel ast.SelectionSet, v *exchange.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportReport!")
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNIndicator2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Indicator!")
@@ -24103,6 +24939,20 @@ func (ec *executionContext) unmarshalNUpdateThemeInput2githubᚗcomᚋessaimᚋe
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -24670,6 +25520,22 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = ctx
 	res := nodeid.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOImportFormat2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐImportFormat(ctx context.Context, v any) (*model.ImportFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ImportFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportFormat2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐImportFormat(ctx context.Context, sel ast.SelectionSet, v *model.ImportFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOIndicator2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {

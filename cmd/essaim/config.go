@@ -80,6 +80,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.BoolVar(&c.demo, "demo", envBool("ESSAIM_DEMO", true), "load the demo knowledge base into an empty store (env ESSAIM_DEMO)")
 	fs.StringVar(&c.server.Addr, "addr", env("ESSAIM_ADDR", d.Addr), "listen address (env ESSAIM_ADDR)")
 	fs.Int64Var(&c.server.MaxBodyBytes, "max-body-bytes", int64(envInt("ESSAIM_MAX_BODY_BYTES", int(d.MaxBodyBytes))), "largest request body accepted (env ESSAIM_MAX_BODY_BYTES)")
+	fs.Int64Var(&c.server.MaxUploadBytes, "max-upload-bytes", int64(envInt("ESSAIM_MAX_UPLOAD_BYTES", int(d.MaxUploadBytes))), "largest file upload (multipart request) accepted, 0: no uploads (env ESSAIM_MAX_UPLOAD_BYTES)")
 	fs.IntVar(&c.server.Paging.Default, "page-size", envInt("ESSAIM_PAGE_SIZE", d.Paging.Default), "page size of connections without first/last (env ESSAIM_PAGE_SIZE)")
 	fs.IntVar(&c.server.Paging.Max, "max-page-size", envInt("ESSAIM_MAX_PAGE_SIZE", d.Paging.Max), "largest first/last accepted (env ESSAIM_MAX_PAGE_SIZE)")
 	fs.IntVar(&c.server.MaxNodes, "max-nodes", envInt("ESSAIM_MAX_NODES", d.MaxNodes), "largest nodes(ids:) list (env ESSAIM_MAX_NODES)")

@@ -3,6 +3,9 @@
 //
 //	essaim serve                   run the server (embedded SQLite by default)
 //	essaim import territories      load or refresh the French territories
+//	essaim import actors FILE      import actors from CSV or JSON
+//	essaim import initiatives FILE import initiatives from CSV or JSON
+//	essaim export actors|initiatives  export as CSV, JSON or JSON-LD
 //	essaim migrate                 apply pending migrations and exit
 //	essaim seed synthetic          load a synthetic dataset for load tests
 //	essaim trusted-documents build print a trusted-documents manifest
@@ -20,6 +23,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/essaim/essaim/internal/exchange"
 )
 
 func main() {
@@ -38,6 +43,11 @@ const usage = `usage: essaim <command> [flags]
 commands:
   serve                 serve GraphQL on -addr (default 127.0.0.1:8080)
   import territories    load or refresh the French territories
+  import actors FILE    import actors from CSV or JSON (--dry-run, --report)
+  import initiatives FILE
+                        import initiatives from CSV or JSON (--dry-run, --report)
+  export actors|initiatives
+                        export as CSV, JSON or JSON-LD (--format, -o, filters)
   migrate               apply pending database migrations
   seed synthetic        load a deterministic synthetic dataset (load tests)
   trusted-documents build DIR
@@ -55,10 +65,15 @@ func run(ctx context.Context, args []string, ready func(addr string)) error {
 	case "serve":
 		return serve(ctx, args[1:], ready)
 	case "import":
-		if len(args) < 2 || args[1] != "territories" {
-			return fmt.Errorf("usage: essaim import territories [flags]")
+		switch {
+		case len(args) >= 2 && args[1] == "territories":
+			return importTerritories(ctx, args[2:])
+		case len(args) >= 2 && (args[1] == "actors" || args[1] == "initiatives"):
+			return importFile(ctx, exchange.Kind(args[1]), args[2:], os.Stdout)
 		}
-		return importTerritories(ctx, args[2:])
+		return fmt.Errorf("usage: essaim import territories|actors|initiatives [flags]")
+	case "export":
+		return export(ctx, args[1:], os.Stdout)
 	case "migrate":
 		return migrate(ctx, args[1:])
 	case "seed":

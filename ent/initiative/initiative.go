@@ -36,6 +36,8 @@ const (
 	FieldEndDate = "end_date"
 	// FieldSource holds the string denoting the source field in the database.
 	FieldSource = "source"
+	// FieldSourceKey holds the string denoting the source_key field in the database.
+	FieldSourceKey = "source_key"
 	// EdgeTerritories holds the string denoting the territories edge name in mutations.
 	EdgeTerritories = "territories"
 	// EdgeThemes holds the string denoting the themes edge name in mutations.
@@ -82,6 +84,7 @@ var Columns = []string{
 	FieldStartDate,
 	FieldEndDate,
 	FieldSource,
+	FieldSourceKey,
 }
 
 var (
@@ -125,6 +128,10 @@ var (
 	SummaryValidator func(string) error
 	// SourceValidator is a validator for the "source" field. It is called by the builders before save.
 	SourceValidator func(string) error
+	// DefaultSourceKey holds the default value on creation for the "source_key" field.
+	DefaultSourceKey func() string
+	// SourceKeyValidator is a validator for the "source_key" field. It is called by the builders before save.
+	SourceKeyValidator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -204,6 +211,11 @@ func ByEndDate(opts ...sql.OrderTermOption) OrderOption {
 // BySource orders the results by the source field.
 func BySource(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSource, opts...).ToFunc()
+}
+
+// BySourceKey orders the results by the source_key field.
+func BySourceKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSourceKey, opts...).ToFunc()
 }
 
 // ByTerritoriesCount orders the results by territories count.

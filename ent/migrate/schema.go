@@ -168,6 +168,7 @@ var (
 		{Name: "start_date", Type: field.TypeTime, Nullable: true},
 		{Name: "end_date", Type: field.TypeTime, Nullable: true},
 		{Name: "source", Type: field.TypeString, Nullable: true, Size: 2048},
+		{Name: "source_key", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
 	}
 	// InitiativesTable holds the schema information for the "initiatives" table.
 	InitiativesTable = &schema.Table{

@@ -189,6 +189,26 @@ func init() {
 	initiativeDescSource := initiativeFields[6].Descriptor()
 	// initiative.SourceValidator is a validator for the "source" field. It is called by the builders before save.
 	initiative.SourceValidator = initiativeDescSource.Validators[0].(func(string) error)
+	// initiativeDescSourceKey is the schema descriptor for source_key field.
+	initiativeDescSourceKey := initiativeFields[7].Descriptor()
+	// initiative.DefaultSourceKey holds the default value on creation for the source_key field.
+	initiative.DefaultSourceKey = initiativeDescSourceKey.Default.(func() string)
+	// initiative.SourceKeyValidator is a validator for the "source_key" field. It is called by the builders before save.
+	initiative.SourceKeyValidator = func() func(string) error {
+		validators := initiativeDescSourceKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(source_key string) error {
+			for _, fn := range fns {
+				if err := fn(source_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	participationMixin := schema.Participation{}.Mixin()
 	participationMixinFields0 := participationMixin[0].Fields()
 	_ = participationMixinFields0

@@ -32,6 +32,9 @@ func (Initiative) Fields() []ent.Field {
 		field.Time("start_date").Optional().Nillable(),
 		field.Time("end_date").Optional().Nillable().Comment("Never before start_date."),
 		sourceField(),
+		field.String("source_key").Optional().Nillable().Unique().NotEmpty().MaxLen(200).
+			DefaultFunc(newSourceKey).
+			Comment("Stable key of the initiative in its source dataset: imports update the initiative with the same key instead of adding another. Generated when not given."),
 	}
 }
 

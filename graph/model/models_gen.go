@@ -176,6 +176,64 @@ func (e ActorDimension) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Format of an imported file.
+type ImportFormat string
+
+const (
+	// Comma- or semicolon-separated, UTF-8 with or without byte order mark.
+	ImportFormatCSV ImportFormat = "CSV"
+	// An array of objects whose keys are the CSV columns.
+	ImportFormatJSON ImportFormat = "JSON"
+)
+
+var AllImportFormat = []ImportFormat{
+	ImportFormatCSV,
+	ImportFormatJSON,
+}
+
+func (e ImportFormat) IsValid() bool {
+	switch e {
+	case ImportFormatCSV, ImportFormatJSON:
+		return true
+	}
+	return false
+}
+
+func (e ImportFormat) String() string {
+	return string(e)
+}
+
+func (e *ImportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportFormat", str)
+	}
+	return nil
+}
+
+func (e ImportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What initiativeStats groups by. TERRITORY_<LEVEL> is the level of territory:
 // the territories of that level that the initiative's territories are or lie in
 // (walking up the containment graph, never through an EPCI).

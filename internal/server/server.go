@@ -48,6 +48,8 @@ type Config struct {
 	// TrustedDocuments, when set, are the only documents that run (see
 	// trustedOnly); automatic persisted queries are then off.
 	TrustedDocuments *TrustedDocuments
+	// MaxUploadBytes bounds a multipart request (file import); 0 refuses uploads.
+	MaxUploadBytes int64
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -62,6 +64,7 @@ func DefaultConfig() Config {
 		Introspection:    true,
 		FieldSuggestions: true,
 		ShutdownTimeout:  15 * time.Second,
+		MaxUploadBytes:   10 << 20,
 	}
 }
 
@@ -73,7 +76,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client),
 	}))
-	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes})
+	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes, maxUploadBytes: cfg.MaxUploadBytes})
 	srv.SetDisableSuggestion(!cfg.FieldSuggestions)
 	srv.SetQueryCache(pagingCache{Cache: lru.New[*ast.QueryDocument](1000), paging: cfg.Paging})
 	if cfg.Introspection {
@@ -131,6 +134,7 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", readyz(st))
+	mux.Handle("GET /export", cors(cfg.CORSOrigins, exportHandler(st, log))) // open data: other maps may fetch it
 	return mux
 }
 

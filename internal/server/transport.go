@@ -31,8 +31,10 @@ const (
 // own transports do not:
 //
 //   - GET runs queries only: a mutation gets 405 with Allow: POST;
-//   - POST takes application/json bodies only: text/plain and form posts,
-//     which browsers send cross-origin without a preflight, get 415 (CSRF);
+//   - POST takes application/json bodies, and multipart/form-data (file
+//     uploads) only with a header that forces a CORS preflight (upload.go):
+//     text/plain and plain form posts, which browsers send cross-origin
+//     without a preflight, get 415 (CSRF);
 //   - one operation per request: a JSON array (batch) gets 400;
 //   - a body that is not a JSON request object gets 400, and its text is
 //     never echoed back;
@@ -45,6 +47,8 @@ const (
 // Every error body is a GraphQL response whose errors carry a code.
 type httpTransport struct {
 	maxBodyBytes int64
+	// maxUploadBytes bounds multipart requests (file uploads); 0 refuses them.
+	maxUploadBytes int64
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -104,6 +108,10 @@ func (t httpTransport) get(w http.ResponseWriter, r *http.Request, exec graphql.
 
 func (t httpTransport) post(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string) {
 	ct, ctParams, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err == nil && ct == mediaMultipart && t.maxUploadBytes > 0 {
+		t.multipart(w, r, exec, media) // file uploads, see upload.go
+		return
+	}
 	if err != nil || ct != mediaJSON || (ctParams["charset"] != "" && !strings.EqualFold(ctParams["charset"], "utf-8")) {
 		w.Header().Set("Accept-Post", mediaJSON)
 		protocolError(w, media, http.StatusUnsupportedMediaType, apierr.UnsupportedMediaType,
