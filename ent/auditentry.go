@@ -27,7 +27,7 @@ type AuditEntry struct {
 	// The mutation field, e.g. createInitiative.
 	Field string `json:"field,omitempty"`
 	// The ID of the object the field created, changed or deleted, when known.
-	ObjectID string `json:"object_id,omitempty"`
+	ObjectID *int `json:"object_id,omitempty"`
 	// The names of the arguments and input fields set (not their values).
 	InputFields  []string `json:"input_fields,omitempty"`
 	selectValues sql.SelectValues
@@ -40,9 +40,9 @@ func (*AuditEntry) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditentry.FieldInputFields:
 			values[i] = new([]byte)
-		case auditentry.FieldID:
+		case auditentry.FieldID, auditentry.FieldObjectID:
 			values[i] = new(sql.NullInt64)
-		case auditentry.FieldKeyID, auditentry.FieldOperation, auditentry.FieldField, auditentry.FieldObjectID:
+		case auditentry.FieldKeyID, auditentry.FieldOperation, auditentry.FieldField:
 			values[i] = new(sql.NullString)
 		case auditentry.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -92,10 +92,11 @@ func (_m *AuditEntry) assignValues(columns []string, values []any) error {
 				_m.Field = value.String
 			}
 		case auditentry.FieldObjectID:
-			if value, ok := values[i].(*sql.NullString); !ok {
+			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field object_id", values[i])
 			} else if value.Valid {
-				_m.ObjectID = value.String
+				_m.ObjectID = new(int)
+				*_m.ObjectID = int(value.Int64)
 			}
 		case auditentry.FieldInputFields:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -153,8 +154,10 @@ func (_m *AuditEntry) String() string {
 	builder.WriteString("field=")
 	builder.WriteString(_m.Field)
 	builder.WriteString(", ")
-	builder.WriteString("object_id=")
-	builder.WriteString(_m.ObjectID)
+	if v := _m.ObjectID; v != nil {
+		builder.WriteString("object_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("input_fields=")
 	builder.WriteString(fmt.Sprintf("%v", _m.InputFields))

@@ -55,13 +55,13 @@ func (_c *AuditEntryCreate) SetField(v string) *AuditEntryCreate {
 }
 
 // SetObjectID sets the "object_id" field.
-func (_c *AuditEntryCreate) SetObjectID(v string) *AuditEntryCreate {
+func (_c *AuditEntryCreate) SetObjectID(v int) *AuditEntryCreate {
 	_c.mutation.SetObjectID(v)
 	return _c
 }
 
 // SetNillableObjectID sets the "object_id" field if the given value is not nil.
-func (_c *AuditEntryCreate) SetNillableObjectID(v *string) *AuditEntryCreate {
+func (_c *AuditEntryCreate) SetNillableObjectID(v *int) *AuditEntryCreate {
 	if v != nil {
 		_c.SetObjectID(*v)
 	}
@@ -144,11 +144,6 @@ func (_c *AuditEntryCreate) check() error {
 			return &ValidationError{Name: "field", err: fmt.Errorf(`ent: validator failed for field "AuditEntry.field": %w`, err)}
 		}
 	}
-	if v, ok := _c.mutation.ObjectID(); ok {
-		if err := auditentry.ObjectIDValidator(v); err != nil {
-			return &ValidationError{Name: "object_id", err: fmt.Errorf(`ent: validator failed for field "AuditEntry.object_id": %w`, err)}
-		}
-	}
 	return nil
 }
 
@@ -193,8 +188,8 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 		_node.Field = value
 	}
 	if value, ok := _c.mutation.ObjectID(); ok {
-		_spec.SetField(auditentry.FieldObjectID, field.TypeString, value)
-		_node.ObjectID = value
+		_spec.SetField(auditentry.FieldObjectID, field.TypeInt, value)
+		_node.ObjectID = &value
 	}
 	if value, ok := _c.mutation.InputFields(); ok {
 		_spec.SetField(auditentry.FieldInputFields, field.TypeJSON, value)

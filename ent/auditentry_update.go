@@ -76,7 +76,7 @@ func (_u *AuditEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 	}
 	if _u.mutation.ObjectIDCleared() {
-		_spec.ClearField(auditentry.FieldObjectID, field.TypeString)
+		_spec.ClearField(auditentry.FieldObjectID, field.TypeInt)
 	}
 	if _u.mutation.InputFieldsCleared() {
 		_spec.ClearField(auditentry.FieldInputFields, field.TypeJSON)
@@ -181,7 +181,7 @@ func (_u *AuditEntryUpdateOne) sqlSave(ctx context.Context) (_node *AuditEntry, 
 		}
 	}
 	if _u.mutation.ObjectIDCleared() {
-		_spec.ClearField(auditentry.FieldObjectID, field.TypeString)
+		_spec.ClearField(auditentry.FieldObjectID, field.TypeInt)
 	}
 	if _u.mutation.InputFieldsCleared() {
 		_spec.ClearField(auditentry.FieldInputFields, field.TypeJSON)

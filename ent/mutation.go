@@ -3035,7 +3035,8 @@ type AuditEntryMutation struct {
 	key_id             *string
 	operation          *string
 	field              *string
-	object_id          *string
+	object_id          *int
+	addobject_id       *int
 	input_fields       *[]string
 	appendinput_fields []string
 	clearedFields      map[string]struct{}
@@ -3287,12 +3288,13 @@ func (m *AuditEntryMutation) ResetFieldField() {
 }
 
 // SetObjectID sets the "object_id" field.
-func (m *AuditEntryMutation) SetObjectID(s string) {
-	m.object_id = &s
+func (m *AuditEntryMutation) SetObjectID(i int) {
+	m.object_id = &i
+	m.addobject_id = nil
 }
 
 // ObjectID returns the value of the "object_id" field in the mutation.
-func (m *AuditEntryMutation) ObjectID() (r string, exists bool) {
+func (m *AuditEntryMutation) ObjectID() (r int, exists bool) {
 	v := m.object_id
 	if v == nil {
 		return
@@ -3303,7 +3305,7 @@ func (m *AuditEntryMutation) ObjectID() (r string, exists bool) {
 // OldObjectID returns the old "object_id" field's value of the AuditEntry entity.
 // If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEntryMutation) OldObjectID(ctx context.Context) (v string, err error) {
+func (m *AuditEntryMutation) OldObjectID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldObjectID is only allowed on UpdateOne operations")
 	}
@@ -3317,9 +3319,28 @@ func (m *AuditEntryMutation) OldObjectID(ctx context.Context) (v string, err err
 	return oldValue.ObjectID, nil
 }
 
+// AddObjectID adds i to the "object_id" field.
+func (m *AuditEntryMutation) AddObjectID(i int) {
+	if m.addobject_id != nil {
+		*m.addobject_id += i
+	} else {
+		m.addobject_id = &i
+	}
+}
+
+// AddedObjectID returns the value that was added to the "object_id" field in this mutation.
+func (m *AuditEntryMutation) AddedObjectID() (r int, exists bool) {
+	v := m.addobject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
 // ClearObjectID clears the value of the "object_id" field.
 func (m *AuditEntryMutation) ClearObjectID() {
 	m.object_id = nil
+	m.addobject_id = nil
 	m.clearedFields[auditentry.FieldObjectID] = struct{}{}
 }
 
@@ -3332,6 +3353,7 @@ func (m *AuditEntryMutation) ObjectIDCleared() bool {
 // ResetObjectID resets all changes to the "object_id" field.
 func (m *AuditEntryMutation) ResetObjectID() {
 	m.object_id = nil
+	m.addobject_id = nil
 	delete(m.clearedFields, auditentry.FieldObjectID)
 }
 
@@ -3532,7 +3554,7 @@ func (m *AuditEntryMutation) SetField(name string, value ent.Value) error {
 		m.SetFieldField(v)
 		return nil
 	case auditentry.FieldObjectID:
-		v, ok := value.(string)
+		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -3552,13 +3574,21 @@ func (m *AuditEntryMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *AuditEntryMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addobject_id != nil {
+		fields = append(fields, auditentry.FieldObjectID)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *AuditEntryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case auditentry.FieldObjectID:
+		return m.AddedObjectID()
+	}
 	return nil, false
 }
 
@@ -3567,6 +3597,13 @@ func (m *AuditEntryMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AuditEntryMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case auditentry.FieldObjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddObjectID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry numeric field %s", name)
 }

@@ -59,8 +59,6 @@ var (
 	OperationValidator func(string) error
 	// FieldValidator is a validator for the "field" field. It is called by the builders before save.
 	FieldValidator func(string) error
-	// ObjectIDValidator is a validator for the "object_id" field. It is called by the builders before save.
-	ObjectIDValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the AuditEntry queries.

@@ -75,7 +75,7 @@ func Field(v string) predicate.AuditEntry {
 }
 
 // ObjectID applies equality check predicate on the "object_id" field. It's identical to ObjectIDEQ.
-func ObjectID(v string) predicate.AuditEntry {
+func ObjectID(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldObjectID, v))
 }
 
@@ -315,58 +315,43 @@ func FieldContainsFold(v string) predicate.AuditEntry {
 }
 
 // ObjectIDEQ applies the EQ predicate on the "object_id" field.
-func ObjectIDEQ(v string) predicate.AuditEntry {
+func ObjectIDEQ(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldObjectID, v))
 }
 
 // ObjectIDNEQ applies the NEQ predicate on the "object_id" field.
-func ObjectIDNEQ(v string) predicate.AuditEntry {
+func ObjectIDNEQ(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldNEQ(FieldObjectID, v))
 }
 
 // ObjectIDIn applies the In predicate on the "object_id" field.
-func ObjectIDIn(vs ...string) predicate.AuditEntry {
+func ObjectIDIn(vs ...int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldIn(FieldObjectID, vs...))
 }
 
 // ObjectIDNotIn applies the NotIn predicate on the "object_id" field.
-func ObjectIDNotIn(vs ...string) predicate.AuditEntry {
+func ObjectIDNotIn(vs ...int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldNotIn(FieldObjectID, vs...))
 }
 
 // ObjectIDGT applies the GT predicate on the "object_id" field.
-func ObjectIDGT(v string) predicate.AuditEntry {
+func ObjectIDGT(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldGT(FieldObjectID, v))
 }
 
 // ObjectIDGTE applies the GTE predicate on the "object_id" field.
-func ObjectIDGTE(v string) predicate.AuditEntry {
+func ObjectIDGTE(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldGTE(FieldObjectID, v))
 }
 
 // ObjectIDLT applies the LT predicate on the "object_id" field.
-func ObjectIDLT(v string) predicate.AuditEntry {
+func ObjectIDLT(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldLT(FieldObjectID, v))
 }
 
 // ObjectIDLTE applies the LTE predicate on the "object_id" field.
-func ObjectIDLTE(v string) predicate.AuditEntry {
+func ObjectIDLTE(v int) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldLTE(FieldObjectID, v))
-}
-
-// ObjectIDContains applies the Contains predicate on the "object_id" field.
-func ObjectIDContains(v string) predicate.AuditEntry {
-	return predicate.AuditEntry(sql.FieldContains(FieldObjectID, v))
-}
-
-// ObjectIDHasPrefix applies the HasPrefix predicate on the "object_id" field.
-func ObjectIDHasPrefix(v string) predicate.AuditEntry {
-	return predicate.AuditEntry(sql.FieldHasPrefix(FieldObjectID, v))
-}
-
-// ObjectIDHasSuffix applies the HasSuffix predicate on the "object_id" field.
-func ObjectIDHasSuffix(v string) predicate.AuditEntry {
-	return predicate.AuditEntry(sql.FieldHasSuffix(FieldObjectID, v))
 }
 
 // ObjectIDIsNil applies the IsNil predicate on the "object_id" field.
@@ -377,16 +362,6 @@ func ObjectIDIsNil() predicate.AuditEntry {
 // ObjectIDNotNil applies the NotNil predicate on the "object_id" field.
 func ObjectIDNotNil() predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldNotNull(FieldObjectID))
-}
-
-// ObjectIDEqualFold applies the EqualFold predicate on the "object_id" field.
-func ObjectIDEqualFold(v string) predicate.AuditEntry {
-	return predicate.AuditEntry(sql.FieldEqualFold(FieldObjectID, v))
-}
-
-// ObjectIDContainsFold applies the ContainsFold predicate on the "object_id" field.
-func ObjectIDContainsFold(v string) predicate.AuditEntry {
-	return predicate.AuditEntry(sql.FieldContainsFold(FieldObjectID, v))
 }
 
 // InputFieldsIsNil applies the IsNil predicate on the "input_fields" field.

@@ -132,7 +132,7 @@ var (
 		{Name: "key_id", Type: field.TypeString, Size: 32},
 		{Name: "operation", Type: field.TypeString, Size: 256},
 		{Name: "field", Type: field.TypeString, Size: 256},
-		{Name: "object_id", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "object_id", Type: field.TypeInt, Nullable: true},
 		{Name: "input_fields", Type: field.TypeJSON, Nullable: true},
 	}
 	// AuditEntriesTable holds the schema information for the "audit_entries" table.

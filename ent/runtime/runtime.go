@@ -195,10 +195,6 @@ func init() {
 			return nil
 		}
 	}()
-	// auditentryDescObjectID is the schema descriptor for object_id field.
-	auditentryDescObjectID := auditentryFields[4].Descriptor()
-	// auditentry.ObjectIDValidator is a validator for the "object_id" field. It is called by the builders before save.
-	auditentry.ObjectIDValidator = auditentryDescObjectID.Validators[0].(func(string) error)
 	indicatorMixin := schema.Indicator{}.Mixin()
 	indicatorMixinFields0 := indicatorMixin[0].Fields()
 	_ = indicatorMixinFields0

@@ -25,7 +25,7 @@ func (AuditEntry) Fields() []ent.Field {
 			Comment("The operation name sent by the client, empty when anonymous."),
 		field.String("field").NotEmpty().MaxLen(256).Immutable().
 			Comment("The mutation field, e.g. createInitiative."),
-		field.String("object_id").MaxLen(64).Optional().Immutable().
+		field.Int("object_id").Optional().Nillable().Immutable().
 			Comment("The ID of the object the field created, changed or deleted, when known."),
 		field.Strings("input_fields").Optional().Immutable().
 			Comment("The names of the arguments and input fields set (not their values)."),

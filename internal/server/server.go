@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/essaim/essaim/graph"
+	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/graphiql"
 	"github.com/essaim/essaim/internal/network"
 	"github.com/essaim/essaim/internal/store"
@@ -42,6 +43,10 @@ type Config struct {
 	// ("*" for any); none: no CORS headers.
 	CORSOrigins     []string
 	ShutdownTimeout time.Duration
+	// Access says who may call the API (API keys, anonymous reads).
+	Access Access
+	// RateLimit bounds the cost each key or client IP spends per minute.
+	RateLimit RateLimit
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -56,11 +61,14 @@ func DefaultConfig() Config {
 		Introspection:    true,
 		FieldSuggestions: true,
 		ShutdownTimeout:  15 * time.Second,
+		Access:           Access{AnonymousRole: auth.Reader},
+		RateLimit:        DefaultRateLimit(),
 	}
 }
 
 // GraphQL builds the GraphQL handler over the store: protocol (see
-// httpTransport), limits, CORS and the request timeout.
+// httpTransport), access control, limits, rate limit, audit, CORS and the
+// request timeout.
 func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
@@ -76,15 +84,25 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv.Use(documentLimits{cfg.Limits}) // after APQ, which fills in the query
 	srv.Use(pagingExtension{cfg.Paging})
 	srv.Use(operationLimits{Limits: cfg.Limits, paging: cfg.Paging}) // after paging checks page sizes
+	srv.Use(accessControl{})
+	if cfg.RateLimit.PerMinute > 0 {
+		srv.Use(rateLimiter{}) // after operationLimits, which computes the cost
+	}
 	// Registered before the Transactioner so it sees its errors too.
 	srv.Use(codedResponses{log: log})
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
+	srv.AroundFields(auditMutations)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(graph.WithRequestMemo(ctx))
 	})
 	srv.SetErrorPresenter(presenter(log, cfg.FieldSuggestions))
 	srv.SetRecoverFunc(recoverer(log))
-	return cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, srv))
+	var h http.Handler = srv
+	if cfg.RateLimit.PerMinute > 0 {
+		h = rateLimited(newLimiter(cfg.RateLimit), h)
+	}
+	h = authenticate(cfg.Access, st.Client, log, h)
+	return cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, h))
 }
 
 // withTimeout gives each request a deadline, which reaches the database
