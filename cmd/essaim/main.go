@@ -5,6 +5,7 @@
 //	essaim import territories      load or refresh the French territories
 //	essaim migrate                 apply pending migrations and exit
 //	essaim seed synthetic          load a synthetic dataset for load tests
+//	essaim apikey create|list|revoke|audit   manage API keys, read the audit log
 //
 // Every flag has an environment variable; see `essaim serve -h`.
 package main
@@ -39,6 +40,7 @@ commands:
   import territories    load or refresh the French territories
   migrate               apply pending database migrations
   seed synthetic        load a deterministic synthetic dataset (load tests)
+  apikey create|list|revoke|audit   manage API keys, read the audit log
 `
 
 // run executes the command in args. ready, if not nil, is called with the
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, ready func(addr string)) error {
 		return migrate(ctx, args[1:])
 	case "seed":
 		return seedSynthetic(ctx, args[1:])
+	case "apikey":
+		return apikey(ctx, args[1:], os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil
