@@ -39,6 +39,9 @@ type aResp struct {
 			Message    string         `json:"message"`
 			Extensions map[string]any `json:"extensions"`
 		} `json:"errors"`
+		Extensions struct {
+			Cost struct{ RequestedQueryCost int }
+		} `json:"extensions"`
 	}
 }
 
