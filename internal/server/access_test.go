@@ -108,7 +108,10 @@ func aKey(t *testing.T, st *store.Store, role auth.Role) (auth.Key, string) {
 }
 
 // aState is what a refused request must leave unchanged.
-type aState struct{ themes, audit int; version int64 }
+type aState struct {
+	themes, audit int
+	version       int64
+}
 
 func aSnapshot(t *testing.T, st *store.Store) aState {
 	t.Helper()
