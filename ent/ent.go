@@ -14,6 +14,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/apikey"
+	"github.com/essaim/essaim/ent/auditentry"
 	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
@@ -79,8 +81,10 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:        apikey.ValidColumn,
 			actor.Table:         actor.ValidColumn,
 			actorrelation.Table: actorrelation.ValidColumn,
+			auditentry.Table:    auditentry.ValidColumn,
 			indicator.Table:     indicator.ValidColumn,
 			initiative.Table:    initiative.ValidColumn,
 			participation.Table: participation.ValidColumn,

@@ -14,10 +14,14 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIKey is the client for interacting with the APIKey builders.
+	APIKey *APIKeyClient
 	// Actor is the client for interacting with the Actor builders.
 	Actor *ActorClient
 	// ActorRelation is the client for interacting with the ActorRelation builders.
 	ActorRelation *ActorRelationClient
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// Initiative is the client for interacting with the Initiative builders.
@@ -159,8 +163,10 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Actor = NewActorClient(tx.config)
 	tx.ActorRelation = NewActorRelationClient(tx.config)
+	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.Initiative = NewInitiativeClient(tx.config)
 	tx.Participation = NewParticipationClient(tx.config)
@@ -175,7 +181,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Actor.QueryXXX(), the query will be executed
+// applies a query, for example: APIKey.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -41,6 +41,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"github.com/essaim/essaim/bench/workload"
+	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/server"
 	"github.com/essaim/essaim/internal/sqlcount"
 	"github.com/essaim/essaim/internal/store"
@@ -231,7 +232,19 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		return nil, err
 	}
 	defer st.Close()
-	mw := &counting{next: server.Handler(server.DefaultConfig(), st, slog.New(slog.NewTextHandler(io.Discard, nil)))}
+	// One EDITOR key for every request (the workload has a mutation), and no
+	// rate limit: the load generator is a single client.
+	_, token, err := auth.Create(ctx, st.Client, "load test", auth.Editor)
+	if err != nil {
+		return nil, err
+	}
+	srvCfg := server.DefaultConfig()
+	srvCfg.RateLimit.PerMinute = 0
+	h := server.Handler(srvCfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	mw := &counting{next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", "Bearer "+token)
+		h.ServeHTTP(w, r)
+	})}
 	srv := httptest.NewServer(mw) // 127.0.0.1, random port
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}, Timeout: time.Minute}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/server"
 )
 
@@ -99,5 +100,31 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	})
 	c.server.CORSOrigins = splitList(os.Getenv("ESSAIM_CORS_ORIGINS"))
 	fs.StringVar(&c.trustedDocuments, "trusted-documents", env("ESSAIM_TRUSTED_DOCUMENTS", ""), "JSON manifest (sha256 to document) of the only documents served; none: any document (env ESSAIM_TRUSTED_DOCUMENTS)")
+	accessFlags(fs, c, d)
 	fs.DurationVar(&c.server.ShutdownTimeout, "shutdown-timeout", d.ShutdownTimeout, "time given to in-flight requests on shutdown")
+}
+
+// accessFlags sets access control and rate limits (see README "Access
+// control and rate limits").
+func accessFlags(fs *flag.FlagSet, c *config, d server.Config) {
+	c.server.Access = d.Access
+	fs.Func("anonymous-read", "let requests without an API key read (true or false; default true) (env ESSAIM_ANONYMOUS_READ)", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return err
+		}
+		c.server.Access.AnonymousRole = anonymousRole(b)
+		return nil
+	})
+	c.server.Access.AnonymousRole = anonymousRole(envBool("ESSAIM_ANONYMOUS_READ", d.Access.AnonymousRole != ""))
+	fs.IntVar(&c.server.RateLimit.PerMinute, "rate-limit", envInt("ESSAIM_RATE_LIMIT", d.RateLimit.PerMinute), "cost budget per minute of each API key, and of each client IP without a key, 0: no rate limit (env ESSAIM_RATE_LIMIT)")
+	fs.IntVar(&c.server.RateLimit.MaxIdentities, "rate-limit-identities", envInt("ESSAIM_RATE_LIMIT_IDENTITIES", d.RateLimit.MaxIdentities), "most rate-limit buckets kept in memory (env ESSAIM_RATE_LIMIT_IDENTITIES)")
+	fs.BoolVar(&c.server.RateLimit.TrustForwardedFor, "trust-forwarded-for", envBool("ESSAIM_TRUST_FORWARDED_FOR", false), "take the client IP from X-Forwarded-For (only behind a proxy that sets it) (env ESSAIM_TRUST_FORWARDED_FOR)")
+}
+
+func anonymousRole(read bool) auth.Role {
+	if read {
+		return auth.Reader
+	}
+	return ""
 }

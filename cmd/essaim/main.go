@@ -9,6 +9,7 @@
 //	essaim migrate                 apply pending migrations and exit
 //	essaim seed synthetic          load a synthetic dataset for load tests
 //	essaim trusted-documents build print a trusted-documents manifest
+//	essaim apikey create|list|revoke|audit   manage API keys, read the audit log
 //
 // Every flag has an environment variable; see `essaim serve -h`.
 package main
@@ -52,6 +53,7 @@ commands:
   seed synthetic        load a deterministic synthetic dataset (load tests)
   trusted-documents build DIR
                         print the trusted-documents manifest of DIR/*.graphql
+  apikey create|list|revoke|audit   manage API keys, read the audit log
 `
 
 // run executes the command in args. ready, if not nil, is called with the
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, ready func(addr string)) error {
 		return seedSynthetic(ctx, args[1:])
 	case "trusted-documents":
 		return trustedDocuments(args[1:])
+	case "apikey":
+		return apikey(ctx, args[1:], os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"actor_relations\":21474836480,\"actors\":0,\"indicators\":25769803776,\"initiatives\":4294967296,\"participations\":8589934592,\"territories\":12884901888,\"themes\":17179869184}"
+const IncrementStarts = "{\"actor_relations\":21474836480,\"actors\":0,\"api_keys\":30064771072,\"audit_entries\":34359738368,\"indicators\":25769803776,\"initiatives\":4294967296,\"participations\":8589934592,\"territories\":12884901888,\"themes\":17179869184}"

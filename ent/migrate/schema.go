@@ -9,6 +9,23 @@ import (
 )
 
 var (
+	// APIKeysColumns holds the columns for the "api_keys" table.
+	APIKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key_id", Type: field.TypeString, Unique: true, Size: 32},
+		{Name: "name", Type: field.TypeString, Size: 256},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"READER", "EDITOR", "ADMIN"}},
+		{Name: "secret_hash", Type: field.TypeString, Size: 64},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+	}
+	// APIKeysTable holds the schema information for the "api_keys" table.
+	APIKeysTable = &schema.Table{
+		Name:       "api_keys",
+		Columns:    APIKeysColumns,
+		PrimaryKey: []*schema.Column{APIKeysColumns[0]},
+	}
 	// ActorsColumns holds the columns for the "actors" table.
 	ActorsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -105,6 +122,29 @@ var (
 				Name:    "actorrelation_to_id_kind",
 				Unique:  false,
 				Columns: []*schema.Column{ActorRelationsColumns[9], ActorRelationsColumns[3]},
+			},
+		},
+	}
+	// AuditEntriesColumns holds the columns for the "audit_entries" table.
+	AuditEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "key_id", Type: field.TypeString, Size: 32},
+		{Name: "operation", Type: field.TypeString, Size: 256},
+		{Name: "field", Type: field.TypeString, Size: 256},
+		{Name: "object_id", Type: field.TypeInt, Nullable: true},
+		{Name: "input_fields", Type: field.TypeJSON, Nullable: true},
+	}
+	// AuditEntriesTable holds the schema information for the "audit_entries" table.
+	AuditEntriesTable = &schema.Table{
+		Name:       "audit_entries",
+		Columns:    AuditEntriesColumns,
+		PrimaryKey: []*schema.Column{AuditEntriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditentry_key_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[2], AuditEntriesColumns[0]},
 			},
 		},
 	}
@@ -448,8 +488,10 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APIKeysTable,
 		ActorsTable,
 		ActorRelationsTable,
+		AuditEntriesTable,
 		IndicatorsTable,
 		InitiativesTable,
 		ParticipationsTable,
@@ -464,6 +506,9 @@ var (
 )
 
 func init() {
+	APIKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
 	ActorsTable.ForeignKeys[0].RefTable = TerritoriesTable
 	ActorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
@@ -472,6 +517,9 @@ func init() {
 	ActorRelationsTable.ForeignKeys[1].RefTable = ActorsTable
 	ActorRelationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	AuditEntriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
 	IndicatorsTable.ForeignKeys[0].RefTable = TerritoriesTable
 	IndicatorsTable.Annotation = &entsql.Annotation{

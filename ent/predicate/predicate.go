@@ -6,11 +6,17 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// APIKey is the predicate function for apikey builders.
+type APIKey func(*sql.Selector)
+
 // Actor is the predicate function for actor builders.
 type Actor func(*sql.Selector)
 
 // ActorRelation is the predicate function for actorrelation builders.
 type ActorRelation func(*sql.Selector)
+
+// AuditEntry is the predicate function for auditentry builders.
+type AuditEntry func(*sql.Selector)
 
 // Indicator is the predicate function for indicator builders.
 type Indicator func(*sql.Selector)

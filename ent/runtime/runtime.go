@@ -7,6 +7,8 @@ import (
 
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
+	"github.com/essaim/essaim/ent/apikey"
+	"github.com/essaim/essaim/ent/auditentry"
 	"github.com/essaim/essaim/ent/indicator"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
@@ -19,6 +21,66 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescKeyID is the schema descriptor for key_id field.
+	apikeyDescKeyID := apikeyFields[0].Descriptor()
+	// apikey.KeyIDValidator is a validator for the "key_id" field. It is called by the builders before save.
+	apikey.KeyIDValidator = func() func(string) error {
+		validators := apikeyDescKeyID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key_id string) error {
+			for _, fn := range fns {
+				if err := fn(key_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apikeyDescName is the schema descriptor for name field.
+	apikeyDescName := apikeyFields[1].Descriptor()
+	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apikey.NameValidator = func() func(string) error {
+		validators := apikeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apikeyDescSecretHash is the schema descriptor for secret_hash field.
+	apikeyDescSecretHash := apikeyFields[3].Descriptor()
+	// apikey.SecretHashValidator is a validator for the "secret_hash" field. It is called by the builders before save.
+	apikey.SecretHashValidator = func() func(string) error {
+		validators := apikeyDescSecretHash.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(secret_hash string) error {
+			for _, fn := range fns {
+				if err := fn(secret_hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyFields[4].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
 	actorMixin := schema.Actor{}.Mixin()
 	actorMixinFields0 := actorMixin[0].Fields()
 	_ = actorMixinFields0
@@ -101,6 +163,38 @@ func init() {
 	actorrelationDescNote := actorrelationFields[6].Descriptor()
 	// actorrelation.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	actorrelation.NoteValidator = actorrelationDescNote.Validators[0].(func(string) error)
+	auditentryFields := schema.AuditEntry{}.Fields()
+	_ = auditentryFields
+	// auditentryDescCreatedAt is the schema descriptor for created_at field.
+	auditentryDescCreatedAt := auditentryFields[0].Descriptor()
+	// auditentry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	auditentry.DefaultCreatedAt = auditentryDescCreatedAt.Default.(func() time.Time)
+	// auditentryDescKeyID is the schema descriptor for key_id field.
+	auditentryDescKeyID := auditentryFields[1].Descriptor()
+	// auditentry.KeyIDValidator is a validator for the "key_id" field. It is called by the builders before save.
+	auditentry.KeyIDValidator = auditentryDescKeyID.Validators[0].(func(string) error)
+	// auditentryDescOperation is the schema descriptor for operation field.
+	auditentryDescOperation := auditentryFields[2].Descriptor()
+	// auditentry.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	auditentry.OperationValidator = auditentryDescOperation.Validators[0].(func(string) error)
+	// auditentryDescField is the schema descriptor for field field.
+	auditentryDescField := auditentryFields[3].Descriptor()
+	// auditentry.FieldValidator is a validator for the "field" field. It is called by the builders before save.
+	auditentry.FieldValidator = func() func(string) error {
+		validators := auditentryDescField.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(field string) error {
+			for _, fn := range fns {
+				if err := fn(field); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	indicatorMixin := schema.Indicator{}.Mixin()
 	indicatorMixinFields0 := indicatorMixin[0].Fields()
 	_ = indicatorMixinFields0

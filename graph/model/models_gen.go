@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 
+	"entgo.io/contrib/entgql"
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/initiative"
@@ -35,6 +36,17 @@ type ActorStatsKey struct {
 	DensityLevel *int                `json:"densityLevel,omitempty"`
 	ActorKind    *actor.Kind         `json:"actorKind,omitempty"`
 	Role         *participation.Role `json:"role,omitempty"`
+}
+
+type AuditEntryConnection struct {
+	Edges      []*AuditEntryEdge     `json:"edges"`
+	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type AuditEntryEdge struct {
+	Node   *ent.AuditEntry    `json:"node"`
+	Cursor entgql.Cursor[int] `json:"cursor"`
 }
 
 // A territory with no initiative on a theme in or under it.

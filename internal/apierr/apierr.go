@@ -27,6 +27,10 @@ const (
 	RequestTooLarge      Code = "REQUEST_TOO_LARGE"         // body over the configured size
 	ComplexityLimit      Code = "COMPLEXITY_LIMIT_EXCEEDED" // depth, aliases, fields, tokens or cost over a limit
 	Timeout              Code = "TIMEOUT"                   // the request ran out of time
+
+	// Access codes, set by the access control of the server.
+	Unauthenticated Code = "UNAUTHENTICATED" // no key where one is required, or a malformed, unknown or revoked key
+	RateLimited     Code = "RATE_LIMITED"    // the cost budget of the key or client IP is spent
 )
 
 // Error is an error meant for API clients: its message is safe to show.

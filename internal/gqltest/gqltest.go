@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/server"
 	"github.com/essaim/essaim/internal/store"
 )
@@ -19,12 +20,28 @@ import (
 type Client struct {
 	Handler http.Handler
 	Store   *store.Store
+	// Key, when set, is sent as Authorization: Bearer Key.
+	Key string
 }
 
-// New builds the production handler over st with the default configuration.
-func New(st *store.Store) *Client {
+// Config is the default configuration, except that anonymous clients are
+// EDITORs and nothing is rate limited: tests of what queries and mutations
+// do need no key. Access control and rate limits have their own tests
+// (internal/server/access_test.go), on the default configuration.
+func Config() server.Config {
+	cfg := server.DefaultConfig()
+	cfg.Access.AnonymousRole = auth.Editor
+	cfg.RateLimit.PerMinute = 0
+	return cfg
+}
+
+// New builds the production handler over st with the test Config.
+func New(st *store.Store) *Client { return NewWith(st, Config()) }
+
+// NewWith builds the production handler over st with cfg.
+func NewWith(st *store.Store, cfg server.Config) *Client {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return &Client{Handler: server.Handler(server.DefaultConfig(), st, log), Store: st}
+	return &Client{Handler: server.Handler(cfg, st, log), Store: st}
 }
 
 // Error is one GraphQL error of a response.
@@ -56,6 +73,9 @@ func (c *Client) Post(t testing.TB, query string, vars map[string]any) Response 
 	}
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if c.Key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
 	rec := httptest.NewRecorder()
 	c.Handler.ServeHTTP(rec, req)
 	var resp Response

@@ -36,8 +36,8 @@ var workloadBudget = map[string]int64{
 	"node":        1,
 	// One grouped statement, then the themes and territories of the keys.
 	"initiative_stats": 3,
-	// Writes (initiative, edges, graph version) and the selection set.
-	"create_initiative": 6,
+	// Writes (initiative, edges, graph version, audit entry) and the selection set.
+	"create_initiative": 7,
 }
 
 // workloadFiles reads the workload operations: name → query.

@@ -22,11 +22,12 @@ func cors(origins []string, h http.Handler) http.Handler {
 		allowed := origin != "" && (anyOrigin || slices.Contains(origins, origin))
 		if allowed {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Set("Access-Control-Expose-Headers", exposedHeaders)
 		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			if allowed {
 				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
-				w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, GraphQL-Require-Preflight, Apollo-Require-Preflight")
+				w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, GraphQL-Require-Preflight, Apollo-Require-Preflight")
 				w.Header().Set("Access-Control-Max-Age", "600")
 			}
 			w.WriteHeader(http.StatusNoContent)

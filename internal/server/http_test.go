@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/essaim/essaim/internal/dbtest"
+	"github.com/essaim/essaim/internal/gqltest"
 	"github.com/essaim/essaim/internal/server"
 	"github.com/essaim/essaim/internal/store"
 )
@@ -39,7 +40,7 @@ type hBody struct {
 
 func hHandler(t *testing.T, st *store.Store, edit func(*server.Config)) http.Handler {
 	t.Helper()
-	cfg := server.DefaultConfig()
+	cfg := gqltest.Config() // anonymous EDITOR: these tests are about the protocol
 	if edit != nil {
 		edit(&cfg)
 	}

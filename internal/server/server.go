@@ -20,6 +20,7 @@ import (
 
 	"github.com/essaim/essaim/graph"
 	"github.com/essaim/essaim/internal/dashboard"
+	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/graphiql"
 	"github.com/essaim/essaim/internal/network"
 	"github.com/essaim/essaim/internal/store"
@@ -50,6 +51,10 @@ type Config struct {
 	TrustedDocuments *TrustedDocuments
 	// MaxUploadBytes bounds a multipart request (file import); 0 refuses uploads.
 	MaxUploadBytes int64
+	// Access says who may call the API (API keys, anonymous reads).
+	Access Access
+	// RateLimit bounds the cost each key or client IP spends per minute.
+	RateLimit RateLimit
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -65,11 +70,14 @@ func DefaultConfig() Config {
 		FieldSuggestions: true,
 		ShutdownTimeout:  15 * time.Second,
 		MaxUploadBytes:   10 << 20,
+		Access:           Access{AnonymousRole: auth.Reader},
+		RateLimit:        DefaultRateLimit(),
 	}
 }
 
 // GraphQL builds the GraphQL handler over the store: protocol (see
-// httpTransport), limits, CORS and the request timeout.
+// httpTransport), access control, limits, rate limit, audit, CORS and the
+// request timeout.
 func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	log = withRequestIDs(log)
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
@@ -93,15 +101,25 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv.Use(pagingExtension{cfg.Paging})
 	srv.Use(operationLimits{Limits: cfg.Limits, paging: cfg.Paging}) // after paging checks page sizes
 	srv.Use(filterLimits{maxList: cfg.MaxNodes, maxDepth: cfg.Limits.MaxFilterDepth})
+	srv.Use(accessControl{})
+	if cfg.RateLimit.PerMinute > 0 {
+		srv.Use(rateLimiter{}) // after operationLimits, which computes the cost
+	}
 	// Registered before the Transactioner so it sees its errors too.
 	srv.Use(codedResponses{log: log})
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
+	srv.AroundFields(auditMutations)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(graph.WithRequestMemo(ctx))
 	})
 	srv.SetErrorPresenter(presenter(log, cfg.FieldSuggestions))
 	srv.SetRecoverFunc(recoverer(log))
-	return observe(log, cfg.Metrics, cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, srv)))
+	var h http.Handler = srv
+	if cfg.RateLimit.PerMinute > 0 {
+		h = rateLimited(newLimiter(cfg.RateLimit, cfg.Metrics), h)
+	}
+	h = authenticate(cfg.Access, st.Client, log, h)
+	return observe(log, cfg.Metrics, cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, h)))
 }
 
 // withTimeout gives each request a deadline, which reaches the database

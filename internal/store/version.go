@@ -43,11 +43,12 @@ func BumpGraphVersion(ctx context.Context, client *ent.Client) error {
 // bumpOnWrite is an ent hook that bumps the version after each successful
 // write of a type the network depends on. Territories are bumped by their
 // write paths instead (territory.Derive), once per import rather than once
-// per row. Indicators are not part of the actor network: they bump nothing.
+// per row. Indicators, API keys and audit entries are not part of the actor
+// network: they bump nothing.
 func bumpOnWrite(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		v, err := next.Mutate(ctx, m)
-		if err != nil || m.Type() == ent.TypeTerritory || m.Type() == ent.TypeIndicator {
+		if err != nil || !bumps(m.Type()) {
 			return v, err
 		}
 		withClient, ok := m.(interface{ Client() *ent.Client })
@@ -59,4 +60,13 @@ func bumpOnWrite(next ent.Mutator) ent.Mutator {
 		}
 		return v, nil
 	})
+}
+
+// bumps reports whether writes of type t change the actor network.
+func bumps(t string) bool {
+	switch t {
+	case ent.TypeTerritory, ent.TypeIndicator, ent.TypeAPIKey, ent.TypeAuditEntry:
+		return false
+	}
+	return true
 }
