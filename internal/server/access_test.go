@@ -258,3 +258,27 @@ func TestAccessRevocationEveryServer(t *testing.T) {
 		}
 	})
 }
+
+// TestAccessMutationOverGET: the protocol refusal (405) comes before the
+// role check, whoever asks, and the refused request is not charged.
+func TestAccessMutationOverGET(t *testing.T) {
+	t.Parallel()
+	st := dbtest.SQLite(t)
+	h := aHandler(st, nil)
+	_, reader := aKey(t, st, auth.Reader)
+	for _, rq := range []aReq{{}, bearer(reader)} {
+		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+strings.ReplaceAll(aCreate, " ", "+"), nil)
+		if rq.authz != "" {
+			req.Header.Set("Authorization", rq.authz)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Body.String(), "METHOD_NOT_ALLOWED") {
+			t.Errorf("authorization %q: status %d body %s; want 405 METHOD_NOT_ALLOWED", rq.authz, rec.Code, rec.Body)
+		}
+		limit, _ := strconv.Atoi(rec.Header().Get("RateLimit-Limit"))
+		if left, _ := strconv.Atoi(rec.Header().Get("RateLimit-Remaining")); left != limit {
+			t.Errorf("authorization %q: %d of %d left after a refused request; want nothing charged", rq.authz, left, limit)
+		}
+	}
+}

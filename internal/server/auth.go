@@ -66,7 +66,9 @@ func authenticate(cfg Access, client *ent.Client, log *slog.Logger, next http.Ha
 		}
 		if !errors.Is(err, auth.ErrInvalidKey) {
 			log.ErrorContext(r.Context(), "API key lookup failed", "err", err.Error())
-			protocolError(w, media, http.StatusServiceUnavailable, apierr.Internal, "the API key could not be checked: try again later")
+			// The lookup is one indexed read: when it fails, the database
+			// is unreachable or overloaded, which clients retry.
+			protocolError(w, media, http.StatusServiceUnavailable, apierr.Unavailable, "the API key could not be checked: try again later")
 			return
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="essaim", error="invalid_token"`)
@@ -89,6 +91,9 @@ func (accessControl) ExtensionName() string                   { return "AccessCo
 func (accessControl) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (accessControl) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if refusedByMethod(ctx, op.Operation) {
+		return nil
+	}
 	p := auth.FromContext(ctx)
 	need := auth.Reader
 	if op.Operation != nil && op.Operation.Operation != ast.Query {

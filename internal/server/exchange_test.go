@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/server"
 	"github.com/essaim/essaim/internal/store"
@@ -97,6 +98,14 @@ func TestImportUpload(t *testing.T) {
 		xFixture(t, st)
 		h := hHandler(t, st, func(c *server.Config) { c.MaxUploadBytes = 4096 })
 		preflight := []string{"GraphQL-Require-Preflight", "1"}
+		_, editor, err := auth.Create(context.Background(), st.Client, "importer", auth.Editor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, reader, err := auth.Create(context.Background(), st.Client, "reader", auth.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		t.Run("dry run", func(t *testing.T) {
 			rec, body := xSend(t, h, xUpload(t, "f.csv", good, true, preflight...))
@@ -111,9 +120,15 @@ func TestImportUpload(t *testing.T) {
 				t.Errorf("dry run wrote: %d initiatives", n)
 			}
 		})
+		t.Run("a READER key may not import", func(t *testing.T) {
+			_, body := xSend(t, h, xUpload(t, "f.csv", good, false, "Authorization", "Bearer "+reader))
+			if len(body.Errors) != 1 || body.Errors[0].Extensions["code"] != "FORBIDDEN" || xCount(t, st) != 1 {
+				t.Errorf("body %+v, %d initiatives; want FORBIDDEN and nothing written", body, xCount(t, st))
+			}
+		})
 		t.Run("report of a broken file", func(t *testing.T) {
 			bad := "key,title,end_date,start_date,territories\nk-3,X,2020-01-01,2021-01-01,commune:12345\n"
-			_, body := xSend(t, h, xUpload(t, "f.csv", bad, false, "Authorization", "Bearer x"))
+			_, body := xSend(t, h, xUpload(t, "f.csv", bad, false, "Authorization", "Bearer "+editor))
 			var rep xReport
 			if len(body.Errors) > 0 || json.Unmarshal(body.Data, &rep) != nil {
 				t.Fatalf("body %+v", body)

@@ -122,10 +122,18 @@ func (w *observedWriter) Write(b []byte) (int, error) {
 func (w *observedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // noteOutcome records the outcome of the response written to w, when w is
-// observed.
+// observed, perhaps under other wrappers (rate limit headers).
 func noteOutcome(w http.ResponseWriter, errs gqlerror.List) {
-	if o, ok := w.(*observedWriter); ok {
-		o.info.setOutcome(errs)
+	for {
+		if o, ok := w.(*observedWriter); ok {
+			o.info.setOutcome(errs)
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/essaim/essaim/internal/dbtest"
+	"github.com/essaim/essaim/internal/gqltest"
 	"github.com/essaim/essaim/internal/server"
 )
 
@@ -63,7 +64,7 @@ func requestLines(t *testing.T, s *syncBuffer) []map[string]any {
 func oHandler(t *testing.T, edit func(*server.Config)) (http.Handler, *syncBuffer, *server.Config) {
 	t.Helper()
 	st := dbtest.SQLite(t)
-	cfg := server.DefaultConfig()
+	cfg := gqltest.Config() // anonymous EDITOR: the mutation cases log "ok"
 	cfg.Metrics = server.NewMetrics()
 	if edit != nil {
 		edit(&cfg)

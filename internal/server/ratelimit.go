@@ -237,7 +237,7 @@ func (rateLimiter) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (rateLimiter) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
 	st, ok := ctx.Value(rateStateKey{}).(*rateState)
-	if !ok {
+	if !ok || refusedByMethod(ctx, op.Operation) {
 		return nil
 	}
 	cost := 0

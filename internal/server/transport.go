@@ -173,6 +173,16 @@ func decodeJSON(data []byte, v any) error {
 	return nil
 }
 
+type queriesOnlyKey struct{}
+
+// refusedByMethod tells the access and rate checks that the transport will
+// answer 405 to this operation (a mutation over GET): the protocol error
+// comes first, and nothing is charged.
+func refusedByMethod(ctx context.Context, op *ast.OperationDefinition) bool {
+	queriesOnly, _ := ctx.Value(queriesOnlyKey{}).(bool)
+	return queriesOnly && op != nil && op.Operation != ast.Query
+}
+
 // execute runs one operation and writes its response.
 func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecutor, params *graphql.RawParams, media string, mutationsAllowed bool) {
 	// Checked before gqlgen sees the document: the persisted-query and parsed
@@ -182,6 +192,9 @@ func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecu
 		protocolError(w, media, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge,
 			fmt.Sprintf("the query document is larger than %d bytes", maxQueryBytes))
 		return
+	}
+	if !mutationsAllowed {
+		ctx = context.WithValue(ctx, queriesOnlyKey{}, true)
 	}
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
