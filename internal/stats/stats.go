@@ -267,14 +267,6 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	if territoryDims {
 		b.WriteString(", tl(owner, territory) AS (" + s.territoryLinks + ")")
 	}
-	if has(Dimension.IsTerritory) {
-		// Each linked territory (start) with itself and everything containing
-		// it, never stepping up from an EPCI other than the start.
-		b.WriteString(", up(start, id, kind) AS (SELECT t.id, t.id, t.kind FROM territories t" +
-			" WHERE t.id IN (SELECT tl.territory FROM tl WHERE tl.owner IN (SELECT id FROM base))" +
-			" UNION SELECT up.start, t.id, t.kind FROM up JOIN territory_contains tc ON tc.contained_in_id = up.id" +
-			" JOIN territories t ON t.id = tc.territory_id WHERE up.kind <> 'EPCI' OR up.id = up.start)")
-	}
 	if has(Dimension.IsTheme) {
 		b.WriteString(", thl(owner, theme) AS (" + s.themeLinks + ")")
 	}
@@ -329,8 +321,10 @@ func groups(dialectName string, s subject, dims []Dimension) []group {
 	for i, d := range dims {
 		if lvl := d.Level(); lvl != "" {
 			// The level is a constant of this package, never client text.
-			out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, up.id AS " + k(d) +
-				" FROM tl JOIN up ON up.start = tl.territory WHERE up.kind = '" + lvl + "'"})
+			// territory_ancestors holds each territory with everything
+			// containing it, never stepping up from an EPCI other than itself.
+			out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, ta.ancestor_id AS " + k(d) +
+				" FROM tl JOIN territory_ancestors ta ON ta.territory_id = tl.territory WHERE ta.ancestor_kind = '" + lvl + "'"})
 		}
 	}
 	if i := idx(Area); i >= 0 {
