@@ -173,6 +173,23 @@ func validate(s subject, dims []Dimension) error {
 	return nil
 }
 
+// column returns the expression of a single-valued key read from the
+// subject's own row (NULL for none), or "" for a dimension read from links.
+// col qualifies a column of the subject's table.
+func column(dialectName string, s subject, d Dimension, col func(string) string) string {
+	switch {
+	case d == Status:
+		return col("status")
+	case d == StartYear && dialectName == dialect.Postgres:
+		return "CAST(EXTRACT(YEAR FROM " + col("start_date") + " AT TIME ZONE 'UTC') AS INTEGER)"
+	case d == StartYear:
+		return "CAST(strftime('%Y', " + col("start_date") + ") AS INTEGER)"
+	case d == ActorKind && s.table == "actors":
+		return col("kind")
+	}
+	return ""
+}
+
 // group is a derived table of (owner, key columns) joined to the matching ids.
 type group struct {
 	sql  string
@@ -258,12 +275,24 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	has := func(f func(Dimension) bool) bool { return slices.ContainsFunc(dims, f) }
 	territoryDims := has(func(d Dimension) bool { return d.IsTerritory() || d == Area || d == DensityLevel })
 
-	// The matching ids: the same predicates as the lists, generated and hand-written.
-	sel := entsql.Dialect(dialectName).Select(entsql.Table(s.table).C("id")).From(entsql.Table(s.table))
+	// The matching ids: the same predicates as the lists, generated and
+	// hand-written, with the single-valued keys read from the same row.
+	t := entsql.Table(s.table)
+	sel := entsql.Dialect(dialectName).Select(t.C("id")).From(t)
+	cte := []string{"id"}
+	keyCols := make([]string, len(dims))
+	for i, d := range dims {
+		if expr := column(dialectName, s, d, t.C); expr != "" {
+			k := fmt.Sprintf("k%d", i)
+			sel.AppendSelectExprAs(entsql.Expr(expr), k)
+			cte = append(cte, k)
+			keyCols[i] = "base." + k
+		}
+	}
 	if where != nil {
 		where(sel)
 	}
-	b.WriteString("WITH RECURSIVE base(id) AS (").Join(sel).WriteString(")")
+	b.WriteString("WITH RECURSIVE base(" + strings.Join(cte, ", ") + ") AS (").Join(sel).WriteString(")")
 	if territoryDims {
 		b.WriteString(", tl(owner, territory) AS (" + s.territoryLinks + ")")
 	}
@@ -275,14 +304,16 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 			" UNION SELECT t.id, r.root FROM themes t JOIN theme_roots r ON t.theme_children = r.id)")
 	}
 
-	groups := groups(dialectName, s, dims)
-	keyCols := make([]string, len(dims))
+	groups := groups(s, dims)
 	for gi, g := range groups {
 		for _, i := range g.cols {
 			keyCols[i] = fmt.Sprintf("g%d.k%d", gi, i)
 		}
 	}
-	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(DISTINCT base.id) FROM base")
+	// Each derived table has distinct (owner, keys) rows and base distinct
+	// ids, so a joined row is one subject in one bucket: COUNT(*) counts
+	// distinct subjects, and lets PostgreSQL aggregate by hashing.
+	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(*) FROM base")
 	for gi, g := range groups {
 		b.WriteString(fmt.Sprintf(" LEFT JOIN (%s) g%d ON g%d.owner = base.id", g.sql, gi, gi))
 	}
@@ -297,7 +328,7 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 
 // groups returns the derived tables of dims; dimensions of one family read
 // from one link share a table, so their keys stay correlated.
-func groups(dialectName string, s subject, dims []Dimension) []group {
+func groups(s subject, dims []Dimension) []group {
 	var out []group
 	idx := func(d Dimension) int { return slices.Index(dims, d) }
 	k := func(d Dimension) string { return fmt.Sprintf("k%d", idx(d)) }
@@ -315,7 +346,11 @@ func groups(dialectName string, s subject, dims []Dimension) []group {
 			from += " JOIN theme_roots r ON r.id = thl.theme"
 			g.cols = append(g.cols, j)
 		}
-		g.sql = "SELECT DISTINCT " + strings.Join(cols, ", ") + from
+		distinct := "DISTINCT "
+		if j < 0 {
+			distinct = "" // (owner, theme) is the key of the link table
+		}
+		g.sql = "SELECT " + distinct + strings.Join(cols, ", ") + from
 		out = append(out, g)
 	}
 	for i, d := range dims {
@@ -335,24 +370,9 @@ func groups(dialectName string, s subject, dims []Dimension) []group {
 		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.density_level AS " + k(DensityLevel) +
 			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.density_level IS NOT NULL"})
 	}
-	if i := idx(Status); i >= 0 {
-		out = append(out, group{cols: []int{i}, sql: "SELECT id AS owner, status AS " + k(Status) +
-			" FROM initiatives WHERE status IS NOT NULL"})
-	}
-	if i := idx(StartYear); i >= 0 {
-		year := "CAST(strftime('%Y', start_date) AS INTEGER)"
-		if dialectName == dialect.Postgres {
-			year = "CAST(EXTRACT(YEAR FROM start_date AT TIME ZONE 'UTC') AS INTEGER)"
-		}
-		out = append(out, group{cols: []int{i}, sql: "SELECT id AS owner, " + year + " AS " + k(StartYear) +
-			" FROM initiatives WHERE start_date IS NOT NULL"})
-	}
 	ik, ir := idx(ActorKind), idx(Role)
 	switch {
 	case s.table == "actors":
-		if ik >= 0 {
-			out = append(out, group{cols: []int{ik}, sql: "SELECT id AS owner, kind AS " + k(ActorKind) + " FROM actors"})
-		}
 		if ir >= 0 {
 			out = append(out, group{cols: []int{ir}, sql: "SELECT DISTINCT actor_id AS owner, role AS " + k(Role) + " FROM participations"})
 		}
