@@ -21,6 +21,7 @@ import (
 	"github.com/essaim/essaim/graph"
 	"github.com/essaim/essaim/internal/graphiql"
 	"github.com/essaim/essaim/internal/network"
+	"github.com/essaim/essaim/internal/stats"
 	"github.com/essaim/essaim/internal/store"
 )
 
@@ -30,7 +31,10 @@ type Config struct {
 	MaxBodyBytes int64
 	Paging       Paging
 	MaxNodes     int
-	Limits       Limits
+	// MaxStatsBuckets caps the buckets of one initiativeStats/actorStats
+	// call; more is refused with BAD_USER_INPUT (0: stats.DefaultMaxBuckets).
+	MaxStatsBuckets int
+	Limits          Limits
 	// RequestTimeout bounds each GraphQL request, database work included
 	// (0: no bound).
 	RequestTimeout time.Duration
@@ -51,6 +55,7 @@ func DefaultConfig() Config {
 		MaxBodyBytes:     1 << 20,
 		Paging:           Paging{Default: 20, Max: 100},
 		MaxNodes:         100,
+		MaxStatsBuckets:  stats.DefaultMaxBuckets,
 		Limits:           DefaultLimits(),
 		RequestTimeout:   10 * time.Second,
 		Introspection:    true,
@@ -65,6 +70,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client),
+		Stats:   stats.Options{MaxBuckets: cfg.MaxStatsBuckets},
 	}))
 	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetDisableSuggestion(!cfg.FieldSuggestions)

@@ -138,22 +138,41 @@ var actors = subject{
 		Area, DensityLevel, ActorKind, Role},
 }
 
+// DefaultMaxBuckets is the bucket cap when Options.MaxBuckets is 0.
+const DefaultMaxBuckets = 10000
+
+// Options are the server's settings for the figures.
+type Options struct {
+	// MaxBuckets is the most buckets one call may return (0:
+	// DefaultMaxBuckets); a grouping giving more is refused with
+	// BAD_USER_INPUT rather than truncated, so no dashboard shows partial
+	// figures as if they were whole.
+	MaxBuckets int
+}
+
+func (o Options) maxBuckets() int {
+	if o.MaxBuckets > 0 {
+		return o.MaxBuckets
+	}
+	return DefaultMaxBuckets
+}
+
 // Initiatives counts the initiatives matching where (nil: all) grouped by dims.
-func Initiatives(ctx context.Context, client *ent.Client, dialectName string, where predicate.Initiative, dims []Dimension) (*Result, error) {
+func Initiatives(ctx context.Context, client *ent.Client, dialectName string, opts Options, where predicate.Initiative, dims []Dimension) (*Result, error) {
 	var p func(*entsql.Selector)
 	if where != nil {
 		p = where
 	}
-	return run(ctx, client, dialectName, initiatives, p, dims)
+	return run(ctx, client, dialectName, opts, initiatives, p, dims)
 }
 
 // Actors counts the actors matching where (nil: all) grouped by dims.
-func Actors(ctx context.Context, client *ent.Client, dialectName string, where predicate.Actor, dims []Dimension) (*Result, error) {
+func Actors(ctx context.Context, client *ent.Client, dialectName string, opts Options, where predicate.Actor, dims []Dimension) (*Result, error) {
 	var p func(*entsql.Selector)
 	if where != nil {
 		p = where
 	}
-	return run(ctx, client, dialectName, actors, p, dims)
+	return run(ctx, client, dialectName, opts, actors, p, dims)
 }
 
 // validate checks a groupBy list for the subject: 1 to MaxDimensions
@@ -171,6 +190,13 @@ func validate(s subject, dims []Dimension) error {
 		}
 	}
 	return nil
+}
+
+func restrict(format, links string) string {
+	if format == "" {
+		return links
+	}
+	return fmt.Sprintf(format, links)
 }
 
 // column returns the expression of a single-valued key read from the
@@ -196,7 +222,7 @@ type group struct {
 	cols []int // indexes in dims of the keys it provides
 }
 
-func run(ctx context.Context, client *ent.Client, dialectName string, s subject, where func(*entsql.Selector), dims []Dimension) (*Result, error) {
+func run(ctx context.Context, client *ent.Client, dialectName string, opts Options, s subject, where func(*entsql.Selector), dims []Dimension) (*Result, error) {
 	if err := validate(s, dims); err != nil {
 		return nil, err
 	}
@@ -234,6 +260,10 @@ func run(ctx context.Context, client *ent.Client, dialectName string, s subject,
 			} else {
 				b.Keys[i] = Key{Valid: strs[i].Valid, Str: strs[i].String}
 			}
+		}
+		if len(res.Buckets) == opts.maxBuckets() {
+			return nil, apierr.BadInput("groupBy", "this grouping gives more than %d buckets;"+
+				" group by fewer or coarser dimensions, or narrow where", opts.maxBuckets())
 		}
 		res.Buckets = append(res.Buckets, b)
 	}
@@ -293,11 +323,16 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 		where(sel)
 	}
 	b.WriteString("WITH RECURSIVE base(" + strings.Join(cte, ", ") + ") AS (").Join(sel).WriteString(")")
+	// With a filter, the links are read for the matching subjects only.
+	only := ""
+	if where != nil {
+		only = "SELECT * FROM (%s) x WHERE x.owner IN (SELECT id FROM base)"
+	}
 	if territoryDims {
-		b.WriteString(", tl(owner, territory) AS (" + s.territoryLinks + ")")
+		b.WriteString(", tl(owner, territory) AS (" + restrict(only, s.territoryLinks) + ")")
 	}
 	if has(Dimension.IsTheme) {
-		b.WriteString(", thl(owner, theme) AS (" + s.themeLinks + ")")
+		b.WriteString(", thl(owner, theme) AS (" + restrict(only, s.themeLinks) + ")")
 	}
 	if slices.Contains(dims, ThemeRoot) {
 		b.WriteString(", theme_roots(id, root) AS (SELECT id, id FROM themes WHERE theme_children IS NULL" +
