@@ -34,7 +34,10 @@ type Config struct {
 	// MaxStatsBuckets caps the buckets of one initiativeStats/actorStats
 	// call; more is refused with BAD_USER_INPUT (0: stats.DefaultMaxBuckets).
 	MaxStatsBuckets int
-	Limits          Limits
+	// StatsCacheSize is how many distinct stats queries keep their result
+	// until the next write (graph version); 0 turns the cache off.
+	StatsCacheSize int
+	Limits         Limits
 	// RequestTimeout bounds each GraphQL request, database work included
 	// (0: no bound).
 	RequestTimeout time.Duration
@@ -56,6 +59,7 @@ func DefaultConfig() Config {
 		Paging:           Paging{Default: 20, Max: 100},
 		MaxNodes:         100,
 		MaxStatsBuckets:  stats.DefaultMaxBuckets,
+		StatsCacheSize:   256,
 		Limits:           DefaultLimits(),
 		RequestTimeout:   10 * time.Second,
 		Introspection:    true,
@@ -70,7 +74,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client),
-		Stats:   stats.Options{MaxBuckets: cfg.MaxStatsBuckets},
+		Stats:   statsOptions(cfg),
 	}))
 	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes})
 	srv.SetDisableSuggestion(!cfg.FieldSuggestions)
@@ -176,4 +180,12 @@ func Run(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger, read
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+func statsOptions(cfg Config) stats.Options {
+	o := stats.Options{MaxBuckets: cfg.MaxStatsBuckets}
+	if cfg.StatsCacheSize > 0 {
+		o.Cache = stats.NewCache(cfg.StatsCacheSize)
+	}
+	return o
 }

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -55,4 +57,36 @@ func capBuckets(t *testing.T, c *gqltest.Client, q string) int {
 		return len(s.Buckets)
 	}
 	return 0
+}
+
+// TestStatsCache: a stats query asked again is served without its grouped
+// statement until a write moves the graph version; after the write the
+// figures are fresh.
+func TestStatsCache(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ids := newStatsData(t, st)
+		c := gqltest.New(st)
+		const q = `{ initiativeStats(groupBy: [TERRITORY_DEPARTMENT]) { total } }`
+		ask := func() (total int, statements int64) {
+			resp, n := qPostCounted(t, c, q, nil)
+			var out struct{ InitiativeStats struct{ Total int } }
+			if len(resp.Errors) > 0 || json.Unmarshal(resp.Data, &out) != nil {
+				t.Fatalf("%s: %+v", resp.Data, resp.Errors)
+			}
+			return out.InitiativeStats.Total, n
+		}
+		first, n1 := ask()
+		again, n2 := ask()
+		if again != first || n2 != n1-1 {
+			t.Errorf("asked again: total %d in %d statements, want %d in %d", again, n2, first, n1-1)
+		}
+		if _, err := st.Client.Initiative.Create().SetTitle("New").AddTerritoryIDs(ids.places["Dijon"]).
+			Save(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if after, n3 := ask(); after != first+1 || n3 != n1 {
+			t.Errorf("after a write: total %d in %d statements, want %d in %d", after, n3, first+1, n1)
+		}
+	})
 }

@@ -148,6 +148,9 @@ type Options struct {
 	// BAD_USER_INPUT rather than truncated, so no dashboard shows partial
 	// figures as if they were whole.
 	MaxBuckets int
+	// Cache, when set, serves a query again without SQL until the graph
+	// version moves. Results it returns are shared: callers only read them.
+	Cache *Cache
 }
 
 func (o Options) maxBuckets() int {
@@ -227,6 +230,13 @@ func run(ctx context.Context, client *ent.Client, dialectName string, opts Optio
 		return nil, err
 	}
 	q, args := statement(dialectName, s, where, dims)
+	return opts.Cache.cached(ctx, client, q, args, func() (*Result, error) {
+		return query(ctx, client, opts, s, dims, q, args)
+	})
+}
+
+// query runs the grouping statement and reads its buckets.
+func query(ctx context.Context, client *ent.Client, opts Options, s subject, dims []Dimension, q string, args []any) (*Result, error) {
 	rows, err := client.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats %s: %w", s.name, err)
