@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/essaim/essaim/ent/territory"
 	"github.com/essaim/essaim/ent/theme"
 	"github.com/essaim/essaim/internal/gqltest"
+	"github.com/essaim/essaim/internal/server"
 )
 
 // BenchmarkStats measures the dashboard figures on the reference dataset,
@@ -18,7 +21,19 @@ import (
 //	ESSAIM_BENCH_DB=/tmp/essaim-bench.db go test ./bench -run '^$' -bench Stats -benchtime 30x
 func BenchmarkStats(b *testing.B) {
 	st := OpenDataset(b)
-	c := gqltest.New(st)
+	// "sql": every request runs the grouped statement (cache off);
+	// "cached": the default server, whose stats cache serves a query again
+	// until the next write.
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := server.DefaultConfig()
+	cfg.StatsCacheSize = 0
+	clients := []struct {
+		name string
+		c    *gqltest.Client
+	}{
+		{"sql", &gqltest.Client{Handler: server.Handler(cfg, st, log), Store: st}},
+		{"cached", gqltest.New(st)},
+	}
 	ctx := context.Background()
 	nievre, err := st.Client.Territory.Query().
 		Where(territory.KindEQ(territory.KindDEPARTMENT), territory.Code("58")).OnlyID(ctx)
@@ -43,12 +58,18 @@ func BenchmarkStats(b *testing.B) {
 		{"coverageGaps/COMMUNE,within58,theme", `query($t: ID, $th: ID) { coverageGaps(level: COMMUNE, within: $t, theme: $th,
 			first: 100) { population territory { code } } }`},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			v := vars
-			if !strings.Contains(bc.query, "$t") {
-				v = nil
+		v := vars
+		if !strings.Contains(bc.query, "$t") {
+			v = nil
+		}
+		for _, c := range clients {
+			if c.name == "cached" && strings.HasPrefix(bc.name, "coverageGaps") {
+				continue // not cached
 			}
-			measure(b, c, bc.query, func() map[string]any { return v })
-		})
+			b.Run(bc.name+"/"+c.name, func(b *testing.B) {
+				c.c.Post(b, bc.query, v) // unmeasured: fills the cache
+				measure(b, c.c, bc.query, func() map[string]any { return v })
+			})
+		}
 	}
 }

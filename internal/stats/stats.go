@@ -332,17 +332,20 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	if where != nil {
 		where(sel)
 	}
-	b.WriteString("WITH RECURSIVE base(" + strings.Join(cte, ", ") + ") AS (").Join(sel).WriteString(")")
+	// NOT MATERIALIZED (both stores): the CTEs are named for reading only;
+	// inlined, the planner knows ids are unique and estimates the joins
+	// (materialized, PostgreSQL guessed billions of rows and sorted).
+	b.WriteString("WITH RECURSIVE base(" + strings.Join(cte, ", ") + ") AS NOT MATERIALIZED (").Join(sel).WriteString(")")
 	// With a filter, the links are read for the matching subjects only.
 	only := ""
 	if where != nil {
 		only = "SELECT * FROM (%s) x WHERE x.owner IN (SELECT id FROM base)"
 	}
 	if territoryDims {
-		b.WriteString(", tl(owner, territory) AS (" + restrict(only, s.territoryLinks) + ")")
+		b.WriteString(", tl(owner, territory) AS NOT MATERIALIZED (" + restrict(only, s.territoryLinks) + ")")
 	}
 	if has(Dimension.IsTheme) {
-		b.WriteString(", thl(owner, theme) AS (" + restrict(only, s.themeLinks) + ")")
+		b.WriteString(", thl(owner, theme) AS NOT MATERIALIZED (" + restrict(only, s.themeLinks) + ")")
 	}
 	if slices.Contains(dims, ThemeRoot) {
 		b.WriteString(", theme_roots(id, root) AS (SELECT id, id FROM themes WHERE theme_children IS NULL" +

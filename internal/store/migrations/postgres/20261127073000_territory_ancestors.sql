@@ -16,3 +16,5 @@ WITH RECURSIVE up("start", "id", "kind", "depth") AS (
   WHERE up."kind" <> 'EPCI' OR up."id" = up."start")
 INSERT INTO "territory_ancestors" ("territory_id", "ancestor_id", "ancestor_kind", "depth")
 SELECT "start", "id", "kind", MIN("depth") FROM up GROUP BY "start", "id", "kind";
+-- Statistics now, not at autovacuum's next pass: the statistics queries read the table whole.
+ANALYZE "territory_ancestors";
