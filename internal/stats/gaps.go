@@ -32,7 +32,7 @@ type GapQuery struct {
 func CoverageGaps(ctx context.Context, client *ent.Client, q GapQuery) ([]*ent.Territory, error) {
 	// The subquery picks the page itself (filters, order and limit), so the
 	// outer query only loads at most q.First rows by ID, whatever the planner
-	// estimates for the recursive walk.
+	// estimates for the anti-join.
 	out, err := client.Territory.Query().
 		Where(func(s *entsql.Selector) {
 			s.Where(entsql.P(func(b *entsql.Builder) {

@@ -3,9 +3,12 @@
 // territories an initiative theme does not reach (coverage gaps).
 //
 // Every figure is computed in SQL, in one statement, on both stores: the
-// caller's filter becomes the subquery of the matching ids, each dimension a
-// derived table of (id, key) pairs left-joined to it, and the counts are
-// COUNT(DISTINCT id) grouped by the keys. Nothing is loaded row by row.
+// caller's filter becomes the subquery of the matching ids (with the
+// single-valued keys of the row: status, start year, actor kind), each other
+// dimension a derived table of distinct (id, key) pairs left-joined to it,
+// and the counts are COUNT(*) grouped by the keys. Nothing is loaded row by
+// row. Territory levels come from the precomputed territory_ancestors table
+// (package territory), and a Cache can keep results until the next write.
 //
 // Counting rules:
 //
