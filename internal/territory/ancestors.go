@@ -34,17 +34,20 @@ type Ancestor struct {
 // by increasing depth then ID. Breadth first, so each depth is the shortest.
 func closure(kinds map[int]territory.Kind, parents map[int][]int) map[int][]Ancestor {
 	out := make(map[int][]Ancestor, len(kinds))
+	seen := func(rows []Ancestor, id int) bool {
+		return slices.ContainsFunc(rows, func(a Ancestor) bool { return a.ID == id })
+	}
 	for id, kind := range kinds {
-		seen := map[int]bool{id: true}
-		rows := []Ancestor{{ID: id, Kind: kind}}
+		// A handful of rows: a linear search beats a map per territory.
+		rows := make([]Ancestor, 1, 6)
+		rows[0] = Ancestor{ID: id, Kind: kind}
 		for i := 0; i < len(rows); i++ {
 			cur := rows[i]
 			if cur.ID != id && cur.Kind == territory.KindEPCI {
 				continue
 			}
 			for _, p := range parents[cur.ID] {
-				if k, ok := kinds[p]; ok && !seen[p] {
-					seen[p] = true
+				if k, ok := kinds[p]; ok && !seen(rows, p) {
 					rows = append(rows, Ancestor{ID: p, Kind: k, Depth: cur.Depth + 1})
 				}
 			}
@@ -62,21 +65,22 @@ func compareAncestor(a, b Ancestor) int {
 	return a.ID - b.ID
 }
 
-// LoadAncestors reads the closure table, per territory, sorted as closure.
-func LoadAncestors(ctx context.Context, client *ent.Client) (map[int][]Ancestor, error) {
-	rows, err := client.QueryContext(ctx, `SELECT territory_id, ancestor_id, ancestor_kind, depth FROM `+AncestorsTable)
+// loadAncestors reads the closure table: per territory, its ancestors'
+// (ID, depth) sorted as closure. The kind is left out: it is the ancestor's
+// own, which never changes.
+func loadAncestors(ctx context.Context, client *ent.Client, hint int) (map[int][]Ancestor, error) {
+	rows, err := client.QueryContext(ctx, `SELECT territory_id, ancestor_id, depth FROM `+AncestorsTable)
 	if err != nil {
 		return nil, fmt.Errorf("load territory ancestors: %w", err)
 	}
 	defer rows.Close()
-	out := map[int][]Ancestor{}
+	out := make(map[int][]Ancestor, hint)
+	var id, anc, depth int64
 	for rows.Next() {
-		var id int
-		var a Ancestor
-		if err := rows.Scan(&id, &a.ID, &a.Kind, &a.Depth); err != nil {
+		if err := rows.Scan(&id, &anc, &depth); err != nil {
 			return nil, fmt.Errorf("read territory ancestors: %w", err)
 		}
-		out[id] = append(out[id], a)
+		out[int(id)] = append(out[int(id)], Ancestor{ID: int(anc), Depth: int(depth)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read territory ancestors: %w", err)
@@ -87,18 +91,23 @@ func LoadAncestors(ctx context.Context, client *ent.Client) (map[int][]Ancestor,
 	return out, nil
 }
 
+// sameAncestors compares rows of the table with computed ones, kinds aside.
+func sameAncestors(have, want []Ancestor) bool {
+	return slices.EqualFunc(have, want, func(a, b Ancestor) bool { return a.ID == b.ID && a.Depth == b.Depth })
+}
+
 // syncAncestors rewrites the rows of the territories whose closure differs
 // from want, and removes those of territories that no longer exist. A
 // mutation moving one commune rewrites that commune's rows only.
 func syncAncestors(ctx context.Context, client *ent.Client, dialect string, want map[int][]Ancestor) error {
-	have, err := LoadAncestors(ctx, client)
+	have, err := loadAncestors(ctx, client, len(want))
 	if err != nil {
 		return err
 	}
 	var stale []int
 	var rows []ancestorRow
 	for id, as := range want {
-		if cur, ok := have[id]; ok && slices.Equal(cur, as) {
+		if cur, ok := have[id]; ok && sameAncestors(cur, as) {
 			continue
 		}
 		if _, ok := have[id]; ok {
