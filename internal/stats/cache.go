@@ -21,7 +21,12 @@ type Cache struct {
 	max     int
 	version int64
 	results map[string]*Result
+	buckets int // in results
 }
+
+// cachedBuckets bounds the memory of a cache (a bucket is ~100 bytes): a
+// result that would take it over is not kept.
+const cachedBuckets = 200_000
 
 // NewCache keeps at most max results (distinct queries) per graph version.
 func NewCache(max int) *Cache { return &Cache{max: max, results: map[string]*Result{}} }
@@ -41,7 +46,7 @@ func (c *Cache) cached(ctx context.Context, client *ent.Client, q string, args [
 	key := fmt.Sprintf("%s\x00%v", q, args)
 	c.mu.Lock()
 	if c.version != v {
-		c.version, c.results = v, map[string]*Result{}
+		c.version, c.results, c.buckets = v, map[string]*Result{}, 0
 	}
 	r, ok := c.results[key]
 	c.mu.Unlock()
@@ -53,8 +58,9 @@ func (c *Cache) cached(ctx context.Context, client *ent.Client, q string, args [
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version == v && len(c.results) < c.max {
+	if _, dup := c.results[key]; c.version == v && !dup && len(c.results) < c.max && c.buckets+len(r.Buckets) <= cachedBuckets {
 		c.results[key] = r
+		c.buckets += len(r.Buckets)
 	}
 	return r, nil
 }
