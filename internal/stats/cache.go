@@ -45,10 +45,11 @@ func (c *Cache) cached(ctx context.Context, client *ent.Client, q string, args [
 	}
 	key := fmt.Sprintf("%s\x00%v", q, args)
 	c.mu.Lock()
-	if c.version != v {
+	if v > c.version { // versions only grow; a late reader of an older one bypasses the cache
 		c.version, c.results, c.buckets = v, map[string]*Result{}, 0
 	}
 	r, ok := c.results[key]
+	ok = ok && c.version == v
 	c.mu.Unlock()
 	if ok {
 		return r, nil
