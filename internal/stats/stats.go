@@ -198,6 +198,7 @@ func validate(s subject, dims []Dimension) error {
 	return nil
 }
 
+// restrict wraps a links query in format (a filter on its owners), if any.
 func restrict(format, links string) string {
 	if format == "" {
 		return links
