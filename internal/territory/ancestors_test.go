@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/essaim/essaim/ent"
@@ -252,5 +253,45 @@ func TestAncestorsOfMigratedStore(t *testing.T) {
 		if got := ancestorRows(t, st, `SELECT territory_id, ancestor_id, ancestor_kind, depth FROM `+territory.AncestorsTable); !slices.Equal(got, wantRows) {
 			t.Error("Derive changed the migrated table")
 		}
+	})
+}
+
+// TestAncestorsConcurrentMutations: territory mutations committing at the
+// same time each leave the table exact (Derive serialises on the graph
+// version row before diffing it).
+func TestAncestorsConcurrentMutations(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		m := dbtest.NewMiniFrance(t, st)
+		const n = 4
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				tx, err := st.Client.Tx(ctx)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				_, err = territory.Create(ctx, tx.Client(), st.Dialect, ent.CreateTerritoryInput{
+					Kind: enttr.KindCOMMUNE, Code: fmt.Sprintf("5890%d", i), Name: fmt.Sprintf("C%d", i),
+					ContainedInIDs: []int{m.Nievre.ID, m.CANevers.ID},
+				})
+				if err != nil {
+					_ = tx.Rollback()
+					errs[i] = err
+					return
+				}
+				errs[i] = tx.Commit()
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("create %d: %v", i, err)
+			}
+		}
+		checkAncestors(t, st)
 	})
 }
