@@ -7,6 +7,7 @@ import (
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/internal/network"
+	"github.com/essaim/essaim/internal/stats"
 )
 
 // Resolver is the one place where the GraphQL layer gets its dependencies.
@@ -17,6 +18,8 @@ type Resolver struct {
 	MaxNodes int
 	// Network caches the actor network for the link queries.
 	Network *network.Cache
+	// Stats are the settings of initiativeStats and actorStats (bucket cap).
+	Stats stats.Options
 }
 
 // NewSchema builds the executable schema over r.

@@ -35,7 +35,7 @@ func (r *Resolver) initiativeStats(ctx context.Context, where *ent.InitiativeWhe
 	for i, d := range groupBy {
 		dims[i] = stats.Dimension(d)
 	}
-	res, err := stats.Initiatives(ctx, r.Client, r.Dialect, p, dims)
+	res, err := stats.Initiatives(ctx, r.Client, r.Dialect, r.Stats, p, dims)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (r *Resolver) actorStats(ctx context.Context, where *ent.ActorWhereInput, g
 	for i, d := range groupBy {
 		dims[i] = stats.Dimension(d)
 	}
-	res, err := stats.Actors(ctx, r.Client, r.Dialect, p, dims)
+	res, err := stats.Actors(ctx, r.Client, r.Dialect, r.Stats, p, dims)
 	if err != nil {
 		return nil, err
 	}

@@ -85,6 +85,10 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.server.Paging.Default, "page-size", envInt("ESSAIM_PAGE_SIZE", d.Paging.Default), "page size of connections without first/last (env ESSAIM_PAGE_SIZE)")
 	fs.IntVar(&c.server.Paging.Max, "max-page-size", envInt("ESSAIM_MAX_PAGE_SIZE", d.Paging.Max), "largest first/last accepted (env ESSAIM_MAX_PAGE_SIZE)")
 	fs.IntVar(&c.server.MaxNodes, "max-nodes", envInt("ESSAIM_MAX_NODES", d.MaxNodes), "largest nodes(ids:) list (env ESSAIM_MAX_NODES)")
+	fs.IntVar(&c.server.MaxStatsBuckets, "max-stats-buckets", envInt("ESSAIM_MAX_STATS_BUCKETS", d.MaxStatsBuckets),
+		"most buckets one initiativeStats/actorStats call may return; more is refused (env ESSAIM_MAX_STATS_BUCKETS)")
+	fs.IntVar(&c.server.StatsCacheSize, "stats-cache", envInt("ESSAIM_STATS_CACHE", d.StatsCacheSize),
+		"stats queries whose result is kept until the next write; 0: no cache (env ESSAIM_STATS_CACHE)")
 	fs.BoolVar(&c.server.Introspection, "introspection", envBool("ESSAIM_INTROSPECTION", d.Introspection), "allow schema introspection (env ESSAIM_INTROSPECTION)")
 	fs.BoolVar(&c.server.FieldSuggestions, "field-suggestions", envBool("ESSAIM_FIELD_SUGGESTIONS", d.FieldSuggestions), `let validation errors suggest names ("Did you mean …?") (env ESSAIM_FIELD_SUGGESTIONS)`)
 	fs.IntVar(&c.server.Limits.MaxDepth, "max-depth", envInt("ESSAIM_MAX_DEPTH", d.Limits.MaxDepth), "deepest nesting of fields in an operation, 0: no limit (env ESSAIM_MAX_DEPTH)")

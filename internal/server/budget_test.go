@@ -34,8 +34,9 @@ var workloadBudget = map[string]int64{
 	"actor_links": 4,
 	"actor_path":  4,
 	"node":        1,
-	// One grouped statement, then the themes and territories of the keys.
-	"initiative_stats": 3,
+	// Graph-version check (result cache), one grouped statement, then the
+	// themes and territories of the keys.
+	"initiative_stats": 4,
 	// Writes (initiative, edges, graph version, audit entry) and the selection set.
 	"create_initiative": 7,
 }

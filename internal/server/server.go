@@ -23,6 +23,7 @@ import (
 	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/graphiql"
 	"github.com/essaim/essaim/internal/network"
+	"github.com/essaim/essaim/internal/stats"
 	"github.com/essaim/essaim/internal/store"
 )
 
@@ -32,7 +33,13 @@ type Config struct {
 	MaxBodyBytes int64
 	Paging       Paging
 	MaxNodes     int
-	Limits       Limits
+	// MaxStatsBuckets caps the buckets of one initiativeStats/actorStats
+	// call; more is refused with BAD_USER_INPUT (0: stats.DefaultMaxBuckets).
+	MaxStatsBuckets int
+	// StatsCacheSize is how many distinct stats queries keep their result
+	// until the next write (graph version); 0 turns the cache off.
+	StatsCacheSize int
+	Limits         Limits
 	// RequestTimeout bounds each GraphQL request, database work included
 	// (0: no bound).
 	RequestTimeout time.Duration
@@ -64,6 +71,8 @@ func DefaultConfig() Config {
 		MaxBodyBytes:     1 << 20,
 		Paging:           Paging{Default: 20, Max: 100},
 		MaxNodes:         100,
+		MaxStatsBuckets:  stats.DefaultMaxBuckets,
+		StatsCacheSize:   256,
 		Limits:           DefaultLimits(),
 		RequestTimeout:   10 * time.Second,
 		Introspection:    true,
@@ -83,6 +92,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client),
+		Stats:   statsOptions(cfg),
 	}))
 	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes, maxUploadBytes: cfg.MaxUploadBytes})
 	srv.SetDisableSuggestion(!cfg.FieldSuggestions)
@@ -211,4 +221,12 @@ func Run(ctx context.Context, cfg Config, h http.Handler, log *slog.Logger, read
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+func statsOptions(cfg Config) stats.Options {
+	o := stats.Options{MaxBuckets: cfg.MaxStatsBuckets}
+	if cfg.StatsCacheSize > 0 {
+		o.Cache = stats.NewCache(cfg.StatsCacheSize)
+	}
+	return o
 }

@@ -32,7 +32,7 @@ type GapQuery struct {
 func CoverageGaps(ctx context.Context, client *ent.Client, q GapQuery) ([]*ent.Territory, error) {
 	// The subquery picks the page itself (filters, order and limit), so the
 	// outer query only loads at most q.First rows by ID, whatever the planner
-	// estimates for the recursive walk.
+	// estimates for the anti-join.
 	out, err := client.Territory.Query().
 		Where(func(s *entsql.Selector) {
 			s.Where(entsql.P(func(b *entsql.Builder) {
@@ -51,28 +51,17 @@ func CoverageGaps(ctx context.Context, client *ent.Client, q GapQuery) ([]*ent.T
 
 // gapsSQL writes a subquery selecting the IDs of the page of gaps: the
 // territories of the level, within and area asked, not covered by an
-// initiative on the theme (any initiative when theme is nil). Covered are the
-// initiatives' territories and everything containing them, never stepping up
-// from an EPCI other than an initiative's own. A territory T is covered
-// exactly when an initiative's territory lies in Within(T): the upward walk
-// is the downward walk reversed.
+// initiative on the theme (any initiative when theme is nil). A territory T
+// is covered when an initiative's territory has T among its ancestors
+// (territory_ancestors: itself and everything containing it, never stepping
+// up from an EPCI other than the initiative's own), that is when an
+// initiative's territory lies in Within(T).
 func gapsSQL(b *entsql.Builder, q GapQuery) {
-	b.WriteString("WITH RECURSIVE ")
 	if q.Theme != nil {
-		b.WriteString("th(id) AS (SELECT id FROM themes WHERE id = ").Arg(*q.Theme).
-			WriteString(" UNION SELECT t.id FROM themes t JOIN th ON t.theme_children = th.id), ")
+		b.WriteString("WITH RECURSIVE th(id) AS (SELECT id FROM themes WHERE id = ").Arg(*q.Theme).
+			WriteString(" UNION SELECT t.id FROM themes t JOIN th ON t.theme_children = th.id) ")
 	}
-	b.WriteString("cov(id, kind, seed) AS (SELECT t.id, t.kind, 1 FROM territories t" +
-		" WHERE t.id IN (SELECT it.territory_id FROM initiative_territories it")
-	if q.Theme != nil {
-		b.WriteString(" WHERE it.initiative_id IN (SELECT x.initiative_id FROM initiative_themes x" +
-			" WHERE x.theme_id IN (SELECT id FROM th))")
-	}
-	b.WriteString(") UNION SELECT t.id, t.kind, 0 FROM cov JOIN territory_contains tc ON tc.contained_in_id = cov.id" +
-		" JOIN territories t ON t.id = tc.territory_id WHERE cov.kind <> 'EPCI' OR cov.seed = 1)")
-	// An anti-join (LEFT JOIN … IS NULL), planned as a hash join on both stores.
-	b.WriteString(" SELECT g.id FROM territories g LEFT JOIN cov ON cov.id = g.id WHERE cov.id IS NULL AND g.kind = ").
-		Arg(q.Level.String())
+	b.WriteString("SELECT g.id FROM territories g WHERE g.kind = ").Arg(q.Level.String())
 	if q.Area != nil {
 		b.WriteString(" AND g.area = ").Arg(string(*q.Area))
 	}
@@ -81,5 +70,11 @@ func gapsSQL(b *entsql.Builder, q GapQuery) {
 		places.Within(*q.Within)(b)
 		b.WriteString(")")
 	}
-	b.WriteString(" ORDER BY g.population DESC, g.id LIMIT ").Arg(q.First)
+	b.WriteString(" AND NOT EXISTS (SELECT 1 FROM territory_ancestors ta" +
+		" JOIN initiative_territories it ON it.territory_id = ta.territory_id WHERE ta.ancestor_id = g.id")
+	if q.Theme != nil {
+		b.WriteString(" AND it.initiative_id IN (SELECT x.initiative_id FROM initiative_themes x" +
+			" WHERE x.theme_id IN (SELECT id FROM th))")
+	}
+	b.WriteString(") ORDER BY g.population DESC, g.id LIMIT ").Arg(q.First)
 }

@@ -3,9 +3,12 @@
 // territories an initiative theme does not reach (coverage gaps).
 //
 // Every figure is computed in SQL, in one statement, on both stores: the
-// caller's filter becomes the subquery of the matching ids, each dimension a
-// derived table of (id, key) pairs left-joined to it, and the counts are
-// COUNT(DISTINCT id) grouped by the keys. Nothing is loaded row by row.
+// caller's filter becomes the subquery of the matching ids (with the
+// single-valued keys of the row: status, start year, actor kind), each other
+// dimension a derived table of distinct (id, key) pairs left-joined to it,
+// and the counts are COUNT(*) grouped by the keys. Nothing is loaded row by
+// row. Territory levels come from the precomputed territory_ancestors table
+// (package territory), and a Cache can keep results until the next write.
 //
 // Counting rules:
 //
@@ -138,22 +141,44 @@ var actors = subject{
 		Area, DensityLevel, ActorKind, Role},
 }
 
+// DefaultMaxBuckets is the bucket cap when Options.MaxBuckets is 0.
+const DefaultMaxBuckets = 10000
+
+// Options are the server's settings for the figures.
+type Options struct {
+	// MaxBuckets is the most buckets one call may return (0:
+	// DefaultMaxBuckets); a grouping giving more is refused with
+	// BAD_USER_INPUT rather than truncated, so no dashboard shows partial
+	// figures as if they were whole.
+	MaxBuckets int
+	// Cache, when set, serves a query again without SQL until the graph
+	// version moves. Results it returns are shared: callers only read them.
+	Cache *Cache
+}
+
+func (o Options) maxBuckets() int {
+	if o.MaxBuckets > 0 {
+		return o.MaxBuckets
+	}
+	return DefaultMaxBuckets
+}
+
 // Initiatives counts the initiatives matching where (nil: all) grouped by dims.
-func Initiatives(ctx context.Context, client *ent.Client, dialectName string, where predicate.Initiative, dims []Dimension) (*Result, error) {
+func Initiatives(ctx context.Context, client *ent.Client, dialectName string, opts Options, where predicate.Initiative, dims []Dimension) (*Result, error) {
 	var p func(*entsql.Selector)
 	if where != nil {
 		p = where
 	}
-	return run(ctx, client, dialectName, initiatives, p, dims)
+	return run(ctx, client, dialectName, opts, initiatives, p, dims)
 }
 
 // Actors counts the actors matching where (nil: all) grouped by dims.
-func Actors(ctx context.Context, client *ent.Client, dialectName string, where predicate.Actor, dims []Dimension) (*Result, error) {
+func Actors(ctx context.Context, client *ent.Client, dialectName string, opts Options, where predicate.Actor, dims []Dimension) (*Result, error) {
 	var p func(*entsql.Selector)
 	if where != nil {
 		p = where
 	}
-	return run(ctx, client, dialectName, actors, p, dims)
+	return run(ctx, client, dialectName, opts, actors, p, dims)
 }
 
 // validate checks a groupBy list for the subject: 1 to MaxDimensions
@@ -173,17 +198,49 @@ func validate(s subject, dims []Dimension) error {
 	return nil
 }
 
+// restrict wraps a links query in format (a filter on its owners), if any.
+func restrict(format, links string) string {
+	if format == "" {
+		return links
+	}
+	return fmt.Sprintf(format, links)
+}
+
+// column returns the expression of a single-valued key read from the
+// subject's own row (NULL for none), or "" for a dimension read from links.
+// col qualifies a column of the subject's table.
+func column(dialectName string, s subject, d Dimension, col func(string) string) string {
+	switch {
+	case d == Status:
+		return col("status")
+	case d == StartYear && dialectName == dialect.Postgres:
+		return "CAST(EXTRACT(YEAR FROM " + col("start_date") + " AT TIME ZONE 'UTC') AS INTEGER)"
+	case d == StartYear:
+		return "CAST(strftime('%Y', " + col("start_date") + ") AS INTEGER)"
+	case d == ActorKind && s.table == "actors":
+		return col("kind")
+	}
+	return ""
+}
+
 // group is a derived table of (owner, key columns) joined to the matching ids.
 type group struct {
 	sql  string
 	cols []int // indexes in dims of the keys it provides
 }
 
-func run(ctx context.Context, client *ent.Client, dialectName string, s subject, where func(*entsql.Selector), dims []Dimension) (*Result, error) {
+func run(ctx context.Context, client *ent.Client, dialectName string, opts Options, s subject, where func(*entsql.Selector), dims []Dimension) (*Result, error) {
 	if err := validate(s, dims); err != nil {
 		return nil, err
 	}
 	q, args := statement(dialectName, s, where, dims)
+	return opts.Cache.cached(ctx, client, q, args, func() (*Result, error) {
+		return query(ctx, client, opts, s, dims, q, args)
+	})
+}
+
+// query runs the grouping statement and reads its buckets.
+func query(ctx context.Context, client *ent.Client, opts Options, s subject, dims []Dimension, q string, args []any) (*Result, error) {
 	rows, err := client.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats %s: %w", s.name, err)
@@ -217,6 +274,10 @@ func run(ctx context.Context, client *ent.Client, dialectName string, s subject,
 			} else {
 				b.Keys[i] = Key{Valid: strs[i].Valid, Str: strs[i].String}
 			}
+		}
+		if len(res.Buckets) == opts.maxBuckets() {
+			return nil, apierr.BadInput("groupBy", "this grouping gives more than %d buckets;"+
+				" group by fewer or coarser dimensions, or narrow where", opts.maxBuckets())
 		}
 		res.Buckets = append(res.Buckets, b)
 	}
@@ -258,39 +319,53 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	has := func(f func(Dimension) bool) bool { return slices.ContainsFunc(dims, f) }
 	territoryDims := has(func(d Dimension) bool { return d.IsTerritory() || d == Area || d == DensityLevel })
 
-	// The matching ids: the same predicates as the lists, generated and hand-written.
-	sel := entsql.Dialect(dialectName).Select(entsql.Table(s.table).C("id")).From(entsql.Table(s.table))
+	// The matching ids: the same predicates as the lists, generated and
+	// hand-written, with the single-valued keys read from the same row.
+	t := entsql.Table(s.table)
+	sel := entsql.Dialect(dialectName).Select(t.C("id")).From(t)
+	cte := []string{"id"}
+	keyCols := make([]string, len(dims))
+	for i, d := range dims {
+		if expr := column(dialectName, s, d, t.C); expr != "" {
+			k := fmt.Sprintf("k%d", i)
+			sel.AppendSelectExprAs(entsql.Expr(expr), k)
+			cte = append(cte, k)
+			keyCols[i] = "base." + k
+		}
+	}
 	if where != nil {
 		where(sel)
 	}
-	b.WriteString("WITH RECURSIVE base(id) AS (").Join(sel).WriteString(")")
-	if territoryDims {
-		b.WriteString(", tl(owner, territory) AS (" + s.territoryLinks + ")")
+	// NOT MATERIALIZED (both stores): the CTEs are named for reading only;
+	// inlined, the planner knows ids are unique and estimates the joins
+	// (materialized, PostgreSQL guessed billions of rows and sorted).
+	b.WriteString("WITH RECURSIVE base(" + strings.Join(cte, ", ") + ") AS NOT MATERIALIZED (").Join(sel).WriteString(")")
+	// With a filter, the links are read for the matching subjects only.
+	only := ""
+	if where != nil {
+		only = "SELECT * FROM (%s) x WHERE x.owner IN (SELECT id FROM base)"
 	}
-	if has(Dimension.IsTerritory) {
-		// Each linked territory (start) with itself and everything containing
-		// it, never stepping up from an EPCI other than the start.
-		b.WriteString(", up(start, id, kind) AS (SELECT t.id, t.id, t.kind FROM territories t" +
-			" WHERE t.id IN (SELECT tl.territory FROM tl WHERE tl.owner IN (SELECT id FROM base))" +
-			" UNION SELECT up.start, t.id, t.kind FROM up JOIN territory_contains tc ON tc.contained_in_id = up.id" +
-			" JOIN territories t ON t.id = tc.territory_id WHERE up.kind <> 'EPCI' OR up.id = up.start)")
+	if territoryDims {
+		b.WriteString(", tl(owner, territory) AS NOT MATERIALIZED (" + restrict(only, s.territoryLinks) + ")")
 	}
 	if has(Dimension.IsTheme) {
-		b.WriteString(", thl(owner, theme) AS (" + s.themeLinks + ")")
+		b.WriteString(", thl(owner, theme) AS NOT MATERIALIZED (" + restrict(only, s.themeLinks) + ")")
 	}
 	if slices.Contains(dims, ThemeRoot) {
 		b.WriteString(", theme_roots(id, root) AS (SELECT id, id FROM themes WHERE theme_children IS NULL" +
 			" UNION SELECT t.id, r.root FROM themes t JOIN theme_roots r ON t.theme_children = r.id)")
 	}
 
-	groups := groups(dialectName, s, dims)
-	keyCols := make([]string, len(dims))
+	groups := groups(s, dims)
 	for gi, g := range groups {
 		for _, i := range g.cols {
 			keyCols[i] = fmt.Sprintf("g%d.k%d", gi, i)
 		}
 	}
-	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(DISTINCT base.id) FROM base")
+	// Each derived table has distinct (owner, keys) rows and base distinct
+	// ids, so a joined row is one subject in one bucket: COUNT(*) counts
+	// distinct subjects, and lets PostgreSQL aggregate by hashing.
+	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(*) FROM base")
 	for gi, g := range groups {
 		b.WriteString(fmt.Sprintf(" LEFT JOIN (%s) g%d ON g%d.owner = base.id", g.sql, gi, gi))
 	}
@@ -305,7 +380,7 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 
 // groups returns the derived tables of dims; dimensions of one family read
 // from one link share a table, so their keys stay correlated.
-func groups(dialectName string, s subject, dims []Dimension) []group {
+func groups(s subject, dims []Dimension) []group {
 	var out []group
 	idx := func(d Dimension) int { return slices.Index(dims, d) }
 	k := func(d Dimension) string { return fmt.Sprintf("k%d", idx(d)) }
@@ -323,14 +398,20 @@ func groups(dialectName string, s subject, dims []Dimension) []group {
 			from += " JOIN theme_roots r ON r.id = thl.theme"
 			g.cols = append(g.cols, j)
 		}
-		g.sql = "SELECT DISTINCT " + strings.Join(cols, ", ") + from
+		distinct := "DISTINCT "
+		if j < 0 {
+			distinct = "" // (owner, theme) is the key of the link table
+		}
+		g.sql = "SELECT " + distinct + strings.Join(cols, ", ") + from
 		out = append(out, g)
 	}
 	for i, d := range dims {
 		if lvl := d.Level(); lvl != "" {
 			// The level is a constant of this package, never client text.
-			out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, up.id AS " + k(d) +
-				" FROM tl JOIN up ON up.start = tl.territory WHERE up.kind = '" + lvl + "'"})
+			// territory_ancestors holds each territory with everything
+			// containing it, never stepping up from an EPCI other than itself.
+			out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, ta.ancestor_id AS " + k(d) +
+				" FROM tl JOIN territory_ancestors ta ON ta.territory_id = tl.territory WHERE ta.ancestor_kind = '" + lvl + "'"})
 		}
 	}
 	if i := idx(Area); i >= 0 {
@@ -341,24 +422,9 @@ func groups(dialectName string, s subject, dims []Dimension) []group {
 		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.density_level AS " + k(DensityLevel) +
 			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.density_level IS NOT NULL"})
 	}
-	if i := idx(Status); i >= 0 {
-		out = append(out, group{cols: []int{i}, sql: "SELECT id AS owner, status AS " + k(Status) +
-			" FROM initiatives WHERE status IS NOT NULL"})
-	}
-	if i := idx(StartYear); i >= 0 {
-		year := "CAST(strftime('%Y', start_date) AS INTEGER)"
-		if dialectName == dialect.Postgres {
-			year = "CAST(EXTRACT(YEAR FROM start_date AT TIME ZONE 'UTC') AS INTEGER)"
-		}
-		out = append(out, group{cols: []int{i}, sql: "SELECT id AS owner, " + year + " AS " + k(StartYear) +
-			" FROM initiatives WHERE start_date IS NOT NULL"})
-	}
 	ik, ir := idx(ActorKind), idx(Role)
 	switch {
 	case s.table == "actors":
-		if ik >= 0 {
-			out = append(out, group{cols: []int{ik}, sql: "SELECT id AS owner, kind AS " + k(ActorKind) + " FROM actors"})
-		}
 		if ir >= 0 {
 			out = append(out, group{cols: []int{ir}, sql: "SELECT DISTINCT actor_id AS owner, role AS " + k(Role) + " FROM participations"})
 		}

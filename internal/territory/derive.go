@@ -15,9 +15,16 @@ import (
 
 // Derive recomputes the area and rural population share of every territory
 // from the communes' density levels (see package area for the rule), and
-// writes the ones that changed. It runs after an import and after each
+// writes the ones that changed; it also brings the territory_ancestors table
+// in step with the containment. It runs after an import and after each
 // territory mutation, inside the caller's transaction.
 func Derive(ctx context.Context, client *ent.Client, dialect string) error {
+	// Areas and containment feed the actor network's filters. Bumping first
+	// also serialises concurrent Derives on the version row (PostgreSQL), so
+	// each one diffs the ancestors table against the previous one's result.
+	if err := store.BumpGraphVersion(ctx, client); err != nil {
+		return err
+	}
 	if err := deriveCommunes(ctx, client, dialect); err != nil {
 		return err
 	}
@@ -32,7 +39,15 @@ func Derive(ctx context.Context, client *ent.Client, dialect string) error {
 	if err != nil {
 		return err
 	}
-	shares := ruralShares(nodes, parents)
+	kinds := make(map[int]territory.Kind, len(nodes))
+	for _, n := range nodes {
+		kinds[n.ID] = n.Kind
+	}
+	ups := closure(kinds, parents)
+	if err := syncAncestors(ctx, client, dialect, ups); err != nil {
+		return err
+	}
+	shares := ruralShares(nodes, ups)
 	for _, n := range nodes {
 		if n.Kind == territory.KindCOMMUNE {
 			continue
@@ -41,8 +56,7 @@ func Derive(ctx context.Context, client *ent.Client, dialect string) error {
 			return err
 		}
 	}
-	// Areas and containment feed the actor network's filters.
-	return store.BumpGraphVersion(ctx, client)
+	return nil
 }
 
 // deriveCommunes classifies every commune in one statement: a commune's area
@@ -98,23 +112,22 @@ func loadParents(ctx context.Context, client *ent.Client) (map[int][]int, error)
 type tally struct{ rural, total int }
 
 // ruralShares adds each classified commune's population to every territory
-// above it, never walking up past an EPCI (see the package comment).
-func ruralShares(nodes []*ent.Territory, parents map[int][]int) map[int]*float64 {
-	kinds := make(map[int]territory.Kind, len(nodes))
-	for _, n := range nodes {
-		kinds[n.ID] = n.Kind
-	}
+// above it (its closure, which never walks up past an EPCI).
+func ruralShares(nodes []*ent.Territory, ups map[int][]Ancestor) map[int]*float64 {
 	tallies := map[int]*tally{}
 	for _, n := range nodes {
 		if n.Kind != territory.KindCOMMUNE || n.DensityLevel == nil {
 			continue
 		}
 		rural := area.IsRuralLevel(*n.DensityLevel)
-		for _, anc := range ancestors(n.ID, parents, kinds) {
-			t := tallies[anc]
+		for _, anc := range ups[n.ID] {
+			if anc.Depth == 0 {
+				continue
+			}
+			t := tallies[anc.ID]
 			if t == nil {
 				t = &tally{}
-				tallies[anc] = t
+				tallies[anc.ID] = t
 			}
 			t.total += n.Population
 			if rural {
@@ -130,28 +143,6 @@ func ruralShares(nodes []*ent.Territory, parents map[int][]int) map[int]*float64
 		}
 	}
 	return shares
-}
-
-// ancestors lists the distinct territories above id.
-func ancestors(id int, parents map[int][]int, kinds map[int]territory.Kind) []int {
-	seen := map[int]bool{id: true}
-	var out []int
-	queue := []int{id}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		if cur != id && kinds[cur] == territory.KindEPCI {
-			continue
-		}
-		for _, p := range parents[cur] {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-				queue = append(queue, p)
-			}
-		}
-	}
-	return out
 }
 
 // writeShare stores a non-commune's share and area when they changed.

@@ -16,24 +16,17 @@ import (
 	"github.com/essaim/essaim/internal/area"
 )
 
-// subtreeSQL writes a subquery selecting root and every territory inside it.
+// subtreeSQL writes a subquery selecting root and every territory inside it:
+// the territories that have root among their ancestors (see ancestors.go).
 func subtreeSQL(b *sql.Builder, root int) {
-	b.WriteString(`WITH RECURSIVE sub(id, kind) AS (SELECT t.id, t.kind FROM territories t WHERE t.id = `)
+	b.WriteString(`SELECT ta.territory_id FROM ` + AncestorsTable + ` ta WHERE ta.ancestor_id = `)
 	b.Arg(root)
-	b.WriteString(` UNION SELECT t.id, t.kind FROM sub JOIN territory_contains tc ON tc.territory_id = sub.id` +
-		` JOIN territories t ON t.id = tc.contained_in_id WHERE sub.kind <> 'EPCI' OR sub.id = `)
-	b.Arg(root)
-	b.WriteString(`) SELECT id FROM sub`)
 }
 
 // ancestorsSQL writes a subquery selecting leaf and every territory containing it.
 func ancestorsSQL(b *sql.Builder, leaf int) {
-	b.WriteString(`WITH RECURSIVE up(id, kind) AS (SELECT t.id, t.kind FROM territories t WHERE t.id = `)
+	b.WriteString(`SELECT ta.ancestor_id FROM ` + AncestorsTable + ` ta WHERE ta.territory_id = `)
 	b.Arg(leaf)
-	b.WriteString(` UNION SELECT t.id, t.kind FROM up JOIN territory_contains tc ON tc.contained_in_id = up.id` +
-		` JOIN territories t ON t.id = tc.territory_id WHERE up.kind <> 'EPCI' OR up.id = `)
-	b.Arg(leaf)
-	b.WriteString(`) SELECT id FROM up`)
 }
 
 // A Set designates territories: a subtree or an ancestor chain.

@@ -614,6 +614,7 @@ func TestReimport(t *testing.T) {
 			ctx := context.Background()
 			st := s.Open(t)
 			importDataset(t, st, ds)
+			checkAncestors(t, st)
 
 			// An actor based in a commune the changed dataset drops.
 			const droppedCode = "58003" // Alligny-en-Morvan, CC Morvan Sommets et Grands Lacs
@@ -652,6 +653,7 @@ func TestReimport(t *testing.T) {
 					t.Error("containment changed")
 				}
 				checkActor(t, st, a.ID, dropped.ID, dropped.ID, nievre.ID)
+				checkAncestors(t, st)
 			})
 
 			t.Run("changed dataset", func(t *testing.T) {
@@ -682,6 +684,12 @@ func TestReimport(t *testing.T) {
 				sortRefs(want)
 				if got := after.parents(achun); !slices.Equal(got, want) {
 					t.Errorf("Achun is contained in %v, want %v (old EPCI %s)", got, want, oldEPCI)
+				}
+				// The closure table follows the move.
+				checkAncestors(t, st)
+				if got := above(t, st, after.rows[achun].ID); !slices.Contains(got, "EPCI 245804406@1") ||
+					slices.Contains(got, "EPCI "+oldEPCI+"@1") {
+					t.Errorf("Achun's ancestors after the move: %v", got)
 				}
 				// The dropped commune stays, with its name, its containers
 				// (links of territories outside the import are kept) and
