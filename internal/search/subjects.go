@@ -6,17 +6,34 @@ import (
 	places "github.com/essaim/essaim/internal/territory"
 )
 
+// A boost is a score for the rows whose column matches the whole query.
+type boost struct {
+	score float64
+	// column is the FTS5 column on SQLite; document the arguments of
+	// essaim_search_document that index that column alone on PostgreSQL.
+	column   string
+	document []string
+}
+
+// Scores: a match in the name or title, in the summary, elsewhere (the
+// description, or words spread over several columns).
+const (
+	nameScore    = 3
+	summaryScore = 2
+	otherScore   = 1
+)
+
 // subject is how one type is searched.
 type subject struct {
 	typ   Type
 	table string
-	// columns are the text columns, name or title first; weights their
-	// bm25 weights on SQLite.
-	columns []string
-	weights string
 	// document is the argument list of essaim_search_document on
 	// PostgreSQL: exactly as in the index expressions of the migration.
 	document []string
+	// base is the score of a match; boosts raise it when a single column
+	// matches the whole query (the name or title, then the summary).
+	base   float64
+	boosts []boost
 	// filter gives the predicate of f, or false when the type cannot match f.
 	filter func(f Filter) (func(*entsql.Selector), bool)
 }
@@ -24,8 +41,12 @@ type subject struct {
 var subjects = []subject{
 	{
 		typ: Initiative, table: "initiatives",
-		columns: []string{"title", "summary", "description"}, weights: "10.0, 3.0, 1.0",
 		document: []string{"title", "summary", "description"},
+		base:     otherScore,
+		boosts: []boost{
+			{nameScore, "title", []string{"title", "NULL", "NULL"}},
+			{summaryScore, "summary", []string{"NULL", "summary", "NULL"}},
+		},
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			return linked(f, func(set places.Set) func(*entsql.Selector) { return places.Initiatives(set) },
 				"initiative_themes", "initiative_id"), true
@@ -33,8 +54,9 @@ var subjects = []subject{
 	},
 	{
 		typ: Actor, table: "actors",
-		columns: []string{"name", "description"}, weights: "10.0, 1.0",
 		document: []string{"name", "NULL", "description"},
+		base:     otherScore,
+		boosts:   []boost{{nameScore, "name", []string{"name", "NULL", "NULL"}}},
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			return linked(f, func(set places.Set) func(*entsql.Selector) { return places.Actors(set) },
 				"actor_themes", "actor_id"), true
@@ -42,8 +64,9 @@ var subjects = []subject{
 	},
 	{
 		typ: Theme, table: "themes",
-		columns: []string{"label", "description"}, weights: "10.0, 1.0",
 		document: []string{"label", "NULL", "description"},
+		base:     otherScore,
+		boosts:   []boost{{nameScore, "label", []string{"label", "NULL", "NULL"}}},
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			if f.Area != nil || f.Within != nil {
 				return nil, false
@@ -56,8 +79,8 @@ var subjects = []subject{
 	},
 	{
 		typ: Territory, table: "territories",
-		columns: []string{"name"}, weights: "1.0",
 		document: []string{"name", "NULL", "NULL"},
+		base:     nameScore, // the name is all there is
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			if f.Theme != nil {
 				return nil, false
