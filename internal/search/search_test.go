@@ -400,6 +400,19 @@ func TestSearchSQLBudget(t *testing.T) {
 		}
 		large := count()
 		t.Logf("%d statements for 5 results, %d for 65", small, large)
+		// Without first, the server's default page size applies, as on every connection.
+		var out struct {
+			Search struct {
+				TotalCount int
+				PageInfo   struct{ HasNextPage bool }
+				Edges      []struct{ Rank int }
+			}
+		}
+		f.c.MustData(t, `{ search(query: "numerique") { totalCount pageInfo { hasNextPage } edges { rank } } }`, nil, &out)
+		if got := out.Search; len(got.Edges) != 20 || !got.PageInfo.HasNextPage || got.TotalCount != 65 {
+			t.Errorf("default page: %d edges of %d, hasNextPage %v; want 20 of 65, true",
+				len(got.Edges), got.TotalCount, got.PageInfo.HasNextPage)
+		}
 		if small != large {
 			t.Errorf("statements grow with the results: %d for 5, %d for 65", small, large)
 		}
