@@ -36,11 +36,11 @@ func Offset(req Request, c *entgql.Cursor[int]) (int, error) {
 func fingerprint(req Request) string {
 	h := fnv.New64a()
 	words, _ := Words(req.Query)
-	types := slices.Clone(req.Types)
+	types := req.Types
 	if len(types) == 0 {
 		types = Types
 	}
-	slices.Sort(types)
+	types = slices.Sorted(slices.Values(types)) // a sorted copy: Types orders ties
 	types = slices.Compact(types)
 	f := req.Filter
 	fmt.Fprintf(h, "%s|%v|%s|%s|%s", strings.Join(words, " "), types, ptr(f.Area), ptr(f.Within), ptr(f.Theme))

@@ -45,6 +45,19 @@ const (
 // Types are the searchable types, in the order that breaks score ties.
 var Types = []Type{Initiative, Actor, Theme, Territory}
 
+// order is the rank of t among Types, for ties.
+func (t Type) order() int {
+	switch t {
+	case Initiative:
+		return 0
+	case Actor:
+		return 1
+	case Theme:
+		return 2
+	}
+	return 3
+}
+
 // Filter narrows the results like the list filters do. A filter that cannot
 // apply to a type (an area for a theme, a theme for a territory) excludes
 // that type from the results.
@@ -141,7 +154,7 @@ func compareHits(a, b Hit) int {
 		return 1
 	}
 	if a.Type != b.Type {
-		return slices.Index(Types, a.Type) - slices.Index(Types, b.Type)
+		return a.Type.order() - b.Type.order()
 	}
 	return a.ID - b.ID
 }
