@@ -41,6 +41,8 @@ func BenchmarkSearch(b *testing.B) {
 		{"twoWords", map[string]any{"q": "épicerie solidaire"}},
 		{"common", map[string]any{"q": "numerique"}},
 		{"veryCommon", map[string]any{"q": "solidaire"}},
+		// Half of the actors are "Association …".
+		{"halfOfActors", map[string]any{"q": "association"}},
 		{"filtered", map[string]any{"q": "circuits courts", "area": "RURAL", "within": strconv.Itoa(dep.ID)}},
 		{"theme", map[string]any{"q": "association", "theme": strconv.Itoa(th.ID), "types": []string{"INITIATIVE", "ACTOR"}}},
 		// Every initiative's title holds "synthétique": the worst case.
