@@ -42,6 +42,10 @@ const (
 	Territory  Type = "TERRITORY"
 )
 
+// MaxOffset is the deepest position a page may start from: each page reads
+// every hit before it, and nobody reads ten thousand results.
+const MaxOffset = 10000
+
 // Types are the searchable types, in the order that breaks score ties.
 var Types = []Type{Initiative, Actor, Theme, Territory}
 
@@ -108,6 +112,9 @@ func Search(ctx context.Context, client *ent.Client, dialectName string, req Req
 	if req.First < 0 || req.Offset < 0 {
 		return nil, apierr.BadInput("first", "first and the cursor position must not be negative")
 	}
+	if req.Offset > MaxOffset {
+		return nil, apierr.BadInput("after", "after: search results end at %d: narrow the search", MaxOffset)
+	}
 	if err := checkFilter(ctx, client, req.Filter); err != nil {
 		return nil, err
 	}
@@ -134,7 +141,7 @@ func Search(ctx context.Context, client *ent.Client, dialectName string, req Req
 		total += n
 	}
 	slices.SortStableFunc(all, compareHits)
-	page := &Page{Total: total, HasNext: req.Offset+req.First < total}
+	page := &Page{Total: total, HasNext: req.Offset+req.First < min(total, MaxOffset)}
 	if req.Offset < len(all) {
 		page.Hits = all[req.Offset:min(len(all), req.Offset+req.First)]
 	}

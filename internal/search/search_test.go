@@ -15,6 +15,7 @@ import (
 	"github.com/essaim/essaim/ent/territory"
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/gqltest"
+	"github.com/essaim/essaim/internal/search"
 	"github.com/essaim/essaim/internal/sqlcount"
 	"github.com/essaim/essaim/internal/store"
 )
@@ -272,6 +273,7 @@ func TestSearchRefusals(t *testing.T) {
 			{"forged cursor", map[string]any{"q": "numerique", "after": "bm90IGEgY3Vyc29y"}},
 			{"garbage cursor", map[string]any{"q": "numerique", "after": "!!"}},
 			{"cursor of another search", map[string]any{"q": "numerique", "after": other.PageInfo.EndCursor}},
+			{"cursor too deep", map[string]any{"q": "numerique", "after": deepCursor(t, "numerique")}},
 			{"cursor of a list", map[string]any{"q": "numerique", "after": list.Initiatives.PageInfo.EndCursor}},
 			{"page too large", map[string]any{"q": "numerique", "first": 101}},
 			{"negative page", map[string]any{"q": "numerique", "first": -1}},
@@ -441,4 +443,18 @@ func postCounted(t *testing.T, c *gqltest.Client, query string, vars map[string]
 		t.Fatalf("decode %q: %v", rec.Body.String(), err)
 	}
 	return resp, counter.Count()
+}
+
+// deepCursor is a well-formed cursor of the search q (no types, no filters)
+// beyond search.MaxOffset, as a client could forge it.
+func deepCursor(t *testing.T, q string) string {
+	t.Helper()
+	c := search.Cursor(search.Request{Query: q}, search.MaxOffset+1)
+	var b bytes.Buffer
+	c.MarshalGQL(&b)
+	s, err := strconv.Unquote(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
