@@ -105,17 +105,8 @@ type Page struct {
 
 // Search runs one page of a search.
 func Search(ctx context.Context, client *ent.Client, dialectName string, req Request) (*Page, error) {
-	words, err := Words(req.Query)
+	words, err := check(ctx, client, req)
 	if err != nil {
-		return nil, err
-	}
-	if req.First < 0 || req.Offset < 0 {
-		return nil, apierr.BadInput("first", "first and the cursor position must not be negative")
-	}
-	if req.Offset > MaxOffset {
-		return nil, apierr.BadInput("after", "after: search results end at %d: narrow the search", MaxOffset)
-	}
-	if err := checkFilter(ctx, client, req.Filter); err != nil {
 		return nil, err
 	}
 	types := req.Types
@@ -164,6 +155,21 @@ func compareHits(a, b Hit) int {
 		return a.Type.order() - b.Type.order()
 	}
 	return a.ID - b.ID
+}
+
+// check validates req and returns the words of its query.
+func check(ctx context.Context, client *ent.Client, req Request) ([]string, error) {
+	words, err := Words(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	if req.First < 0 || req.Offset < 0 {
+		return nil, apierr.BadInput("first", "first and the cursor position must not be negative")
+	}
+	if req.Offset > MaxOffset {
+		return nil, apierr.BadInput("after", "after: search results end at %d: narrow the search", MaxOffset)
+	}
+	return words, checkFilter(ctx, client, req.Filter)
 }
 
 func checkFilter(ctx context.Context, client *ent.Client, f Filter) error {
