@@ -104,6 +104,25 @@ type NetworkFilter struct {
 	Area            *area.Area   `json:"area,omitempty"`
 }
 
+type SearchConnection struct {
+	Edges    []*SearchEdge         `json:"edges"`
+	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
+	// Number of results of the whole search.
+	TotalCount int `json:"totalCount"`
+}
+
+type SearchEdge struct {
+	Node SearchResult `json:"node"`
+	// The type of node.
+	Type SearchType `json:"type"`
+	// Relevance: higher is better. Comparable within one search only; its scale
+	// depends on the store.
+	Score float64 `json:"score"`
+	// 1-based position of the result in the whole search.
+	Rank   int                `json:"rank"`
+	Cursor entgql.Cursor[int] `json:"cursor"`
+}
+
 // What actorStats groups by: the same vocabulary as InitiativeDimension.
 // Territory dimensions use the actor's home and territories of action; STATUS
 // and START_YEAR do not apply to actors and are refused with BAD_USER_INPUT.
@@ -448,6 +467,66 @@ func (e *MetricScope) UnmarshalJSON(b []byte) error {
 }
 
 func (e MetricScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What search looks through.
+type SearchType string
+
+const (
+	SearchTypeInitiative SearchType = "INITIATIVE"
+	SearchTypeActor      SearchType = "ACTOR"
+	SearchTypeTheme      SearchType = "THEME"
+	SearchTypeTerritory  SearchType = "TERRITORY"
+)
+
+var AllSearchType = []SearchType{
+	SearchTypeInitiative,
+	SearchTypeActor,
+	SearchTypeTheme,
+	SearchTypeTerritory,
+}
+
+func (e SearchType) IsValid() bool {
+	switch e {
+	case SearchTypeInitiative, SearchTypeActor, SearchTypeTheme, SearchTypeTerritory:
+		return true
+	}
+	return false
+}
+
+func (e SearchType) String() string {
+	return string(e)
+}
+
+func (e *SearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchType", str)
+	}
+	return nil
+}
+
+func (e SearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,58 @@
+package bench
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/essaim/essaim/ent/territory"
+	"github.com/essaim/essaim/ent/theme"
+	"github.com/essaim/essaim/internal/gqltest"
+)
+
+// BenchmarkSearch measures search (issue #7) on the reference dataset,
+// through the real GraphQL handler: a first page of 20 results with their
+// names, and totalCount. Target: well under 50 ms.
+//
+//	ESSAIM_BENCH_DB=/tmp/essaim-bench.db go test ./bench -run '^$' -bench Search -benchtime 50x
+func BenchmarkSearch(b *testing.B) {
+	st := OpenDataset(b)
+	c := gqltest.New(st)
+	ctx := context.Background()
+	th, err := st.Client.Theme.Query().Where(theme.Slug("circuits-courts")).Only(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dep, err := st.Client.Territory.Query().Where(territory.KindEQ(territory.KindDEPARTMENT), territory.Code("21")).Only(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const q = `query($q: String!, $types: [SearchType!], $area: Area, $within: ID, $theme: ID) {
+		search(query: $q, types: $types, area: $area, withinTerritory: $within, theme: $theme, first: 20) {
+			totalCount edges { type score node {
+				... on Initiative { id title } ... on Actor { id name }
+				... on Theme { id label } ... on Territory { id name } } } } }`
+	for _, tc := range []struct {
+		name string
+		vars map[string]any
+	}{
+		{"rare", map[string]any{"q": "chalon"}},
+		{"typing", map[string]any{"q": "repair caf"}},
+		{"twoWords", map[string]any{"q": "épicerie solidaire"}},
+		{"common", map[string]any{"q": "numerique"}},
+		{"veryCommon", map[string]any{"q": "solidaire"}},
+		// Half of the actors are "Association …".
+		{"halfOfActors", map[string]any{"q": "association"}},
+		{"filtered", map[string]any{"q": "circuits courts", "area": "RURAL", "within": strconv.Itoa(dep.ID)}},
+		{"theme", map[string]any{"q": "association", "theme": strconv.Itoa(th.ID), "types": []string{"INITIATIVE", "ACTOR"}}},
+		// Every initiative's title holds "synthétique": the worst case.
+		{"everything", map[string]any{"q": "synthetique"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var out struct{ Search struct{ TotalCount int } }
+			c.MustData(b, q, tc.vars, &out)
+			b.Logf("%d results", out.Search.TotalCount)
+			measure(b, c, q, func() map[string]any { return tc.vars })
+		})
+	}
+}

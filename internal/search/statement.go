@@ -1,0 +1,121 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/essaim/essaim/ent"
+)
+
+// run selects the best limit hits of one type, with the type's total.
+func run(ctx context.Context, client *ent.Client, dialectName string, s subject, words []string,
+	filter func(*entsql.Selector), limit int) ([]Hit, int, error) {
+	q, args := statement(dialectName, s, words, filter, limit)
+	rows, err := client.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search %s: %w", s.table, err)
+	}
+	defer rows.Close()
+	var hits []Hit
+	total := 0
+	for rows.Next() {
+		h := Hit{Type: s.typ}
+		if err := rows.Scan(&h.ID, &h.Score, &total); err != nil {
+			return nil, 0, fmt.Errorf("search %s: %w", s.table, err)
+		}
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("search %s: %w", s.table, err)
+	}
+	return hits, total, nil
+}
+
+// statement is the query of one type: the matching ids with their score and
+// the number of matches (a window count, so one statement does both), best
+// first. User text only ever reaches it as a parameter.
+//
+// The score comes from index lookups only (is the id among the rows whose
+// title alone matches?), never from the text of each match: computing
+// ts_rank or bm25 for thousands of matches costs tens of microseconds each.
+func statement(dialectName string, s subject, words []string, filter func(*entsql.Selector), limit int) (string, []any) {
+	d := entsql.Dialect(dialectName)
+	m := d.Table("m")
+	out := d.Select(m.C("id")).From(m).Prefix(d.With("m").As(matches(d, dialectName, s, words, filter)))
+	out.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
+		if len(s.boosts) == 0 {
+			b.WriteString(score(s.base))
+			return
+		}
+		b.WriteString("CASE")
+		for _, bo := range s.boosts {
+			b.WriteString(" WHEN " + m.C("id") + " IN (")
+			if dialectName == dialect.Postgres {
+				b.WriteString("SELECT id FROM " + s.table + " WHERE " + document(nil, bo.document) +
+					" @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words)).WriteString(")")
+			} else {
+				b.WriteString("SELECT rowid FROM search_" + s.table + " WHERE search_" + s.table + " MATCH ").
+					Arg("{" + bo.column + "} : (" + ftsMatch(words) + ")")
+			}
+			b.WriteString(") THEN " + score(bo.score))
+		}
+		b.WriteString(" ELSE " + score(s.base) + " END")
+	}), "score")
+	out.AppendSelectExprAs(entsql.Raw("COUNT(*) OVER ()"), "total").
+		OrderExpr(entsql.Raw("score DESC"), entsql.Raw(m.C("id"))).
+		Limit(limit)
+	return out.Query()
+}
+
+// matches selects the ids of the rows that match words and filter.
+func matches(d *entsql.DialectBuilder, dialectName string, s subject, words []string, filter func(*entsql.Selector)) *entsql.Selector {
+	if dialectName == dialect.Postgres {
+		t := d.Table(s.table).As("t")
+		sel := d.Select(t.C("id")).From(t)
+		sel.Where(entsql.P(func(b *entsql.Builder) {
+			b.WriteString(document(t, s.document) + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words)).WriteString(")")
+		}))
+		if filter != nil {
+			filter(sel)
+		}
+		return sel
+	}
+	name := "search_" + s.table
+	match := entsql.P(func(b *entsql.Builder) {
+		b.Ident(name).WriteString(" MATCH ").Arg(ftsMatch(words))
+	})
+	if filter == nil {
+		fts := d.Table(name)
+		return d.Select().AppendSelectExprAs(entsql.Raw(fts.C("rowid")), "id").From(fts).Where(match)
+	}
+	// MATCH names the FTS table itself, so it must not be aliased.
+	t := d.Table(s.table).As("t")
+	fts := d.Table(name).As(name)
+	sel := d.Select(t.C("id")).From(t).Join(fts).On(fts.C("rowid"), t.C("id")).Where(match)
+	filter(sel)
+	return sel
+}
+
+func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// document is the essaim_search_document call on the columns of t (bare
+// column names when t is nil).
+func document(t *entsql.SelectTable, args []string) string {
+	cols := make([]string, len(args))
+	for i, a := range args {
+		switch {
+		case a == "NULL":
+			cols[i] = a
+		case t == nil:
+			cols[i] = a
+		default:
+			cols[i] = t.C(a)
+		}
+	}
+	return "essaim_search_document(" + strings.Join(cols, ", ") + ")"
+}
