@@ -18,6 +18,7 @@ import (
 	"github.com/essaim/essaim/internal/search"
 	"github.com/essaim/essaim/internal/sqlcount"
 	"github.com/essaim/essaim/internal/store"
+	places "github.com/essaim/essaim/internal/territory"
 )
 
 // fixture is MiniFrance plus a small catalogue with French text:
@@ -81,6 +82,9 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	f.Chalon, err = c.Territory.Create().SetKind(territory.KindCOMMUNE).SetCode("71076").
 		SetName("Chalon-sur-Saône").SetPopulation(45000).AddContainedIn(f.mf.CoteDor).Save(ctx)
 	must(err)
+	// Written straight through ent: derive what the territory filters read
+	// (ancestors, areas), as territory.Create would.
+	must(places.Derive(ctx, c, st.Dialect))
 	return f
 }
 
