@@ -22,6 +22,7 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 		return err
 	}
 	log := newLogger(c.logFormat)
+	applyMemoryLimit(log)
 	start := time.Now()
 	st, err := store.Open(ctx, c.database)
 	if err != nil {
