@@ -403,19 +403,49 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	if peer != nil {
 		res.checks = map[string]peerCheck{}
 		for _, p := range ops {
-			if doc, ok := peer.docs[p.op.Name]; ok && !p.op.Mutation {
-				c := checkPeer(base, peer.base, p.op.Name, p.query, doc, p.vars, cfg.peerLimit)
-				res.checks[p.op.Name] = c
+			if p.op.Mutation {
+				continue
+			}
+			// The twin, and its variants (<op>_<variant>.graphql: other ways to
+			// write it, only checked).
+			for name := range peer.docs {
+				isOp := slices.ContainsFunc(workload.Ops, func(o workload.Op) bool { return o.Name == name })
+				if name != p.op.Name && (isOp || !strings.HasPrefix(name, p.op.Name+"_")) {
+					continue
+				}
+				c := checkPeer(base, peer, p.op.Name, name, p.query, p.vars, cfg.peerLimit)
+				res.checks[name] = c
+				fmt.Fprintf(os.Stderr, "peer check %s: %+v\n", name, c)
 				if !c.ok && c.skipped {
 					time.Sleep(2 * time.Second) // PostgreSQL cancels the statement at the same timeout
 				}
-				fmt.Fprintf(os.Stderr, "peer check %s: %+v\n", p.op.Name, c)
+			}
+		}
+	}
+
+	// Warm every PostGraphile process (node:cluster spreads connections).
+	if peer != nil {
+		for name, c := range res.checks {
+			if !c.ok || c.skipped || peer.docs[name] == "" {
+				continue
+			}
+			for _, p := range ops {
+				if p.op.Name == name {
+					var wg sync.WaitGroup
+					for range 2 * cfg.peerWorkers {
+						wg.Go(func() {
+							c := &http.Client{Timeout: time.Minute} // a connection of its own
+							_, _ = peer.request(c, name, p.vars(0))
+						})
+					}
+					wg.Wait()
+				}
 			}
 		}
 	}
 
 	seq := 0 // request index, so that mutations never repeat a title
-	phase := func(target, base string, p prepared, clients int, count bool) *opStats {
+	phase := func(target string, p prepared, clients int, count bool, do func(i int) error) *opStats {
 		s := &opStats{op: p.op.Name, clients: clients}
 		s.start()
 		memMax.Store(0)
@@ -423,13 +453,13 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		if count && mw != nil {
 			mw.measure(s)
 		}
-		seq = runPhase(client, base, clients, cfg, seq, func(i int, w int, lat time.Duration, err error) {
+		seq = runPhase(clients, cfg, seq, do, func(i int, w int, lat time.Duration, err error) {
 			s.addLat(w, clients, lat)
 			if err != nil {
 				s.errors.Add(1)
 				s.firstErr.CompareAndSwap(nil, err.Error())
 			}
-		}, func(i int) (string, string, map[string]any) { return p.op.Name, p.query, p.vars(i) })
+		})
 		s.finish()
 		if mw != nil {
 			mw.measure(nil)
@@ -455,13 +485,17 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 					return nil, fmt.Errorf("%s: %w", p.op.Name, err)
 				}
 			}
-			res.stats = append(res.stats, phase("Essaim", base, p, clients, true))
+			res.stats = append(res.stats, phase("Essaim", p, clients, true, func(i int) error {
+				return post(client, base, p.op.Name, p.query, p.vars(i))
+			}))
 			if peer == nil || !slices.Contains(cfg.peerLevels, clients) {
 				continue
 			}
 			if c, ok := res.checks[p.op.Name]; ok && c.ok && !c.skipped {
-				p.query = peer.docs[p.op.Name]
-				res.peerStats = append(res.peerStats, phase("PostGraphile", peer.base, p, clients, false))
+				res.peerStats = append(res.peerStats, phase("PostGraphile", p, clients, false, func(i int) error {
+					_, err := peer.request(client, p.op.Name, p.vars(i))
+					return err
+				}))
 			}
 		}
 	}
@@ -502,10 +536,9 @@ func storeMax(m *atomic.Uint64, v uint64) {
 }
 
 // runPhase runs clients concurrent loops for cfg.duration (at most cfg.max
-// requests), request i being what pick(i) returns, and reports each request
-// to done; it returns the next request index.
-func runPhase(client *http.Client, base string, clients int, cfg runConfig, seq int,
-	done func(i, worker int, lat time.Duration, err error), pick func(i int) (op, query string, vars map[string]any)) int {
+// requests), request i being do(i), and reports each request to done; it
+// returns the next request index.
+func runPhase(clients int, cfg runConfig, seq int, do func(i int) error, done func(i, worker int, lat time.Duration, err error)) int {
 	var next atomic.Int64
 	next.Store(int64(seq))
 	limit := int64(seq + cfg.max)
@@ -518,9 +551,8 @@ func runPhase(client *http.Client, base string, clients int, cfg runConfig, seq 
 				if i >= limit {
 					return
 				}
-				op, q, v := pick(int(i))
 				t := time.Now()
-				err := post(client, base, op, q, v)
+				err := do(int(i))
 				done(int(i), w, time.Since(t), err)
 			}
 		})

@@ -61,7 +61,10 @@ func runMixed(client *http.Client, base string, ops []prepared, clients int, cfg
 	}()
 	mixedCfg := cfg
 	mixedCfg.duration = 2 * cfg.duration
-	*seq = runPhase(client, base, clients, mixedCfg, *seq, func(i, w int, lat time.Duration, err error) {
+	*seq = runPhase(clients, mixedCfg, *seq, func(i int) error {
+		p := pick(i)
+		return post(client, base, p.op.Name, p.query, p.vars(i))
+	}, func(i, w int, lat time.Duration, err error) {
 		s := byName[pick(i).op.Name]
 		for _, s := range []*opStats{s, total} {
 			s.addLat(w, clients, lat)
@@ -70,9 +73,6 @@ func runMixed(client *http.Client, base string, ops []prepared, clients int, cfg
 				s.firstErr.CompareAndSwap(nil, err.Error())
 			}
 		}
-	}, func(i int) (string, string, map[string]any) {
-		p := pick(i)
-		return p.op.Name, p.query, p.vars(i)
 	})
 	close(stop)
 	<-sampled

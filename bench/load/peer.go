@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -19,20 +21,29 @@ type peerProc struct {
 	cmd  *exec.Cmd
 	base string
 	docs map[string]string // workload operation -> PostGraphile document
+	// pre holds, for an operation PostGraphile answers in two round trips,
+	// the first document (<op>.pre.graphql): every "id" in its answer is
+	// passed to the second as the list variable $ids.
+	pre  map[string]string
 	done chan struct{}
 }
 
 // startPeer starts PostGraphile from dir (npm ci already run there) on dsn and
 // reads the PostGraphile twins of the workload operations (dir/<op>.graphql).
 func startPeer(dir, dsn string, workers int, logTo *os.File) (*peerProc, error) {
-	docs := map[string]string{}
+	docs, pre := map[string]string{}, map[string]string{}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.graphql"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		docs[strings.TrimSuffix(filepath.Base(f), ".graphql")] = string(b)
+		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
+		if op, ok := strings.CutSuffix(name, ".pre"); ok {
+			pre[op] = string(b)
+		} else {
+			docs[name] = string(b)
+		}
 	}
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("no .graphql document in %s", dir)
@@ -49,10 +60,11 @@ func startPeer(dir, dsn string, workers int, logTo *os.File) (*peerProc, error) 
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NODE_ENV=production")
 	cmd.Stdout, cmd.Stderr = logTo, logTo
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // never outlive the harness
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &peerProc{cmd: cmd, base: "http://" + addr, docs: docs, done: make(chan struct{})}
+	p := &peerProc{cmd: cmd, base: "http://" + addr, docs: docs, pre: pre, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(p.done) }()
 	c := &http.Client{Timeout: 5 * time.Second}
 	start := time.Now()
@@ -95,6 +107,24 @@ func (p *peerProc) rss() uint64 {
 		}
 	}
 	return total
+}
+
+// request runs the PostGraphile twin of op: one document, or two when op
+// has a first round trip.
+func (p *peerProc) request(c *http.Client, op string, vars map[string]any) (json.RawMessage, error) {
+	if first, ok := p.pre[op]; ok {
+		data, err := postBody(c, p.base, op, first, vars)
+		if err != nil {
+			return nil, fmt.Errorf("first round trip: %w", err)
+		}
+		ids, _, err := fingerprint(data)
+		if err != nil {
+			return nil, err
+		}
+		vars = maps.Clone(vars)
+		vars["ids"] = slices.Compact(ids)
+	}
+	return postBody(c, p.base, op, p.docs[op], vars)
 }
 
 // postBody posts one operation and returns its data, failing on transport,
@@ -178,7 +208,7 @@ type peerCheck struct {
 // checkPeer runs the operation on both servers for a few variable sets and
 // compares their fingerprints; a peer request slower than limit makes the
 // operation skipped under load.
-func checkPeer(essaim, peer string, op, query, peerDoc string, vars func(int) map[string]any, limit time.Duration) peerCheck {
+func checkPeer(essaim string, peer *peerProc, op, peerName, query string, vars func(int) map[string]any, limit time.Duration) peerCheck {
 	c := &http.Client{Timeout: limit}
 	var rows, n int
 	var single time.Duration
@@ -188,7 +218,7 @@ func checkPeer(essaim, peer string, op, query, peerDoc string, vars func(int) ma
 			return peerCheck{note: "Essaim: " + err.Error()}
 		}
 		t := time.Now()
-		b, err := postBody(c, peer, op, peerDoc, vars(i))
+		b, err := peer.request(c, peerName, vars(i))
 		d := time.Since(t)
 		single = d
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -54,6 +55,7 @@ func startServer(bin, dsn string, logTo *os.File) (*serverProc, time.Duration, e
 	}
 	cmd := exec.Command(bin, "serve", "-db", dsn, "-addr", addr, "-demo=false")
 	cmd.Stdout, cmd.Stderr = logTo, logTo
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // never outlive the harness
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, 0, err

@@ -32,7 +32,11 @@ if (cluster.isPrimary && Number(workers) > 1) {
     process.exit(0);
   });
 } else {
-  const handler = postgraphile(url, "public", {
+  // Same PostgreSQL settings as Essaim, which turns JIT compilation off
+  // (internal/store): short statements lose more compiling than they gain.
+  const conn = new URL(url);
+  if (!conn.searchParams.has("options")) conn.searchParams.set("options", "-c jit=off");
+  const handler = postgraphile(conn.toString(), "public", {
     appendPlugins: [ConnectionFilterPlugin],
     graphileBuildOptions: { connectionFilterRelations: true },
     dynamicJson: true,
