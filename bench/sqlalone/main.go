@@ -49,6 +49,7 @@ func main() {
 	pgURL := flag.String("postgres", "", "postgres:// URL of the reference dataset (only read)")
 	n := flag.Int("n", 30, "requests and replays per operation (each op also stops after -max-time)")
 	maxTime := flag.Duration("max-time", 20*time.Second, "time budget per operation")
+	verbose := flag.Bool("v", false, "print each recorded statement, its arguments and its median time alone")
 	write := flag.String("write", "", "markdown file whose "+beginMarker+" … "+endMarker+" section receives the table")
 	flag.Parse()
 	if *pgURL == "" {
@@ -75,7 +76,7 @@ func main() {
 		if op.Mutation {
 			continue
 		}
-		row, err := measure(ctx, client, srv.URL, st, rec, op, *n, *maxTime)
+		row, err := measure(ctx, client, srv.URL, st, rec, op, *n, *maxTime, *verbose)
 		if err != nil {
 			log.Fatalf("%s: %v", op.Name, err)
 		}
@@ -113,7 +114,7 @@ func openCapturing(ctx context.Context, dsn string, rec *recorder) (*store.Store
 	return &store.Store{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: dialect.Postgres}, nil
 }
 
-func measure(ctx context.Context, c *http.Client, base string, st *store.Store, rec *recorder, op workload.Op, n int, budget time.Duration) (string, error) {
+func measure(ctx context.Context, c *http.Client, base string, st *store.Store, rec *recorder, op workload.Op, n int, budget time.Duration, verbose bool) (string, error) {
 	varsOf, err := op.Prepare(ctx, st.Client)
 	if err != nil {
 		return "", err
@@ -134,6 +135,7 @@ func measure(ctx context.Context, c *http.Client, base string, st *store.Store, 
 		return "", fmt.Errorf("no statement recorded")
 	}
 	var server, alone []time.Duration
+	each := make([][]time.Duration, len(stmts))
 	start := time.Now()
 	for len(server) < n && time.Since(start) < budget {
 		t := time.Now()
@@ -142,18 +144,25 @@ func measure(ctx context.Context, c *http.Client, base string, st *store.Store, 
 		}
 		server = append(server, time.Since(t))
 		t = time.Now()
-		if err := replay(ctx, st.DB, stmts); err != nil {
+		if err := replay(ctx, st.DB, stmts, each); err != nil {
 			return "", err
 		}
 		alone = append(alone, time.Since(t))
+	}
+	if verbose {
+		for i, s := range stmts {
+			fmt.Fprintf(os.Stderr, "%s #%d %.2f ms: %s %v\n", op.Name, i+1, ms(median(each[i])), s.query, s.args)
+		}
 	}
 	s, a := median(server), median(alone)
 	return fmt.Sprintf("| %s | %d | %.2f | %.2f | **%.2f** | %d |", op.Name, len(stmts), ms(s), ms(a), float64(s)/float64(a), len(server)), nil
 }
 
-// replay runs the statements in order, reading every row.
-func replay(ctx context.Context, db *sql.DB, stmts []stmt) error {
-	for _, s := range stmts {
+// replay runs the statements in order, reading every row, and appends the
+// time of each to each[i].
+func replay(ctx context.Context, db *sql.DB, stmts []stmt, each [][]time.Duration) error {
+	for i, s := range stmts {
+		t := time.Now()
 		rows, err := db.QueryContext(ctx, s.query, s.args...)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.query, err)
@@ -175,6 +184,7 @@ func replay(ctx context.Context, db *sql.DB, stmts []stmt) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		each[i] = append(each[i], time.Since(t))
 	}
 	return nil
 }
