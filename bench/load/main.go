@@ -31,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +58,7 @@ func main() {
 	only := flag.String("ops", "", "comma-separated operations to run (default: all)")
 	write := flag.String("write", "", "markdown file whose "+beginMarker+" … "+endMarker+" section receives the tables")
 	inProcess := flag.Bool("in-process", false, "serve from this process (counts SQL statements per request) instead of an `essaim serve` child process (measures its RSS and cold start)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the harness process (with -in-process: server and clients) to this file")
 	cold := flag.Int("cold", 5, "cold starts to time on each store before the run (separate process only)")
 	peerDir := flag.String("peer", "", "directory of the PostGraphile peer (bench/peer, after `npm ci`): run it on the same PostgreSQL clone and compare")
 	peerWorkers := flag.Int("peer-workers", runtime.NumCPU(), "PostGraphile processes (node:cluster)")
@@ -77,6 +79,16 @@ func main() {
 		peerDir: *peerDir, peerWorkers: *peerWorkers, peerLevels: levels(*peerLevels), peerLimit: *peerLimit,
 		mixedLevels: levels(*mixedLevels), mixedSkip: strings.Split(*mixedSkip, ","), log: os.Stderr}
 	ctx := context.Background()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if !*inProcess {
 		dir, err := os.MkdirTemp("", "essaim-load-bin-")
 		if err != nil {
@@ -239,8 +251,17 @@ type opStats struct {
 	counted  atomic.Int64 // requests the middleware counted
 	errors   atomic.Int64
 	firstErr atomic.Value
-	heapMax  uint64 // heap in use (in-process) or server RSS (separate process), peak of the phase
-	peerRSS  uint64 // PostGraphile's RSS, peak of the phase
+	heapMax  uint64        // heap in use (in-process) or server RSS (separate process), peak of the phase
+	peerRSS  uint64        // PostGraphile's RSS, peak of the phase
+	cpu      time.Duration // CPU time of the serving process(es) during the phase; 0: not measured
+}
+
+// cpuPerReq is the serving process's CPU time per request, in milliseconds.
+func (s *opStats) cpuPerReq() string {
+	if s.cpu <= 0 || len(s.lat) == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(float64(s.cpu.Microseconds())/1000/float64(len(s.lat)), 'f', 2, 64)
 }
 
 func (s *opStats) start() { s.t0 = time.Now() }
@@ -321,7 +342,8 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	res := &storeResult{name: name, process: cfg.bin != ""}
 	var base string
 	var mw *counting
-	var mem func() uint64 // the memory figure sampled during the run
+	var mem func() uint64              // the memory figure sampled during the run
+	var serverCPU func() time.Duration // the server process's CPU time, when it runs apart
 	if cfg.bin != "" {
 		if cfg.cold > 0 {
 			if res.cold, err = coldStarts(cfg.bin, dsn, cfg.cold, cfg.log); err != nil {
@@ -334,7 +356,7 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 			return nil, err
 		}
 		defer func() { res.rssHWM = proc.hwm(); proc.stop() }()
-		base, mem = proc.base, proc.sampleRSS
+		base, mem, serverCPU = proc.base, proc.sampleRSS, proc.cpu
 	} else {
 		mw = &counting{next: server.Handler(server.DefaultConfig(), st, slog.New(slog.NewTextHandler(io.Discard, nil)))}
 		srv := httptest.NewServer(mw) // 127.0.0.1, random port
@@ -445,8 +467,12 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	}
 
 	seq := 0 // request index, so that mutations never repeat a title
-	phase := func(target string, p prepared, clients int, count bool, do func(i int) error) *opStats {
+	phase := func(target string, p prepared, clients int, count bool, cpu func() time.Duration, do func(i int) error) *opStats {
 		s := &opStats{op: p.op.Name, clients: clients}
+		var cpu0 time.Duration
+		if cpu != nil {
+			cpu0 = cpu()
+		}
 		s.start()
 		memMax.Store(0)
 		peerMax.Store(0)
@@ -461,6 +487,9 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 			}
 		})
 		s.finish()
+		if cpu != nil {
+			s.cpu = cpu() - cpu0
+		}
 		if mw != nil {
 			mw.measure(nil)
 			time.Sleep(50 * time.Millisecond) // let the last handlers add their statement counts
@@ -485,14 +514,14 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 					fmt.Fprintf(os.Stderr, "%s %s: unmeasured request: %v\n", name, p.op.Name, err) // the phase counts the errors
 				}
 			}
-			res.stats = append(res.stats, phase("Essaim", p, clients, true, func(i int) error {
+			res.stats = append(res.stats, phase("Essaim", p, clients, true, serverCPU, func(i int) error {
 				return post(client, base, p.op.Name, p.query, p.vars(i))
 			}))
 			if peer == nil || !slices.Contains(cfg.peerLevels, clients) {
 				continue
 			}
 			if c, ok := res.checks[p.op.Name]; ok && c.ok && !c.skipped {
-				res.peerStats = append(res.peerStats, phase("PostGraphile", p, clients, false, func(i int) error {
+				res.peerStats = append(res.peerStats, phase("PostGraphile", p, clients, false, peer.cpu, func(i int) error {
 					_, err := peer.request(client, p.op.Name, p.vars(i))
 					return err
 				}))
@@ -671,13 +700,15 @@ func (r *storeResult) peerMarkdown(w io.Writer) {
 		}
 		fmt.Fprintf(w, "- `%s`: %s (%s%s)\n", n, verdict, c.note, extra)
 	}
-	fmt.Fprintln(w, "\n| operation | clients | Essaim req/s | PostGraphile req/s | ratio Essaim/PostGraphile | Essaim p95 ms | PostGraphile p95 ms | errors E/P |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "\nCPU ms / req: CPU time (user + system, /proc/PID/stat) of the Essaim server process, or of PostGraphile's processes, "+
+		"during the phase, per request; PostgreSQL's own CPU is not included.")
+	fmt.Fprintln(w, "\n| operation | clients | Essaim req/s | PostGraphile req/s | ratio Essaim/PostGraphile | Essaim p95 ms | PostGraphile p95 ms | Essaim CPU ms / req | PostGraphile CPU ms / req | errors E/P |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, p := range r.peerStats {
 		for _, e := range r.stats {
 			if e.op == p.op && e.clients == p.clients {
-				fmt.Fprintf(w, "| %s | %d | %.0f | %.0f | **%.2f** | %.1f | %.1f | %d/%d |\n", p.op, p.clients, e.rate(), p.rate(),
-					e.rate()/p.rate(), e.pct(0.95), p.pct(0.95), e.errors.Load(), p.errors.Load())
+				fmt.Fprintf(w, "| %s | %d | %.0f | %.0f | **%.2f** | %.1f | %.1f | %s | %s | %d/%d |\n", p.op, p.clients, e.rate(), p.rate(),
+					e.rate()/p.rate(), e.pct(0.95), p.pct(0.95), e.cpuPerReq(), p.cpuPerReq(), e.errors.Load(), p.errors.Load())
 			}
 		}
 	}

@@ -96,15 +96,34 @@ func (p *peerProc) stop() {
 	}
 }
 
+// cpu is the CPU time of PostGraphile's primary and its workers.
+func (p *peerProc) cpu() time.Duration {
+	pid := p.cmd.Process.Pid
+	total := procCPU(pid)
+	for _, c := range p.children() {
+		total += procCPU(c)
+	}
+	return total
+}
+
+func (p *peerProc) children() []int {
+	pid := p.cmd.Process.Pid
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	var cs []int
+	for f := range strings.FieldsSeq(string(b)) {
+		if c, err := strconv.Atoi(f); err == nil {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
 // rss is the resident memory of PostGraphile's primary and its workers.
 func (p *peerProc) rss() uint64 {
 	pid := p.cmd.Process.Pid
 	total := procStatus(pid, "VmRSS")
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-	for f := range strings.FieldsSeq(string(b)) {
-		if c, err := strconv.Atoi(f); err == nil {
-			total += procStatus(c, "VmRSS")
-		}
+	for _, c := range p.children() {
+		total += procStatus(c, "VmRSS")
 	}
 	return total
 }

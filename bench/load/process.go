@@ -142,3 +142,22 @@ func coldStarts(bin, dsn string, n int, logTo *os.File) ([]time.Duration, error)
 	slices.Sort(ds)
 	return ds, nil
 }
+
+// procCPU is the CPU time (user + system) a process has used so far.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
+}
+
+func (p *serverProc) cpu() time.Duration { return procCPU(p.cmd.Process.Pid) }
