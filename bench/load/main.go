@@ -266,7 +266,7 @@ func (s *opStats) cpuPerReq() string {
 
 func (s *opStats) start() { s.t0 = time.Now() }
 
-func (s *opStats) addLat(_, _ int, d time.Duration) {
+func (s *opStats) addLat(d time.Duration) {
 	if s.t0.IsZero() {
 		panic("opStats: start not called")
 	}
@@ -480,7 +480,7 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 			mw.measure(s)
 		}
 		seq = runPhase(clients, cfg, seq, do, func(i int, w int, lat time.Duration, err error) {
-			s.addLat(w, clients, lat)
+			s.addLat(lat)
 			if err != nil {
 				s.errors.Add(1)
 				s.firstErr.CompareAndSwap(nil, err.Error())

@@ -67,7 +67,7 @@ func runMixed(client *http.Client, base string, ops []prepared, clients int, cfg
 	}, func(i, w int, lat time.Duration, err error) {
 		s := byName[pick(i).op.Name]
 		for _, s := range []*opStats{s, total} {
-			s.addLat(w, clients, lat)
+			s.addLat(lat)
 			if err != nil {
 				s.errors.Add(1)
 				s.firstErr.CompareAndSwap(nil, err.Error())
