@@ -25,6 +25,7 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	if err := loadTrustedDocuments(&c, log); err != nil {
 		return err
 	}
+	applyMemoryLimit(log)
 	start := time.Now()
 	st, err := store.Open(ctx, c.database)
 	if err != nil {

@@ -36,6 +36,13 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 	if s := c.current(); s != nil && s.Version >= v {
 		return s, nil
 	}
+	// Every request from now on needs the new version: drop the old
+	// snapshot so that it can be collected once the requests holding it end,
+	// instead of two whole networks being live during the build (issue #6,
+	// server memory).
+	c.mu.Lock()
+	c.snap = nil
+	c.mu.Unlock()
 	s, err := Build(ctx, c.client, v)
 	if err != nil {
 		return nil, err

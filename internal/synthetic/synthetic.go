@@ -131,6 +131,13 @@ func Generate(ctx context.Context, st *store.Store, cfg Config, progress Progres
 		return nil, err
 	}
 	rep.Load = time.Since(loadStart)
+	// Planner statistics for the new rows: without them (autovacuum off, or
+	// not yet run) PostgreSQL estimates tens of thousands of rows for a
+	// 50-id IN list and hash-joins whole tables (issue #6: 15-25 ms instead
+	// of under 1 ms per nested connection). SQLite's planner reads them too.
+	if _, err := st.DB.ExecContext(ctx, "ANALYZE"); err != nil {
+		return nil, fmt.Errorf("synthetic: analyze: %w", err)
+	}
 	rep.Took = time.Since(start)
 	return rep, nil
 }
