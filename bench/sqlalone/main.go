@@ -62,7 +62,9 @@ func main() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	srv := httptest.NewServer(server.Handler(server.DefaultConfig(), st, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	cfg := server.DefaultConfig()
+	cfg.RateLimit.PerMinute = 0 // one client sends every request
+	srv := httptest.NewServer(server.Handler(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer srv.Close()
 	client := &http.Client{Timeout: time.Minute}
 
