@@ -10,12 +10,13 @@ import (
 )
 
 // JSON-LD vocabularies: schema.org for what any consumer understands, and
-// ESSGlobal (RIPESS, https://w3id.org/essglobal/) for what makes an
+// ESSGlobal (RIPESS; the namespaces the Solidarity Economy Association
+// publishes its linked open data with) for what makes an
 // organisation part of the social and solidarity economy.
 const (
-	essglobalVocab = "https://w3id.org/essglobal/V2a/vocab/"
+	essglobalVocab = "https://w3id.solidarityeconomy.coop/essglobal/V2a/vocab/"
 	// essglobalStructure is ESSGlobal's SKOS scheme of organisational structures.
-	essglobalStructure = "https://w3id.org/essglobal/V2a/standard/organisational-structure/"
+	essglobalStructure = "https://w3id.solidarityeconomy.coop/essglobal/V2a/standard/organisational-structure/"
 	sirenPage          = "https://annuaire-entreprises.data.gouv.fr/entreprise/"
 )
 
@@ -27,15 +28,15 @@ var jsonldContext = map[string]any{
 }
 
 // organisationalStructure maps actor kinds to ESSGlobal organisational
-// structures; kinds without a faithful term (NETWORK, OTHER) get none.
+// structures. Kinds without a faithful term in the published scheme
+// (MUTUAL, PUBLIC_BODY, NETWORK, OTHER) get none rather than a guess; their
+// additionalType still says what they are.
 var organisationalStructure = map[actor.Kind]string{
 	actor.KindASSOCIATION:  "os:OS20",  // not-for-profit organisation
 	actor.KindFOUNDATION:   "os:OS20",  // not-for-profit organisation
-	actor.KindCOOPERATIVE:  "os:OS115", // co-operative
-	actor.KindMUTUAL:       "os:OS170", // mutual
+	actor.KindCOOPERATIVE:  "os:OS115", // co-operative (ESSGlobal 2.x; the French forms span OS60–OS100)
 	actor.KindESUS_COMPANY: "os:OS30",  // social enterprise
 	actor.KindCOMPANY:      "os:OS50",  // company (other)
-	actor.KindPUBLIC_BODY:  "os:OS220", // government agency or body
 }
 
 // jsonldSink writes one JSON-LD document whose @graph holds the rows.
