@@ -88,7 +88,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			// Typed without its accent, as the API's search allows.
 			name:   "territory Nièvre found by name",
 			action: pickTerritory("nievr", []string{"58"}, "58"),
-			where: map[string]any{"area": "RURAL", "withinTerritory": nievre}, total: 1,
+			where:  map[string]any{"area": "RURAL", "withinTerritory": nievre}, total: 1,
 			url: []string{"area=RURAL", "territory=" + nievre}, place: []float64{12.5},
 		},
 		{
