@@ -54,8 +54,9 @@ export function describe(err) {
     case "FORBIDDEN":
       return `The API refused this request: ${detail}.`;
     case "RATE_LIMITED":
-      return "Too many requests from this address for now" +
-        (err.retryAfter ? `: try again in ${err.retryAfter} s` : ": try again in a minute") + ` (${detail}).`;
+      return err.retryAfter
+        ? `Too many requests from this address for now: try again in ${err.retryAfter} s.`
+        : `Too many requests from this address for now: try again in a minute (${detail}).`;
     case "TIMEOUT":
     case "UNAVAILABLE":
       return `The API is busy or unavailable for now: try again shortly (${detail}).`;
