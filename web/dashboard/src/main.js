@@ -380,15 +380,16 @@ function bindFilters() {
 }
 
 // resolveTerritory completes the territory named by the URL (its kind sets
-// the level of the gaps); an ID that is no territory is dropped.
+// the level of the gaps); an ID that is no territory is dropped, but not when
+// the API refused the whole page (no access, rate limit): the URL keeps it.
 async function resolveTerritory() {
   if (!state.territory) return;
   try {
     const data = await gql(Q.TERRITORY, { ids: [state.territory.id] });
     const t = data.nodes[0];
     state.territory = t && t.kind ? t : null;
-  } catch {
-    state.territory = null;
+  } catch (err) {
+    if (!PAGE_ERRORS.includes(err.code)) state.territory = null;
   }
 }
 
