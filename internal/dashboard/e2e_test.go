@@ -21,6 +21,7 @@ import (
 
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/server"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // The browser test drives the real page in headless Chromium against the
@@ -66,7 +67,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Fatalf("load the dashboard: %v", err)
 	}
 
-	nievre, circuits := fmt.Sprint(fx.Nievre.ID), fmt.Sprint(fx.X.ID)
+	nievre, coteDor, circuits := fmt.Sprint(fx.Nievre.ID), fmt.Sprint(fx.CoteDor.ID), fmt.Sprint(fx.X.ID)
 	steps := []struct {
 		name   string
 		action chromedp.Action[chromedp.Void] // nil: the page as loaded
@@ -84,12 +85,10 @@ func TestDashboardInBrowser(t *testing.T) {
 			where:  map[string]any{"area": "RURAL"}, total: 2, url: []string{"area=RURAL"},
 		},
 		{
-			name: "territory Nièvre found by name",
-			action: chromedp.Steps(
-				chromedp.SendKeys(chromedp.ID("territory-search"), "Nièv"),
-				chromedp.Click(chromedp.CSS(`#territory-suggestions button[data-code="58"]`), chromedp.NodeVisible),
-			),
-			where: map[string]any{"area": "RURAL", "withinTerritory": nievre}, total: 1,
+			// Typed without its accent, as the API's search allows.
+			name:   "territory Nièvre found by name",
+			action: pickTerritory("nievr", []string{"58"}, "58"),
+			where:  map[string]any{"area": "RURAL", "withinTerritory": nievre}, total: 1,
 			url: []string{"area=RURAL", "territory=" + nievre}, place: []float64{12.5},
 		},
 		{
@@ -112,6 +111,19 @@ func TestDashboardInBrowser(t *testing.T) {
 			where: map[string]any{"withinTerritory": nievre,
 				"hasThemesWith": []map[string]any{{"idIn": []string{circuits, fmt.Sprint(fx.X1.ID)}}}},
 			theme: circuits, total: 2, url: []string{"theme=" + circuits}, place: []float64{12.5},
+		},
+		{
+			// The exact code first, then the codes it starts.
+			name:   "territory Côte-d'Or found by its code",
+			action: pickTerritory("21", []string{"21", "21231"}, "21"),
+			where: map[string]any{"withinTerritory": coteDor,
+				"hasThemesWith": []map[string]any{{"idIn": []string{circuits, fmt.Sprint(fx.X1.ID)}}}},
+			theme: circuits, total: 0, url: []string{"territory=" + coteDor, "theme=" + circuits},
+		},
+		{
+			name:   "all themes in Côte-d'Or",
+			action: selectOption("#theme", ""),
+			where:  map[string]any{"withinTerritory": coteDor}, total: 1, url: []string{"territory=" + coteDor},
 		},
 	}
 	gen := 1
@@ -159,14 +171,99 @@ func TestDashboardInBrowser(t *testing.T) {
 			}
 		}
 	}
-	if path := os.Getenv("ESSAIM_DASHBOARD_SCREENSHOT"); path != "" {
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
+	screenshot(t, bctx, "")
+	refusals(t, bctx, st, log)
+}
+
+// refusals checks that the page, which sends no API key, says why when the
+// API refuses it (anonymous reads off, rate limit spent) instead of breaking.
+func refusals(t *testing.T, bctx context.Context, st *store.Store, log *slog.Logger) {
+	noAnonymous := server.DefaultConfig()
+	noAnonymous.Access.AnonymousRole = ""
+	spent := server.DefaultConfig()
+	spent.RateLimit.PerMinute = 1 // below the cost of any of the page's queries
+	for _, c := range []struct {
+		name string
+		cfg  server.Config
+		code string
+		says string
+	}{
+		{"anonymous reads off", noAnonymous, "UNAUTHENTICATED", "does not allow anonymous reads"},
+		{"rate limited", spent, "RATE_LIMITED", "Too many requests"},
+	} {
+		srv := httptest.NewServer(server.Handler(c.cfg, st, log))
+		if err := chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/dashboard/")); err != nil {
+			t.Fatalf("%s: load the dashboard: %v", c.name, err)
 		}
-		if err := os.WriteFile(path, png, 0o644); err != nil {
+		if err := waitReady(bctx, 1); err != nil {
+			pageFailed(t, bctx, 1, err)
+		}
+		got, err := chromedp.Run(bctx, chromedp.Evaluate[map[string]any](`({
+  notice: document.querySelector("#notice p") ? document.querySelector("#notice p").textContent : "",
+  codes: [...document.querySelectorAll("main .error")].map((e) => e.dataset.code),
+  problems: window.__problems })`))
+		srv.Close()
+		if err != nil {
 			t.Fatal(err)
 		}
+		notice, _ := got["notice"].(string)
+		if !strings.Contains(notice, c.says) {
+			t.Errorf("%s: the notice says %q, want it to say %q", c.name, notice, c.says)
+		}
+		if want := []any{c.code, c.code, c.code}; !reflect.DeepEqual(got["codes"], want) {
+			t.Errorf("%s: the views show the errors %v, want %v", c.name, got["codes"], want)
+		}
+		if p, _ := got["problems"].([]any); len(p) > 0 {
+			t.Errorf("%s: script errors or CSP violations: %q", c.name, p)
+		}
+		screenshot(t, bctx, "-"+c.code)
+	}
+}
+
+// pickTerritory types in the territory box, checks the suggestions (their
+// codes, in order) and clicks the one with code pick.
+func pickTerritory(typed string, want []string, pick string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.SendKeys(chromedp.ID("territory-search"), typed)(ctx, t); err != nil {
+			return err
+		}
+		codes, err := chromedp.Poll[[]string](`(() => { const b = [...document.querySelectorAll("#territory-suggestions button")];
+  return b.length ? b.map((e) => e.dataset.code) : null; })()`,
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(5*time.Second))(ctx, t)
+		if err != nil {
+			return fmt.Errorf("suggestions for %q: %w", typed, err)
+		}
+		if !reflect.DeepEqual(codes, want) {
+			return fmt.Errorf("suggestions for %q: codes %q, want %q", typed, codes, want)
+		}
+		if path := os.Getenv("ESSAIM_DASHBOARD_SCREENSHOT"); path != "" {
+			png, err := chromedp.CaptureScreenshot()(ctx, t) // the viewport, suggestions open
+			if err == nil {
+				err = os.WriteFile(strings.TrimSuffix(path, ".png")+"-suggest-"+typed+".png", png, 0o644)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		_, err = chromedp.Click(chromedp.CSS(`#territory-suggestions button[data-code="`+pick+`"]`), chromedp.NodeVisible)(ctx, t)
+		return err
+	})
+}
+
+// screenshot saves a full-page screenshot when ESSAIM_DASHBOARD_SCREENSHOT
+// names a file (suffix goes before its extension).
+func screenshot(t *testing.T, ctx context.Context, suffix string) {
+	t.Helper()
+	path := os.Getenv("ESSAIM_DASHBOARD_SCREENSHOT")
+	if path == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(strings.TrimSuffix(path, ".png")+suffix+".png", png, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -273,17 +370,13 @@ const readFigures = `(() => {
 // reads them.
 func readPage(t *testing.T, ctx context.Context, gen int) figures {
 	t.Helper()
-	ready := fmt.Sprintf(`document.body.dataset.state === "ready" && document.body.dataset.generation === "%d"`, gen)
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](ready,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
+	err := waitReady(ctx, gen)
 	var f figures
 	if err == nil {
 		f, err = chromedp.Run(ctx, chromedp.Evaluate[figures](readFigures))
 	}
 	if err != nil {
-		problems, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__problems`))
-		body, _ := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`({...document.body.dataset})`))
-		t.Fatalf("wait for filter %d: %v (page state %v, problems %q)", gen, err, body, problems)
+		pageFailed(t, ctx, gen, err)
 	}
 	if f.Problems == nil {
 		f.Problems = []string{}
@@ -292,6 +385,21 @@ func readPage(t *testing.T, ctx context.Context, gen int) figures {
 		f.Place = []float64{}
 	}
 	return f
+}
+
+// waitReady waits until the views of filter generation gen have loaded.
+func waitReady(ctx context.Context, gen int) error {
+	ready := fmt.Sprintf(`document.body.dataset.state === "ready" && document.body.dataset.generation === "%d"`, gen)
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](ready,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
+	return err
+}
+
+func pageFailed(t *testing.T, ctx context.Context, gen int, err error) {
+	t.Helper()
+	problems, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__problems`))
+	body, _ := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`({...document.body.dataset})`))
+	t.Fatalf("wait for filter %d: %v (page state %v, problems %q)", gen, err, body, problems)
 }
 
 // apiClient asks the API directly, with its own queries, what the page
@@ -394,6 +502,9 @@ func (c apiClient) expected(where map[string]any, theme string) figures {
 	}
 	for _, e := range d.Initiatives.Edges {
 		f.Titles = append(f.Titles, e.Node.Title)
+	}
+	if f.Initiatives == 0 {
+		f.Areas = map[string]int{} // the page says "Nothing matches." rather than an empty split
 	}
 	for _, g := range d.CoverageGaps {
 		f.Gaps = append(f.Gaps, g.Territory.Code)

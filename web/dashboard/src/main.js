@@ -1,7 +1,8 @@
 // Essaim dashboard: filters (territory, theme, area) drive every view, each
 // fed by the public GraphQL API. The filter state lives in the URL query
 // (?territory=ID&theme=ID&area=RURAL&gaps=EPCI) so views can be shared.
-import { createClient } from "./api.js";
+import { createClient, describe } from "./api.js";
+import { searchable, searchVariables, suggestions } from "./suggest.js";
 import * as Q from "./queries.js";
 import { $, el, fill, fmt } from "./dom.js";
 import { hbars, columns, split } from "./charts.js";
@@ -74,12 +75,31 @@ function busy(delta) {
   document.body.dataset.state = pending > 0 ? "loading" : "ready";
 }
 
-async function panel(id, gen, load) {
+// Errors that concern the whole page (access, rate limit, network) are said
+// once, in the notice above the views; the others in the view that failed.
+const PAGE_ERRORS = ["UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "TIMEOUT", "UNAVAILABLE", "NETWORK"];
+
+function notify(err) {
+  fill($("notice"), err ? [
+    el("p", { text: describe(err) }),
+    el("button", { type: "button", class: "link", text: "Try again", onclick: () => location.reload() }),
+  ] : []);
+}
+
+// panel runs load for view id; on failure it empties the views in stale
+// (so no figure of another filter stays on screen) and says what went wrong.
+async function panel(id, gen, load, stale = []) {
   busy(+1);
   try {
     await load();
   } catch (err) {
-    if (gen === generation) fill($(id), el("p", { class: "error", text: `Could not load: ${err.message}` }));
+    if (gen === generation) {
+      for (const s of stale) fill($(s));
+      const global = PAGE_ERRORS.includes(err.code);
+      if (global) notify(err);
+      fill($(id), el("p", { class: "error", "data-code": err.code || "", text: global
+        ? "Not loaded: see the message above." : `Could not load: ${describe(err)}` }));
+    }
   } finally {
     busy(-1);
   }
@@ -90,9 +110,11 @@ function refresh() {
   document.body.dataset.generation = gen;
   writeURL();
   renderFilterSummary();
-  panel("figures-status", gen, () => loadFigures(gen));
+  notify(null);
+  panel("figures-status", gen, () => loadFigures(gen),
+    ["kpis", "by-department", "by-area", "by-year", "place", "gaps"]);
   panel("initiatives", gen, () => loadInitiatives(gen, null));
-  panel("network", gen, () => loadNetwork(gen));
+  panel("network", gen, () => loadNetwork(gen), ["network-caption"]);
 }
 
 // ---- figures ----
@@ -297,22 +319,28 @@ let searchSeq = 0;
 function onSearchInput() {
   clearTimeout(searchTimer);
   const q = $("territory-search").value.trim();
-  if (q.length < 2) { fill($("territory-suggestions")); return; }
+  if (q.length < 2 || !searchable(q)) { searchSeq++; fill($("territory-suggestions")); return; }
   searchTimer = setTimeout(async () => {
     const seq = ++searchSeq;
     try {
-      const data = await gql(Q.TERRITORY_SEARCH, { q });
+      const data = await gql(Q.TERRITORY_SEARCH, searchVariables(q));
       if (seq !== searchSeq) return;
-      const found = data.territories.edges.map((e) => e.node);
-      fill($("territory-suggestions"), found.length
-        ? found.map((t) => el("li", {}, el("button", { type: "button", class: "suggestion", "data-id": t.id, "data-code": t.code,
-            onclick: () => selectTerritory(t) },
-            el("strong", { text: t.name }), el("span", { class: "muted", text: ` ${KIND[t.kind]} ${t.code} · ${fmt(t.population)} inh.` }))))
-        : el("li", { class: "muted", text: "No territory found." }));
+      const { shown, more } = suggestions(data, q);
+      fill($("territory-suggestions"), shown.length
+        ? shown.map(suggestionItem)
+        : el("li", { class: "muted", text: "No territory found." }),
+        more > 0 ? el("li", { class: "muted more-hint", text: `and ${fmt(more)} more: type more of the name` }) : null);
     } catch (err) {
-      fill($("territory-suggestions"), el("li", { class: "error", text: err.message }));
+      if (seq !== searchSeq) return;
+      fill($("territory-suggestions"), el("li", { class: "error", "data-code": err.code || "", text: describe(err) }));
     }
   }, 200);
+}
+
+function suggestionItem(t) {
+  return el("li", {}, el("button", { type: "button", class: "suggestion", "data-id": t.id, "data-code": t.code,
+    onclick: () => selectTerritory(t) },
+    el("strong", { text: t.name }), el("span", { class: "muted", text: ` ${KIND[t.kind]} ${t.code} · ${fmt(t.population)} inh.` })));
 }
 
 async function loadThemes() {
@@ -352,15 +380,16 @@ function bindFilters() {
 }
 
 // resolveTerritory completes the territory named by the URL (its kind sets
-// the level of the gaps); an ID that is no territory is dropped.
+// the level of the gaps); an ID that is no territory is dropped, but not when
+// the API refused the whole page (no access, rate limit): the URL keeps it.
 async function resolveTerritory() {
   if (!state.territory) return;
   try {
     const data = await gql(Q.TERRITORY, { ids: [state.territory.id] });
     const t = data.nodes[0];
     state.territory = t && t.kind ? t : null;
-  } catch {
-    state.territory = null;
+  } catch (err) {
+    if (!PAGE_ERRORS.includes(err.code)) state.territory = null;
   }
 }
 
@@ -372,7 +401,9 @@ async function start() {
   try {
     await Promise.all([loadThemes(), resolveTerritory()]);
   } catch (err) {
-    fill($("figures-status"), el("p", { class: "error", text: `Could not load the themes: ${err.message}` }));
+    // The views below say it again if it lasts; the theme list says it too.
+    notify(err);
+    $("theme").append(el("option", { value: "", disabled: true, text: "(themes could not be loaded)" }));
   } finally {
     busy(-1);
   }

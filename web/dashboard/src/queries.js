@@ -8,10 +8,21 @@ export const THEMES = `query DashboardThemes {
   }
 }`;
 
-export const TERRITORY_SEARCH = `query DashboardTerritorySearch($q: String!) {
-  territories(first: 10, orderBy: {field: POPULATION, direction: DESC},
-    where: {kindIn: [REGION, DEPARTMENT, EPCI, COMMUNE],
-            or: [{nameContainsFold: $q}, {codeHasPrefix: $q}]}) {
+// The territory box: the API's search by name (accent- and case-insensitive,
+// the last word as a prefix) and, when the text looks like an official code,
+// the territories with that exact code and the most populated ones whose code
+// starts with it. The page merges and orders them (see suggest.js).
+export const TERRITORY_SEARCH = `query DashboardTerritorySearch($q: String!, $code: String!, $byCode: Boolean!) {
+  search(query: $q, types: [TERRITORY], first: 50) {
+    totalCount
+    edges { rank score node { ... on Territory { id kind code name population } } }
+  }
+  exactCode: territories(first: 10, where: {code: $code, kindIn: [REGION, DEPARTMENT, EPCI, COMMUNE]}) @include(if: $byCode) {
+    edges { node { id kind code name population } }
+  }
+  codePrefix: territories(first: 10, orderBy: {field: POPULATION, direction: DESC},
+    where: {codeHasPrefix: $code, kindIn: [REGION, DEPARTMENT, EPCI, COMMUNE]}) @include(if: $byCode) {
+    totalCount
     edges { node { id kind code name population } }
   }
 }`;
