@@ -19,8 +19,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/essaim/essaim/graph"
-	"github.com/essaim/essaim/internal/dashboard"
 	"github.com/essaim/essaim/internal/auth"
+	"github.com/essaim/essaim/internal/dashboard"
 	"github.com/essaim/essaim/internal/graphiql"
 	"github.com/essaim/essaim/internal/network"
 	"github.com/essaim/essaim/internal/stats"
