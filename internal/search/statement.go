@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -12,7 +11,8 @@ import (
 	"github.com/essaim/essaim/ent"
 )
 
-// run selects the best limit hits of one type, with the type's total.
+// run selects the best limit hits of one type, with the type's total
+// (counted up to MaxTotal).
 func run(ctx context.Context, client *ent.Client, dialectName string, s subject, words []string,
 	filter func(*entsql.Selector), limit int) ([]Hit, int, error) {
 	q, args := statement(dialectName, s, words, filter, limit)
@@ -36,16 +36,21 @@ func run(ctx context.Context, client *ent.Client, dialectName string, s subject,
 	return hits, total, nil
 }
 
-// statement is the query of one type: the matching ids with their score and
-// the number of matches (a window count, so one statement does both), best
-// first. User text only ever reaches it as a parameter.
+// statement is the query of one type: the matching ids with their score,
+// best first, and the number of matches up to MaxTotal (a subquery that stops
+// there, rather than a window count, which keeps every match). User text
+// only ever reaches it as a parameter.
 //
-// The score comes from index lookups only (is the id among the rows whose
-// title alone matches?), never from the text of each match: computing
-// ts_rank or bm25 for thousands of matches costs tens of microseconds each.
+// The score never reads the text of a match: on SQLite it comes from index
+// lookups (is the id among the rows whose title alone matches?), on
+// PostgreSQL from the stored document with a weighted query (does the query
+// match the part of weight A?). Computing ts_rank or bm25 for thousands of
+// matches costs tens of microseconds each.
 func statement(dialectName string, s subject, words []string, filter func(*entsql.Selector), limit int) (string, []any) {
 	d := entsql.Dialect(dialectName)
 	m := d.Table("m")
+	// A CTE rather than a subquery in FROM: an aliased selector would rename
+	// the columns its filters refer to. Referenced once, it is inlined.
 	out := d.Select(m.C("id")).From(m).Prefix(d.With("m").As(matches(d, dialectName, s, words, filter)))
 	out.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
 		if len(s.boosts) == 0 {
@@ -54,35 +59,42 @@ func statement(dialectName string, s subject, words []string, filter func(*entsq
 		}
 		b.WriteString("CASE")
 		for _, bo := range s.boosts {
-			b.WriteString(" WHEN " + m.C("id") + " IN (")
+			b.WriteString(" WHEN ")
 			if dialectName == dialect.Postgres {
-				b.WriteString("SELECT id FROM " + s.table + " WHERE " + document(nil, bo.document) +
-					" @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words)).WriteString(")")
+				b.WriteString(m.C("document") + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words, bo.weight)).WriteString(")")
 			} else {
-				b.WriteString("SELECT rowid FROM search_" + s.table + " WHERE search_" + s.table + " MATCH ").
-					Arg("{" + bo.column + "} : (" + ftsMatch(words) + ")")
+				b.WriteString(m.C("id") + " IN (SELECT rowid FROM search_" + s.table + " WHERE search_" + s.table + " MATCH ").
+					Arg("{" + bo.column + "} : (" + ftsMatch(words) + ")").WriteString(")")
 			}
-			b.WriteString(") THEN " + score(bo.score))
+			b.WriteString(" THEN " + score(bo.score))
 		}
 		b.WriteString(" ELSE " + score(s.base) + " END")
 	}), "score")
-	out.AppendSelectExprAs(entsql.Raw("COUNT(*) OVER ()"), "total").
+	out.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
+		b.WriteString("(SELECT COUNT(*) FROM (").
+			Join(matches(d, dialectName, s, words, filter).Limit(MaxTotal)).
+			WriteString(") AS c)")
+	}), "total").
 		OrderExpr(entsql.Raw("score DESC"), entsql.Raw(m.C("id"))).
 		Limit(limit)
 	return out.Query()
 }
 
-// matches selects the ids of the rows that match words and filter.
+// matches selects the ids of the rows that match words and filter (and, on
+// PostgreSQL, their stored document, which scores them).
 func matches(d *entsql.DialectBuilder, dialectName string, s subject, words []string, filter func(*entsql.Selector)) *entsql.Selector {
 	if dialectName == dialect.Postgres {
-		t := d.Table(s.table).As("t")
-		sel := d.Select(t.C("id")).From(t)
-		sel.Where(entsql.P(func(b *entsql.Builder) {
-			b.WriteString(document(t, s.document) + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words)).WriteString(")")
-		}))
-		if filter != nil {
-			filter(sel)
+		docs := d.Table("search_documents").As("d")
+		match := entsql.P(func(b *entsql.Builder) {
+			b.WriteString(docs.C("kind") + " = ").Arg(s.table).
+				WriteString(" AND " + docs.C("document") + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words, "")).WriteString(")")
+		})
+		if filter == nil {
+			return d.Select(docs.C("id"), docs.C("document")).From(docs).Where(match)
 		}
+		t := d.Table(s.table).As("t")
+		sel := d.Select(t.C("id"), docs.C("document")).From(t).Join(docs).On(docs.C("id"), t.C("id")).Where(match)
+		filter(sel)
 		return sel
 	}
 	name := "search_" + s.table
@@ -102,20 +114,3 @@ func matches(d *entsql.DialectBuilder, dialectName string, s subject, words []st
 }
 
 func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
-
-// document is the essaim_search_document call on the columns of t (bare
-// column names when t is nil).
-func document(t *entsql.SelectTable, args []string) string {
-	cols := make([]string, len(args))
-	for i, a := range args {
-		switch {
-		case a == "NULL":
-			cols[i] = a
-		case t == nil:
-			cols[i] = a
-		default:
-			cols[i] = t.C(a)
-		}
-	}
-	return "essaim_search_document(" + strings.Join(cols, ", ") + ")"
-}
