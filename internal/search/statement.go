@@ -37,9 +37,8 @@ func run(ctx context.Context, client *ent.Client, dialectName string, s subject,
 }
 
 // statement is the query of one type: the matching ids with their score,
-// best first, and the number of matches up to MaxTotal (a subquery that stops
-// there, rather than a window count, which keeps every match). User text
-// only ever reaches it as a parameter.
+// best first, and the number of matches (see total). User text only ever
+// reaches it as a parameter.
 //
 // The score never reads the text of a match: on SQLite it comes from index
 // lookups (is the id among the rows whose title alone matches?), on
@@ -70,14 +69,25 @@ func statement(dialectName string, s subject, words []string, filter func(*entsq
 		}
 		b.WriteString(" ELSE " + score(s.base) + " END")
 	}), "score")
-	out.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
-		b.WriteString("(SELECT COUNT(*) FROM (").
-			Join(matches(d, dialectName, s, words, filter).Limit(MaxTotal)).
-			WriteString(") AS c)")
-	}), "total").
+	out.AppendSelectExprAs(total(d, dialectName, s, words, filter), "total").
 		OrderExpr(entsql.Raw("score DESC"), entsql.Raw(m.C("id"))).
 		Limit(limit)
 	return out.Query()
+}
+
+// total counts the matches. Without a filter, a subquery stops at MaxTotal:
+// it reads only the index, where a window count would keep every match. With
+// a filter, checking each match costs more than keeping it: a window count
+// checks each once, where a separate count would check them again.
+func total(d *entsql.DialectBuilder, dialectName string, s subject, words []string, filter func(*entsql.Selector)) entsql.Querier {
+	if filter != nil {
+		return entsql.Raw("COUNT(*) OVER ()")
+	}
+	return entsql.ExprFunc(func(b *entsql.Builder) {
+		b.WriteString("(SELECT COUNT(*) FROM (").
+			Join(matches(d, dialectName, s, words, nil).Limit(MaxTotal)).
+			WriteString(") AS c)")
+	})
 }
 
 // matches selects the ids of the rows that match words and filter (and, on
@@ -89,8 +99,12 @@ func matches(d *entsql.DialectBuilder, dialectName string, s subject, words []st
 			b.WriteString(docs.C("kind") + " = ").Arg(s.table).
 				WriteString(" AND " + docs.C("document") + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words, "")).WriteString(")")
 		})
-		if filter == nil {
-			return d.Select(docs.C("id"), docs.C("document")).From(docs).Where(match)
+		if filter == nil || !s.filterReadsRow {
+			sel := d.Select(docs.C("id"), docs.C("document")).From(docs).Where(match)
+			if filter != nil {
+				filter(sel) // on the id of the document: no visit of the table
+			}
+			return sel
 		}
 		t := d.Table(s.table).As("t")
 		sel := d.Select(t.C("id"), docs.C("document")).From(t).Join(docs).On(docs.C("id"), t.C("id")).Where(match)

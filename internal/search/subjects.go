@@ -32,6 +32,9 @@ type subject struct {
 	// matches the whole query (the name or title, then the summary).
 	base   float64
 	boosts []boost
+	// filterReadsRow tells that the filter reads columns of the table other
+	// than the id (the home territory of actors).
+	filterReadsRow bool
 	// filter gives the predicate of f, or false when the type cannot match f.
 	filter func(f Filter) (func(*entsql.Selector), bool)
 }
@@ -51,8 +54,9 @@ var subjects = []subject{
 	},
 	{
 		typ: Actor, table: "actors",
-		base:   otherScore,
-		boosts: []boost{{nameScore, "name", "A"}},
+		base:           otherScore,
+		boosts:         []boost{{nameScore, "name", "A"}},
+		filterReadsRow: true,
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			return linked(f, func(set places.Set) func(*entsql.Selector) { return places.Actors(set) },
 				actorsInArea, "actor_themes", "actor_id"), true
