@@ -215,6 +215,21 @@ func TestSearchRanking(t *testing.T) {
 		if len(r.Edges) == 2 && r.Edges[0].Type != "INITIATIVE" {
 			t.Errorf("type %q, want INITIATIVE", r.Edges[0].Type)
 		}
+		// Pages made only of title matches (SQLite finds them without
+		// scoring the rest): same order, same total.
+		vars := map[string]any{"q": "numerique", "types": []string{"INITIATIVE"}, "first": 1}
+		var paged []string
+		for page := 0; page < 2; page++ {
+			r := f.search(t, vars)
+			if r.TotalCount != 2 || len(r.Edges) != 1 || r.Edges[0].Score != 3 || r.PageInfo.HasNextPage != (page == 0) {
+				t.Fatalf("page %d: %+v", page, r)
+			}
+			paged = append(paged, r.names()...)
+			vars["after"] = r.PageInfo.EndCursor
+		}
+		if want := []string{"Médiation numérique", "Tiers-lieu numérique rural"}; !slices.Equal(paged, want) {
+			t.Errorf("title matches: got %q, want %q", paged, want)
+		}
 	})
 }
 
