@@ -79,7 +79,24 @@ func scored(dialectName string, s subject, words []string, filter func(*entsql.S
 	// A CTE rather than a subquery in FROM: an aliased selector would rename
 	// the columns its filters refer to. Referenced once, it is inlined.
 	out := d.Select(m.C("id")).From(m).Prefix(d.With("m").As(matches(d, dialectName, s, words, filter)))
-	out.AppendSelectExprAs(entsql.ExprFunc(func(b *entsql.Builder) {
+	if dialectName == dialect.Postgres {
+		out.AppendSelect(m.C("score")) // computed beside the document (see matches)
+	} else {
+		out.AppendSelectExprAs(scoreOf(s, words, func(b *entsql.Builder, bo boost) {
+			b.WriteString(m.C("id") + " IN (SELECT rowid FROM search_" + s.table + " WHERE search_" + s.table + " MATCH ").
+				Arg("{" + bo.column + "} : (" + ftsMatch(words) + ")").WriteString(")")
+		}), "score")
+	}
+	out.AppendSelectExprAs(total(d, dialectName, s, words, filter), "total").
+		OrderExpr(entsql.Raw("score DESC"), entsql.Raw(m.C("id"))).
+		Limit(limit)
+	return out.Query()
+}
+
+// scoreOf is the score of a match: the score of the first boost whose
+// condition (written by cond) holds, else the base score.
+func scoreOf(s subject, words []string, cond func(*entsql.Builder, boost)) entsql.Querier {
+	return entsql.ExprFunc(func(b *entsql.Builder) {
 		if len(s.boosts) == 0 {
 			b.WriteString(score(s.base))
 			return
@@ -87,20 +104,11 @@ func scored(dialectName string, s subject, words []string, filter func(*entsql.S
 		b.WriteString("CASE")
 		for _, bo := range s.boosts {
 			b.WriteString(" WHEN ")
-			if dialectName == dialect.Postgres {
-				b.WriteString(m.C("document") + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words, bo.weight)).WriteString(")")
-			} else {
-				b.WriteString(m.C("id") + " IN (SELECT rowid FROM search_" + s.table + " WHERE search_" + s.table + " MATCH ").
-					Arg("{" + bo.column + "} : (" + ftsMatch(words) + ")").WriteString(")")
-			}
+			cond(b, bo)
 			b.WriteString(" THEN " + score(bo.score))
 		}
 		b.WriteString(" ELSE " + score(s.base) + " END")
-	}), "score")
-	out.AppendSelectExprAs(total(d, dialectName, s, words, filter), "total").
-		OrderExpr(entsql.Raw("score DESC"), entsql.Raw(m.C("id"))).
-		Limit(limit)
-	return out.Query()
+	})
 }
 
 // total counts the matches. Without a filter, a subquery stops at MaxTotal:
@@ -119,7 +127,7 @@ func total(d *entsql.DialectBuilder, dialectName string, s subject, words []stri
 }
 
 // matches selects the ids of the rows that match words and filter (and, on
-// PostgreSQL, their stored document, which scores them).
+// PostgreSQL, their score, from the stored document).
 func matches(d *entsql.DialectBuilder, dialectName string, s subject, words []string, filter func(*entsql.Selector)) *entsql.Selector {
 	if dialectName == dialect.Postgres {
 		docs := d.Table("search_documents").As("d")
@@ -127,17 +135,27 @@ func matches(d *entsql.DialectBuilder, dialectName string, s subject, words []st
 			b.WriteString(docs.C("kind") + " = ").Arg(s.table).
 				WriteString(" AND " + docs.C("document") + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words, "")).WriteString(")")
 		})
+		// The score is computed here, beside the document, so that only ids
+		// and scores are sorted, never the documents.
+		weighted := scoreOf(s, words, func(b *entsql.Builder, bo boost) {
+			b.WriteString(docs.C("document") + " @@ to_tsquery('essaim_fr', ").Arg(tsQuery(words, bo.weight)).WriteString(")")
+		})
 		if filter == nil || !s.filterReadsRow {
-			sel := d.Select(docs.C("id"), docs.C("document")).From(docs).Where(match)
-			if filter != nil {
-				filter(sel) // on the id of the document: no visit of the table
+			sel := d.Select(docs.C("id")).AppendSelectExprAs(weighted, "score").From(docs).Where(match)
+			if filter == nil {
+				return sel
 			}
-			return sel
+			filter(sel) // on the id of the document: no visit of the table
+			// OFFSET 0 keeps the filtered matches a subquery of their own:
+			// PostgreSQL would otherwise sort every match, documents and
+			// all, before filtering (to disk on the worst case).
+			return sel.Offset(0)
 		}
 		t := d.Table(s.table).As("t")
-		sel := d.Select(t.C("id"), docs.C("document")).From(t).Join(docs).On(docs.C("id"), t.C("id")).Where(match)
+		sel := d.Select(t.C("id")).AppendSelectExprAs(weighted, "score").
+			From(t).Join(docs).On(docs.C("id"), t.C("id")).Where(match)
 		filter(sel)
-		return sel
+		return sel.Offset(0) // see below
 	}
 	name := "search_" + s.table
 	match := entsql.P(func(b *entsql.Builder) {
