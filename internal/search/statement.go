@@ -46,39 +46,47 @@ func run(ctx context.Context, client *ent.Client, dialectName string, s subject,
 // match the part of weight A?). Computing ts_rank or bm25 for thousands of
 // matches costs tens of microseconds each.
 func statement(dialectName string, s subject, words []string, filter func(*entsql.Selector), limit int) (string, []any) {
-	q, args := scored(dialectName, s, words, filter, limit)
 	if dialectName != dialect.SQLite || filter != nil || len(s.boosts) == 0 {
-		return q, args
+		return scored(dialectName, s, words, filter, limit, nil)
 	}
-	return bestFirst(s, words, limit, q, args)
+	return bestFirst(s, words, limit)
 }
 
 // bestFirst spares SQLite the scoring of every match when the page holds
 // only best matches: FTS5 returns matches in rowid order, so the first limit
 // rows whose name or title matches are found without reading the others.
 // When there are limit of them they are the page (ties go to the oldest
-// row); otherwise the scored query runs. Both branches are guarded by the
-// same constant condition, which SQLite evaluates once, before either.
-func bestFirst(s subject, words []string, limit int, scoredQuery string, scoredArgs []any) (string, []any) {
+// row); otherwise the scored query gives it.
+func bestFirst(s subject, words []string, limit int) (string, []any) {
 	fts := "`search_" + s.table + "`"
 	best := "{" + s.boosts[0].column + "} : (" + ftsMatch(words) + ")"
 	n := strconv.Itoa(limit)
 	full := "(SELECT COUNT(*) FROM (SELECT 1 FROM " + fts + " WHERE " + fts + " MATCH ? LIMIT " + n + "))"
 	q := "SELECT `id`, " + score(s.boosts[0].score) + " AS `score`, (SELECT COUNT(*) FROM (SELECT 1 FROM " + fts +
 		" WHERE " + fts + " MATCH ? LIMIT " + strconv.Itoa(MaxTotal) + ")) AS `total` FROM (SELECT rowid AS `id` FROM " +
-		fts + " WHERE " + fts + " MATCH ? ORDER BY rowid LIMIT " + n + ") WHERE " + full + " = " + n +
-		" UNION ALL SELECT * FROM (" + scoredQuery + ") WHERE " + full + " < " + n
-	args := append([]any{ftsMatch(words), best, best}, scoredArgs...)
-	return q, append(args, best)
+		fts + " WHERE " + fts + " MATCH ? ORDER BY rowid LIMIT " + n + ") WHERE " + full + " = " + n
+	// The same condition in the scored query's matches: SQLite evaluates
+	// the subquery once, and when it fails no match is scored.
+	notFull := entsql.P(func(b *entsql.Builder) {
+		b.WriteString("(SELECT COUNT(*) FROM (SELECT 1 FROM " + fts + " WHERE " + fts + " MATCH ").Arg(best).
+			WriteString(" LIMIT " + n + ")) < " + n)
+	})
+	sq, sargs := scored(dialect.SQLite, s, words, nil, limit, notFull)
+	return q + " UNION ALL SELECT * FROM (" + sq + ")", append([]any{ftsMatch(words), best, best}, sargs...)
 }
 
 // scored is the query of one type that scores every match.
-func scored(dialectName string, s subject, words []string, filter func(*entsql.Selector), limit int) (string, []any) {
+// only is an extra condition on the matches (nil: none).
+func scored(dialectName string, s subject, words []string, filter func(*entsql.Selector), limit int, only *entsql.Predicate) (string, []any) {
 	d := entsql.Dialect(dialectName)
 	m := d.Table("m")
 	// A CTE rather than a subquery in FROM: an aliased selector would rename
 	// the columns its filters refer to. Referenced once, it is inlined.
-	out := d.Select(m.C("id")).From(m).Prefix(d.With("m").As(matches(d, dialectName, s, words, filter)))
+	ms := matches(d, dialectName, s, words, filter)
+	if only != nil {
+		ms.Where(only)
+	}
+	out := d.Select(m.C("id")).From(m).Prefix(d.With("m").As(ms))
 	if dialectName == dialect.Postgres {
 		out.AppendSelect(m.C("score")) // computed beside the document (see matches)
 	} else {
