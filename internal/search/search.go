@@ -142,7 +142,7 @@ func Search(ctx context.Context, client *ent.Client, dialectName string, req Req
 	total = min(total, MaxTotal)
 	page := &Page{Total: total, HasNext: req.Offset+req.First < min(total, MaxOffset)}
 	if req.Offset < len(all) {
-		page.Hits = all[req.Offset:min(len(all), req.Offset+req.First)]
+		page.Hits = all[req.Offset:min(len(all), req.Offset+req.First, MaxOffset)] // results end at MaxOffset
 	}
 	for i := range page.Hits {
 		page.Hits[i].Rank = req.Offset + i + 1
