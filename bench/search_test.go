@@ -47,6 +47,8 @@ func BenchmarkSearch(b *testing.B) {
 		{"theme", map[string]any{"q": "association", "theme": strconv.Itoa(th.ID), "types": []string{"INITIATIVE", "ACTOR"}}},
 		// Every initiative's title holds "synthétique": the worst case.
 		{"everything", map[string]any{"q": "synthetique"}},
+		// And every match checked against a filter: the slowest search.
+		{"everythingFiltered", map[string]any{"q": "synthetique", "area": "RURAL"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var out struct{ Search struct{ TotalCount int } }
@@ -55,4 +57,18 @@ func BenchmarkSearch(b *testing.B) {
 			measure(b, c, q, func() map[string]any { return tc.vars })
 		})
 	}
+}
+
+// BenchmarkSearchNested measures a search page whose nodes ask for their
+// edges (themes, territories, actors of initiatives; home territory of
+// actors): loaded for the whole page at once, not per node.
+func BenchmarkSearchNested(b *testing.B) {
+	st := OpenDataset(b)
+	c := gqltest.New(st)
+	const q = `{ search(query: "solidaire", first: 50) { totalCount edges { node {
+		... on Initiative { id title themes(first: 5) { edges { node { label } } }
+			territories { edges { node { name } } } actors { edges { node { name } } } }
+		... on Actor { id name homeTerritory { name } }
+		... on Theme { id label } ... on Territory { id name } } } } }`
+	measure(b, c, q, func() map[string]any { return nil })
 }

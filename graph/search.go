@@ -38,7 +38,7 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Searc
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := search.Load(ctx, db, page.Hits)
+	nodes, err := search.Load(searchNodeContext(ctx), db, page.Hits)
 	if err != nil {
 		return nil, err
 	}

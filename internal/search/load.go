@@ -13,6 +13,11 @@ import (
 
 // Load returns the nodes of hits, in order, in one query per type. A hit
 // whose row vanished meanwhile has a nil node.
+//
+// When ctx carries a GraphQL field context whose field is the node of a
+// search edge, what the request asks of the nodes (nested edges included) is
+// loaded eagerly by ent's field collection, a query per edge for all the
+// nodes of a type: the statements do not grow with the page.
 func Load(ctx context.Context, client *ent.Client, hits []Hit) ([]ent.Noder, error) {
 	ids := map[Type][]int{}
 	for _, h := range hits {
@@ -21,7 +26,11 @@ func Load(ctx context.Context, client *ent.Client, hits []Hit) ([]ent.Noder, err
 	byID := map[int]ent.Noder{}
 	add := func(n ent.Noder, id int) { byID[id] = n }
 	if l := ids[Initiative]; len(l) > 0 {
-		ns, err := client.Initiative.Query().Where(initiative.IDIn(l...)).All(ctx)
+		q, err := client.Initiative.Query().Where(initiative.IDIn(l...)).CollectFields(ctx, "Initiative")
+		if err != nil {
+			return nil, fmt.Errorf("collect fields of initiatives: %w", err)
+		}
+		ns, err := q.All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load initiatives: %w", err)
 		}
@@ -30,7 +39,11 @@ func Load(ctx context.Context, client *ent.Client, hits []Hit) ([]ent.Noder, err
 		}
 	}
 	if l := ids[Actor]; len(l) > 0 {
-		ns, err := client.Actor.Query().Where(actor.IDIn(l...)).All(ctx)
+		q, err := client.Actor.Query().Where(actor.IDIn(l...)).CollectFields(ctx, "Actor")
+		if err != nil {
+			return nil, fmt.Errorf("collect fields of actors: %w", err)
+		}
+		ns, err := q.All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load actors: %w", err)
 		}
@@ -39,7 +52,11 @@ func Load(ctx context.Context, client *ent.Client, hits []Hit) ([]ent.Noder, err
 		}
 	}
 	if l := ids[Theme]; len(l) > 0 {
-		ns, err := client.Theme.Query().Where(theme.IDIn(l...)).All(ctx)
+		q, err := client.Theme.Query().Where(theme.IDIn(l...)).CollectFields(ctx, "Theme")
+		if err != nil {
+			return nil, fmt.Errorf("collect fields of themes: %w", err)
+		}
+		ns, err := q.All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load themes: %w", err)
 		}
@@ -48,7 +65,11 @@ func Load(ctx context.Context, client *ent.Client, hits []Hit) ([]ent.Noder, err
 		}
 	}
 	if l := ids[Territory]; len(l) > 0 {
-		ns, err := client.Territory.Query().Where(territory.IDIn(l...)).All(ctx)
+		q, err := client.Territory.Query().Where(territory.IDIn(l...)).CollectFields(ctx, "Territory")
+		if err != nil {
+			return nil, fmt.Errorf("collect fields of territories: %w", err)
+		}
+		ns, err := q.All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load territories: %w", err)
 		}

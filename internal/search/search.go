@@ -7,17 +7,18 @@
 // search migration:
 //
 //   - PostgreSQL: the essaim_fr text search configuration (french stemming
-//     after unaccent) over essaim_search_document(name or title, summary,
-//     description), indexed by GIN expression indexes; ranked by ts_rank with
-//     the name or title weighted above the summary, above the description.
+//     after unaccent); the weighted document of every row (A name or
+//     title, B summary, C description) is stored in search_documents, kept
+//     in step by triggers and indexed by one GIN index per type.
 //   - SQLite: one external-content FTS5 table per type (porter stemming,
-//     unicode61 without diacritics) kept in step by triggers; ranked by bm25
-//     with the same column weights.
+//     unicode61 without diacritics) kept in step by triggers.
+//
+// Names and titles rank above summaries, above the rest: see statement.
 //
 // Every word must match; the last one also matches as a prefix, so results
 // follow the user as they type. A page costs one statement per searched type
-// (hits with their scores and the type's total, via a window count), then one
-// per type to load the nodes.
+// (hits with their scores and the type's total up to MaxTotal), then one per
+// type to load the nodes (plus one per edge nested under them).
 package search
 
 import (
@@ -45,6 +46,11 @@ const (
 // MaxOffset is the deepest position a page may start from: each page reads
 // every hit before it, and nobody reads ten thousand results.
 const MaxOffset = 10000
+
+// MaxTotal is where counting stops: a search with more results reports
+// MaxTotal, read "at least MaxTotal". Counting every match of a word found
+// in most rows costs as much as the rest of the search.
+const MaxTotal = MaxOffset
 
 // Types are the searchable types, in the order that breaks score ties.
 var Types = []Type{Initiative, Actor, Theme, Territory}
@@ -98,7 +104,8 @@ type Hit struct {
 
 // Page is a page of hits.
 type Page struct {
-	Hits    []Hit
+	Hits []Hit
+	// Total is the number of results, up to MaxTotal.
 	Total   int
 	HasNext bool
 }
@@ -132,9 +139,10 @@ func Search(ctx context.Context, client *ent.Client, dialectName string, req Req
 		total += n
 	}
 	slices.SortStableFunc(all, compareHits)
+	total = min(total, MaxTotal)
 	page := &Page{Total: total, HasNext: req.Offset+req.First < min(total, MaxOffset)}
 	if req.Offset < len(all) {
-		page.Hits = all[req.Offset:min(len(all), req.Offset+req.First)]
+		page.Hits = all[req.Offset:min(len(all), req.Offset+req.First, MaxOffset)] // results end at MaxOffset
 	}
 	for i := range page.Hits {
 		page.Hits[i].Rank = req.Offset + i + 1

@@ -215,6 +215,21 @@ func TestSearchRanking(t *testing.T) {
 		if len(r.Edges) == 2 && r.Edges[0].Type != "INITIATIVE" {
 			t.Errorf("type %q, want INITIATIVE", r.Edges[0].Type)
 		}
+		// Pages made only of title matches (SQLite finds them without
+		// scoring the rest): same order, same total.
+		vars := map[string]any{"q": "numerique", "types": []string{"INITIATIVE"}, "first": 1}
+		var paged []string
+		for page := 0; page < 2; page++ {
+			r := f.search(t, vars)
+			if r.TotalCount != 2 || len(r.Edges) != 1 || r.Edges[0].Score != 3 || r.PageInfo.HasNextPage != (page == 0) {
+				t.Fatalf("page %d: %+v", page, r)
+			}
+			paged = append(paged, r.names()...)
+			vars["after"] = r.PageInfo.EndCursor
+		}
+		if want := []string{"Médiation numérique", "Tiers-lieu numérique rural"}; !slices.Equal(paged, want) {
+			t.Errorf("title matches: got %q, want %q", paged, want)
+		}
 	})
 }
 
@@ -454,6 +469,46 @@ func postCounted(t *testing.T, c *gqltest.Client, query string, vars map[string]
 func deepCursor(t *testing.T, q string) string {
 	t.Helper()
 	c := search.Cursor(search.Request{Query: q}, search.MaxOffset+1)
+	var b bytes.Buffer
+	c.MarshalGQL(&b)
+	s, err := strconv.Unquote(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSearchTotalCap checks that totalCount stops at search.MaxTotal and that
+// the pages still end at the MaxOffset-th result.
+func TestSearchTotalCap(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		ctx := context.Background()
+		const n = search.MaxTotal + 5
+		for start := 0; start < n; start += 1000 {
+			bulk := make([]*ent.InitiativeCreate, 0, 1000)
+			for i := start; i < min(n, start+1000); i++ {
+				bulk = append(bulk, st.Client.Initiative.Create().SetTitle("Projet zanzibar "+strconv.Itoa(i)))
+			}
+			st.Client.Initiative.CreateBulk(bulk...).SaveX(ctx)
+		}
+		r := f.search(t, map[string]any{"q": "zanzibar", "first": 1})
+		if r.TotalCount != search.MaxTotal || !r.PageInfo.HasNextPage {
+			t.Errorf("totalCount %d, hasNextPage %v; want %d, true", r.TotalCount, r.PageInfo.HasNextPage, search.MaxTotal)
+		}
+		last := f.search(t, map[string]any{"q": "zanzibar", "first": 5,
+			"after": cursorAt(t, "zanzibar", search.MaxOffset-2)})
+		if len(last.Edges) != 2 || last.Edges[1].Rank != search.MaxOffset || last.PageInfo.HasNextPage {
+			t.Errorf("last page: %d edges, hasNextPage %v", len(last.Edges), last.PageInfo.HasNextPage)
+		}
+	})
+}
+
+// cursorAt is the cursor of the search q (no types, no filters) at rank.
+func cursorAt(t *testing.T, q string, rank int) string {
+	t.Helper()
+	c := search.Cursor(search.Request{Query: q}, rank)
 	var b bytes.Buffer
 	c.MarshalGQL(&b)
 	s, err := strconv.Unquote(b.String())

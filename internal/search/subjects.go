@@ -10,10 +10,10 @@ import (
 // A boost is a score for the rows whose column matches the whole query.
 type boost struct {
 	score float64
-	// column is the FTS5 column on SQLite; document the arguments of
-	// essaim_search_document that index that column alone on PostgreSQL.
-	column   string
-	document []string
+	// column is the FTS5 column on SQLite; weight the weight of that column
+	// in the stored document on PostgreSQL (see essaim_search_document).
+	column string
+	weight string
 }
 
 // Scores: a match in the name or title, in the summary, elsewhere (the
@@ -28,13 +28,13 @@ const (
 type subject struct {
 	typ   Type
 	table string
-	// document is the argument list of essaim_search_document on
-	// PostgreSQL: exactly as in the index expressions of the migration.
-	document []string
 	// base is the score of a match; boosts raise it when a single column
 	// matches the whole query (the name or title, then the summary).
 	base   float64
 	boosts []boost
+	// filterReadsRow tells that the filter reads columns of the table other
+	// than the id (the home territory of actors).
+	filterReadsRow bool
 	// filter gives the predicate of f, or false when the type cannot match f.
 	filter func(f Filter) (func(*entsql.Selector), bool)
 }
@@ -42,11 +42,10 @@ type subject struct {
 var subjects = []subject{
 	{
 		typ: Initiative, table: "initiatives",
-		document: []string{"title", "summary", "description"},
-		base:     otherScore,
+		base: otherScore,
 		boosts: []boost{
-			{nameScore, "title", []string{"title", "NULL", "NULL"}},
-			{summaryScore, "summary", []string{"NULL", "summary", "NULL"}},
+			{nameScore, "title", "A"},
+			{summaryScore, "summary", "B"},
 		},
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			return linked(f, func(set places.Set) func(*entsql.Selector) { return places.Initiatives(set) },
@@ -55,9 +54,9 @@ var subjects = []subject{
 	},
 	{
 		typ: Actor, table: "actors",
-		document: []string{"name", "NULL", "description"},
-		base:     otherScore,
-		boosts:   []boost{{nameScore, "name", []string{"name", "NULL", "NULL"}}},
+		base:           otherScore,
+		boosts:         []boost{{nameScore, "name", "A"}},
+		filterReadsRow: true,
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			return linked(f, func(set places.Set) func(*entsql.Selector) { return places.Actors(set) },
 				actorsInArea, "actor_themes", "actor_id"), true
@@ -65,9 +64,8 @@ var subjects = []subject{
 	},
 	{
 		typ: Theme, table: "themes",
-		document: []string{"label", "NULL", "description"},
-		base:     otherScore,
-		boosts:   []boost{{nameScore, "label", []string{"label", "NULL", "NULL"}}},
+		base:   otherScore,
+		boosts: []boost{{nameScore, "label", "A"}},
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			if f.Area != nil || f.Within != nil {
 				return nil, false
@@ -80,8 +78,7 @@ var subjects = []subject{
 	},
 	{
 		typ: Territory, table: "territories",
-		document: []string{"name", "NULL", "NULL"},
-		base:     nameScore, // the name is all there is
+		base: nameScore, // the name is all there is
 		filter: func(f Filter) (func(*entsql.Selector), bool) {
 			if f.Theme != nil {
 				return nil, false

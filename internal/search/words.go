@@ -60,17 +60,23 @@ func ftsMatch(words []string) string {
 	return b.String()
 }
 
-// tsQuery is the to_tsquery text of words: every word, the last as a prefix.
-// Words hold no quote or operator; to_tsquery stems them and drops French
-// stop words.
-func tsQuery(words []string) string {
+// tsQuery is the to_tsquery text of words: every word, the last as a prefix,
+// in the part of the document of the given weight ("" for anywhere). Words
+// hold no quote or operator; to_tsquery stems them and drops French stop
+// words.
+func tsQuery(words []string, weight string) string {
 	var b strings.Builder
 	for i, w := range words {
 		if i > 0 {
 			b.WriteString(" & ")
 		}
 		b.WriteString("'" + w + "'")
+		switch {
+		case i == len(words)-1:
+			b.WriteString(":*" + weight)
+		case weight != "":
+			b.WriteString(":" + weight)
+		}
 	}
-	b.WriteString(":*")
 	return b.String()
 }

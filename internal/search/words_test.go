@@ -43,7 +43,10 @@ func TestMatchExpressions(t *testing.T) {
 	if got, want := ftsMatch(words), `"épicerie" "solid"*`; got != want {
 		t.Errorf("ftsMatch = %s, want %s", got, want)
 	}
-	if got, want := tsQuery(words), `'épicerie' & 'solid':*`; got != want {
+	if got, want := tsQuery(words, ""), `'épicerie' & 'solid':*`; got != want {
 		t.Errorf("tsQuery = %s, want %s", got, want)
+	}
+	if got, want := tsQuery(words, "A"), `'épicerie':A & 'solid':*A`; got != want {
+		t.Errorf("weighted tsQuery = %s, want %s", got, want)
 	}
 }
