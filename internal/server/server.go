@@ -162,7 +162,9 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", readyz(st))
-	mux.Handle("GET /export", cors(cfg.CORSOrigins, exportHandler(st, log))) // open data: other maps may fetch it
+	// Open data (other maps may fetch it), but under the same keys as the
+	// queries: no anonymous export when anonymous reads are off.
+	mux.Handle("GET /export", cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, log, exportHandler(st, log))))
 	return mux
 }
 
