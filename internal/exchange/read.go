@@ -143,7 +143,7 @@ func readCSV(data []byte, kind Kind, rep *Report) ([]record, bool) {
 		}
 		r := record{line: line, cells: make(map[string]string, len(cols))}
 		for i, c := range cols {
-			r.cells[c] = strings.TrimSpace(fields[i])
+			r.cells[c] = unguardFormula(strings.TrimSpace(fields[i]))
 		}
 		out = append(out, r)
 	}
