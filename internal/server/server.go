@@ -105,7 +105,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		srv.Use(trustedOnly{cfg.TrustedDocuments})
 		cfg.Metrics.allowOperations(cfg.TrustedDocuments.operationNames())
 	} else {
-		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+		srv.Use(extension.AutomaticPersistedQuery{Cache: smallQueries{lru.New[string](1000)}})
 	}
 	srv.Use(documentLimits{cfg.Limits}) // after APQ, which fills in the query
 	srv.Use(pagingExtension{cfg.Paging})
