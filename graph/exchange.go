@@ -24,6 +24,11 @@ func (r *Resolver) importFile(ctx context.Context, kind exchange.Kind, file grap
 	if err != nil {
 		return nil, apierr.BadInput("format", "%s", err)
 	}
+	// One file variable may feed several fields (a dry run, then the
+	// import): each reads it from the start.
+	if _, err := file.File.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("rewind upload: %w", err)
+	}
 	data, err := io.ReadAll(file.File) // the transport caps the request size
 	if err != nil {
 		return nil, fmt.Errorf("read upload: %w", err)

@@ -132,6 +132,13 @@ func TestBrokenFiles(t *testing.T) {
 		{"unknown actor", exchange.Initiatives, exchange.CSV, initHead + "k1,A,,,,500000005:LEAD|La Poste:FUNDER\n",
 			[]issue{{2, "actors", exchange.CodeUnknownRef}}},
 		{"bad role", exchange.Initiatives, exchange.CSV, initHead + "k1,A,,,,La Poste:BOSS\n", []issue{{2, "actors", exchange.CodeInvalid}}},
+		// PostgreSQL refuses NUL in text (SQLite stores it): the file's problem, reported on both stores.
+		{"NUL in a CSV cell", exchange.Actors, exchange.CSV, "name,kind,description\nA,OTHER,x\x00y\n",
+			[]issue{{2, "description", exchange.CodeInvalid}}},
+		{"NUL in a looked-up name", exchange.Initiatives, exchange.CSV, initHead + "k1,A,,,,La Poste\x00:LEAD\n",
+			[]issue{{2, "actors", exchange.CodeInvalid}}},
+		{"NUL in a JSON string", exchange.Initiatives, exchange.JSON, `[{"key": "k", "title": "T\u0000"}]`,
+			[]issue{{1, "title", exchange.CodeInvalid}}},
 		{"JSON not an array", exchange.Initiatives, exchange.JSON, `{"key": "k"}`, []issue{{0, "", exchange.CodeSyntax}}},
 		{"JSON missing field", exchange.Initiatives, exchange.JSON, `[{"key": "k", "title": "T"}, {"key": "k2"}]`,
 			[]issue{{2, "title", exchange.CodeMissingColumn}}},

@@ -231,7 +231,7 @@ func (s *csvSink) row(c cells) error {
 	cols := Columns(s.kind)
 	rec := make([]string, len(cols))
 	for i, col := range cols {
-		rec[i] = strings.Join(c[col], listSep)
+		rec[i] = guardFormula(strings.Join(c[col], listSep))
 	}
 	return s.c.Write(rec)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
@@ -42,8 +43,30 @@ func FilterFromQuery(q url.Values) Filter {
 		Theme: q.Get("theme"), Kind: q.Get("kind"), Status: q.Get("status")}
 }
 
+// maxFilterValue bounds a filter value: codes and slugs are short.
+const maxFilterValue = 1000
+
+// checkText refuses values no territory or theme can match and PostgreSQL
+// refuses outright (NUL, bytes that are not UTF-8): a FilterError, not a
+// database error.
+func (f Filter) checkText() error {
+	for _, p := range []struct{ param, value string }{{"area", f.Area}, {"within", f.Within},
+		{"covering", f.Covering}, {"theme", f.Theme}, {"kind", f.Kind}, {"status", f.Status}} {
+		switch {
+		case len(p.value) > maxFilterValue:
+			return &FilterError{p.param, fmt.Sprintf("longer than %d bytes", maxFilterValue)}
+		case !utf8.ValidString(p.value) || strings.IndexByte(p.value, 0) >= 0:
+			return &FilterError{p.param, "not UTF-8 text, or contains a NUL character"}
+		}
+	}
+	return nil
+}
+
 // filterSets resolves the territory parts of a filter to territory sets.
 func (f Filter) sets(ctx context.Context, client *ent.Client) ([]places.Set, error) {
+	if err := f.checkText(); err != nil {
+		return nil, err
+	}
 	var sets []places.Set
 	if f.Area != "" {
 		a := area.Area(strings.ToUpper(f.Area))

@@ -65,10 +65,29 @@ func readRecords(data []byte, f Format, kind Kind, rep *Report) ([]record, bool)
 	if !ok {
 		return nil, false
 	}
+	var recs []record
 	if f == JSON {
-		return readJSON(data, kind, rep)
+		recs, ok = readJSON(data, kind, rep)
+	} else {
+		recs, ok = readCSV(data, kind, rep)
 	}
-	return readCSV(data, kind, rep)
+	return recs, refuseNUL(recs, kind, rep) && ok
+}
+
+// refuseNUL reports cells with a NUL character: PostgreSQL refuses them
+// (the whole import would fail on a database error, without a line) and
+// SQLite would store them; either way the file is at fault.
+func refuseNUL(recs []record, kind Kind, rep *Report) bool {
+	ok := true
+	for _, r := range recs {
+		for _, col := range Columns(kind) {
+			if strings.IndexByte(r.cells[col], 0) >= 0 {
+				rep.add(r.line, col, CodeInvalid, "the cell contains a NUL character")
+				ok = false
+			}
+		}
+	}
+	return ok
 }
 
 // delimiter picks ',' or ';' (French spreadsheets) from the header line,
@@ -143,7 +162,7 @@ func readCSV(data []byte, kind Kind, rep *Report) ([]record, bool) {
 		}
 		r := record{line: line, cells: make(map[string]string, len(cols))}
 		for i, c := range cols {
-			r.cells[c] = strings.TrimSpace(fields[i])
+			r.cells[c] = unguardFormula(strings.TrimSpace(fields[i]))
 		}
 		out = append(out, r)
 	}

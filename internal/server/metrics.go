@@ -18,6 +18,11 @@ import (
 // documents' names aside) the others are counted as "other".
 const maxOperationLabels = 100
 
+// maxOperationLabelLen bounds a name that gets its own label: a name is one
+// token of up to 64 KiB, and the label is repeated on every line of its
+// series; longer names count as "other".
+const maxOperationLabelLen = 100
+
 // Metrics are the Prometheus metrics of a server, on their own registry.
 // A nil *Metrics records nothing.
 type Metrics struct {
@@ -127,7 +132,7 @@ func (n *nameLabels) label(name, opType string) string {
 	if n.known[name] {
 		return name
 	}
-	if n.added >= maxOperationLabels {
+	if n.added >= maxOperationLabels || len(name) > maxOperationLabelLen {
 		return "other"
 	}
 	n.known[name] = true

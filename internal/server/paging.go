@@ -171,5 +171,24 @@ type pagingCache struct {
 
 func (c pagingCache) Add(ctx context.Context, key string, doc *ast.QueryDocument) {
 	c.paging.addDefaults(doc)
-	c.Cache.Add(ctx, key, doc)
+	if len(key) <= maxCachedQueryBytes { // the key is the document's text
+		c.Cache.Add(ctx, key, doc)
+	}
+}
+
+// maxCachedQueryBytes bounds the documents the parsed-document and
+// persisted-query caches keep (real ones are a few hundred bytes): with
+// documents up to maxQueryBytes, their 1,000 entries each could pin 64 MB.
+// Larger documents still run; they are parsed again each time.
+const maxCachedQueryBytes = 8 << 10
+
+// smallQueries is the automatic persisted-query cache, keeping documents of
+// at most maxCachedQueryBytes: a client registers one before it is
+// validated, at no rate-limit cost.
+type smallQueries struct{ graphql.Cache[string] }
+
+func (c smallQueries) Add(ctx context.Context, hash, query string) {
+	if len(query) <= maxCachedQueryBytes {
+		c.Cache.Add(ctx, hash, query)
+	}
 }

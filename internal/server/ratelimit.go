@@ -5,6 +5,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,7 +176,7 @@ func identity(r *http.Request, trustForwardedFor bool) string {
 		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
 			parts := strings.Split(xff[len(xff)-1], ",")
 			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
-				return "ip:" + ip
+				return "ip:" + clientNetwork(ip)
 			}
 		}
 	}
@@ -183,7 +184,23 @@ func identity(r *http.Request, trustForwardedFor bool) string {
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return "ip:" + host
+	return "ip:" + clientNetwork(host)
+}
+
+// clientNetwork is the bucket of an address: an IPv6 host has a whole /64
+// (it could take a new address, and budget, per request), so IPv6 clients
+// are limited per /64; IPv4-mapped addresses count as IPv4.
+func clientNetwork(host string) string {
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }
 
 type rateWriter struct {

@@ -105,7 +105,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		srv.Use(trustedOnly{cfg.TrustedDocuments})
 		cfg.Metrics.allowOperations(cfg.TrustedDocuments.operationNames())
 	} else {
-		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+		srv.Use(extension.AutomaticPersistedQuery{Cache: smallQueries{lru.New[string](1000)}})
 	}
 	srv.Use(documentLimits{cfg.Limits}) // after APQ, which fills in the query
 	srv.Use(pagingExtension{cfg.Paging})
@@ -162,7 +162,9 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", readyz(st))
-	mux.Handle("GET /export", cors(cfg.CORSOrigins, exportHandler(st, log))) // open data: other maps may fetch it
+	// Open data (other maps may fetch it), but under the same keys as the
+	// queries: no anonymous export when anonymous reads are off.
+	mux.Handle("GET /export", cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, log, exportHandler(st, log))))
 	return mux
 }
 

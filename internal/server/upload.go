@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/auth"
 )
 
 const mediaMultipart = "multipart/form-data"
@@ -40,6 +41,14 @@ func (t httpTransport) multipart(w http.ResponseWriter, r *http.Request, exec gr
 		w.Header().Set("Accept-Post", mediaJSON)
 		protocolError(w, media, http.StatusUnsupportedMediaType, apierr.UnsupportedMediaType,
 			"multipart/form-data requests must carry an Authorization, GraphQL-Require-Preflight or Apollo-Require-Preflight header")
+		return
+	}
+	// Files only feed mutations: a client that may not run one is refused
+	// before its files are read, rather than by access control once they
+	// are all in memory (refused requests spend no rate limit).
+	if !auth.FromContext(r.Context()).Role.Allows(auth.Editor) {
+		protocolError(w, media, http.StatusForbidden, apierr.Forbidden,
+			"file uploads feed mutations, which need an API key with the role EDITOR or ADMIN")
 		return
 	}
 	start := graphql.Now()

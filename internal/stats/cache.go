@@ -43,7 +43,8 @@ func (c *Cache) cached(ctx context.Context, client *ent.Client, q string, args [
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("%s\x00%v", q, args)
+	// %#v quotes strings: with %v, ["a b", "c"] and ["a", "b c"] were one key.
+	key := fmt.Sprintf("%s\x00%#v", q, args)
 	c.mu.Lock()
 	if v > c.version { // versions only grow; a late reader of an older one bypasses the cache
 		c.version, c.results, c.buckets = v, map[string]*Result{}, 0
