@@ -96,7 +96,7 @@ func apikey(ctx context.Context, args []string, out io.Writer) error {
 
 // withStore parses args, opens the store and runs f on it.
 func withStore(ctx context.Context, fs *flag.FlagSet, args []string, c *config, f func(*store.Store) error) error {
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, c.database)

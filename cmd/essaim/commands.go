@@ -18,7 +18,7 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	serveFlags(fs, &c)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	log := newLogger(c.logFormat)
@@ -43,7 +43,7 @@ func migrate(ctx context.Context, args []string) error {
 	var c config
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	storeFlags(fs, &c)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, c.database)
@@ -65,7 +65,7 @@ func importTerritories(ctx context.Context, args []string) error {
 	fs.StringVar(&files.Departements, "departements", "", "departements.json (default: embedded)")
 	fs.StringVar(&files.Regions, "regions", "", "regions.json (default: embedded)")
 	fs.StringVar(&files.Density, "density", "", "INSEE 7-level density grid CSV (default: embedded 2024 grid)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	ds, err := refdata.Load(files)

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestServeFlagsLimits(t *testing.T) {
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		serveFlags(fs, &c)
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			t.Fatal(err)
 		}
 		return c.server
@@ -47,6 +48,50 @@ func TestServeFlagsLimits(t *testing.T) {
 		c = parse(t, "-cors-origins", "*", "-request-timeout", "0", "-field-suggestions")
 		if !slices.Equal(c.CORSOrigins, []string{"*"}) || c.RequestTimeout != 0 || !c.FieldSuggestions {
 			t.Errorf("got %+v", c)
+		}
+	})
+}
+
+// TestServeFlagsRefuseBadEnvironment: a variable that cannot be parsed stops
+// the program instead of silently leaving the default (ESSAIM_ANONYMOUS_READ=off
+// must not keep anonymous reads on); a flag on the command line wins.
+func TestServeFlagsRefuseBadEnvironment(t *testing.T) {
+	cases := []struct {
+		name, value string
+		args        []string
+		wantErr     bool
+	}{
+		{"ESSAIM_ANONYMOUS_READ", "off", nil, true},
+		{"ESSAIM_INTROSPECTION", "no", nil, true},
+		{"ESSAIM_MAX_COST", "lots", nil, true},
+		{"ESSAIM_REQUEST_TIMEOUT", "10", nil, true},
+		{"ESSAIM_RATE_LIMIT", "1e3", nil, true},
+		{"ESSAIM_ANONYMOUS_READ", "false", nil, false},
+		{"ESSAIM_MAX_COST", "lots", []string{"-max-cost", "5"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			t.Setenv(tc.name, tc.value)
+			var c config
+			fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			serveFlags(fs, &c)
+			err := parseFlags(fs, tc.args)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error: %v", err, tc.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), tc.name) {
+				t.Errorf("error %q does not name %s", err, tc.name)
+			}
+		})
+	}
+	t.Run("a valid variable still applies", func(t *testing.T) {
+		t.Setenv("ESSAIM_ANONYMOUS_READ", "false")
+		var c config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		serveFlags(fs, &c)
+		if err := parseFlags(fs, nil); err != nil || c.server.Access.AnonymousRole != "" {
+			t.Errorf("err %v, anonymous role %q; want none", err, c.server.Access.AnonymousRole)
 		}
 	})
 }

@@ -31,7 +31,7 @@ func seedSynthetic(ctx context.Context, args []string) error {
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "random seed: the same seed over the same territories gives the same data (required)")
 	fs.IntVar(&cfg.Relations, "relations", -1, "number of explicit actor relations; negative means actors/2")
 	fs.BoolVar(&cfg.Replace, "replace", false, "delete the synthetic actors, initiatives and relations already in the store first")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	set := map[string]bool{}

@@ -32,7 +32,7 @@ func trustedDocuments(args []string) error {
 	}
 	fs := flag.NewFlagSet("trusted-documents build", flag.ContinueOnError)
 	out := fs.String("o", "", "write the manifest to this file (default: stdout)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

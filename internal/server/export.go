@@ -23,6 +23,11 @@ var exportParams = append([]string{"type", "format"}, exchange.FilterParams...)
 // error body before anything is written.
 func exportHandler(st *store.Store, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			exportError(w, http.StatusMethodNotAllowed, apierr.New(apierr.MethodNotAllowed, "/export answers GET only"))
+			return
+		}
 		q := r.URL.Query()
 		for name := range q {
 			if !slices.Contains(exportParams, name) {

@@ -60,3 +60,29 @@ func TestExportAccess(t *testing.T) {
 		}
 	})
 }
+
+// TestExportPreflightAndMethods: a browser may send a key to /export from an
+// allowed origin (the OPTIONS preflight is answered), and anything but GET
+// or HEAD is refused with 405 and Allow.
+func TestExportPreflightAndMethods(t *testing.T) {
+	t.Parallel()
+	st := dbtest.SQLite(t)
+	h := aHandler(st, func(c *server.Config) { c.CORSOrigins = []string{"https://map.example"} })
+	pre := httptest.NewRequest(http.MethodOptions, "/export?type=actors", nil)
+	pre.Header.Set("Origin", "https://map.example")
+	pre.Header.Set("Access-Control-Request-Method", "GET")
+	pre.Header.Set("Access-Control-Request-Headers", "authorization")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, pre)
+	if rec.Code != http.StatusNoContent || !strings.Contains(rec.Header().Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight: status %d, headers %v; want 204 allowing Authorization", rec.Code, rec.Header())
+	}
+	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(method, "/export?type=actors", nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" ||
+			!strings.Contains(rec.Body.String(), "METHOD_NOT_ALLOWED") {
+			t.Errorf("%s: status %d, Allow %q, body %s", method, rec.Code, rec.Header().Get("Allow"), rec.Body)
+		}
+	}
+}

@@ -164,7 +164,9 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /readyz", readyz(st))
 	// Open data (other maps may fetch it), but under the same keys as the
 	// queries: no anonymous export when anonymous reads are off.
-	mux.Handle("GET /export", cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, log, exportHandler(st, log))))
+	// Any method, so that cors answers the browsers' OPTIONS preflight (a key
+	// in Authorization needs one); exportHandler refuses all but GET.
+	mux.Handle("/export", cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, log, exportHandler(st, log))))
 	return mux
 }
 
