@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/internal/store"
@@ -11,50 +12,211 @@ import (
 // Cache keeps the latest Snapshot and rebuilds it when the database's graph
 // version moves. One version read per request keeps every server instance in
 // step with writes made through any other.
+//
+// A rebuild reads the whole network (about a second on the reference
+// dataset), so under a steady flow of writes a cache that made every reader
+// wait for it would always be rebuilding. With a maximum staleness d > 0,
+// readers keep getting the previous snapshot while one rebuild runs in the
+// background, as long as the oldest write that snapshot misses was first seen
+// by this cache at most d ago; past that, and for strict requests (see
+// Strict), a reader waits for a snapshot holding every write it saw. With d =
+// 0 every read waits (the strict behaviour). Rebuilds never overlap: one runs
+// at a time, and every reader needing it waits for that one.
 type Cache struct {
-	client *ent.Client
+	client   *ent.Client
+	maxStale time.Duration
+	now      func() time.Time
+	build    func(ctx context.Context, version int64) (*Snapshot, error)
 
-	mu    sync.RWMutex
-	snap  *Snapshot
-	build sync.Mutex // one rebuild at a time; others wait for its result
+	mu     sync.Mutex
+	snap   *Snapshot
+	seen   []sighting // versions newer than snap, ascending, with when each was first seen
+	flight *flight    // the rebuild running, if any
 }
 
-// NewCache returns an empty cache over client.
-func NewCache(client *ent.Client) *Cache { return &Cache{client: client} }
+// sighting records when the cache first saw a graph version.
+type sighting struct {
+	version int64
+	at      time.Time
+}
 
-// Get returns a snapshot at least as recent as the database's graph version.
+// maxSightings bounds the memory of a cache that keeps seeing new versions
+// while its rebuilds fail: past it, the newest sighting takes the next
+// version and keeps its own (earlier) time, which can only make a snapshot
+// look staler than it is, never fresher.
+const maxSightings = 1024
+
+// buildTimeout bounds a background rebuild, which no request's deadline does.
+const buildTimeout = 2 * time.Minute
+
+// flight is one rebuild; done is closed once snap or err is set.
+type flight struct {
+	version int64
+	done    chan struct{}
+	snap    *Snapshot
+	err     error
+}
+
+// An Option configures a Cache.
+type Option func(*Cache)
+
+// WithMaxStaleness lets readers use a snapshot that misses writes first seen
+// at most d ago while a rebuild runs (0: never).
+func WithMaxStaleness(d time.Duration) Option { return func(c *Cache) { c.maxStale = max(d, 0) } }
+
+// WithClock replaces time.Now (for tests).
+func WithClock(now func() time.Time) Option { return func(c *Cache) { c.now = now } }
+
+// NewCache returns an empty cache over client; without options every read
+// sees every write committed before it.
+func NewCache(client *ent.Client, opts ...Option) *Cache {
+	c := &Cache{client: client, now: time.Now}
+	c.build = func(ctx context.Context, v int64) (*Snapshot, error) { return Build(ctx, client, v) }
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// MaxStaleness is the cache's bound (0: strict).
+func (c *Cache) MaxStaleness() time.Duration { return c.maxStale }
+
+type strictKey struct{}
+
+// Strict marks a request that must see every write committed before it
+// whatever the cache's staleness bound (for example a client reading back
+// what it just wrote).
+func Strict(ctx context.Context) context.Context { return context.WithValue(ctx, strictKey{}, true) }
+
+func isStrict(ctx context.Context) bool { v, _ := ctx.Value(strictKey{}).(bool); return v }
+
+// Freshness says how a snapshot returned by Read relates to the database.
+type Freshness struct {
+	// GraphVersion is the database's version read by the request; the
+	// snapshot's own Version is at least this unless Stale > 0.
+	GraphVersion int64
+	// Stale is how long ago the cache first saw the oldest write the snapshot
+	// misses (0: it misses none the request could see).
+	Stale time.Duration
+}
+
+// Get returns a snapshot within the cache's staleness bound.
 func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
+	s, _, err := c.Read(ctx)
+	return s, err
+}
+
+// Read returns a snapshot and how fresh it is: one holding every write
+// committed before the call, or, when the cache allows it and ctx is not
+// Strict, the previous snapshot if the oldest write it misses was first seen
+// at most the staleness bound ago (a rebuild is then started in the
+// background).
+func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 	v, err := store.GraphVersion(ctx, c.client)
 	if err != nil {
-		return nil, err
+		return nil, Freshness{}, err
 	}
-	if s := c.current(); s != nil && s.Version >= v {
-		return s, nil
-	}
-	c.build.Lock()
-	defer c.build.Unlock()
-	if s := c.current(); s != nil && s.Version >= v {
-		return s, nil
-	}
-	// Every request from now on needs the new version: drop the old
-	// snapshot so that it can be collected once the requests holding it end,
-	// instead of two whole networks being live during the build (issue #6,
-	// server memory).
+	fr := Freshness{GraphVersion: v}
 	c.mu.Lock()
-	c.snap = nil
-	c.mu.Unlock()
-	s, err := Build(ctx, c.client, v)
-	if err != nil {
-		return nil, err
+	c.observe(v)
+	s := c.snap
+	if s != nil && s.Version >= v {
+		c.mu.Unlock()
+		return s, fr, nil
 	}
-	c.mu.Lock()
-	c.snap = s
+	if s != nil && c.maxStale > 0 && !isStrict(ctx) {
+		if age := c.now().Sub(c.seen[0].at); age <= c.maxStale {
+			if c.flight == nil {
+				c.start(ctx, v)
+			}
+			c.mu.Unlock()
+			fr.Stale = max(age, time.Nanosecond)
+			return s, fr, nil
+		}
+	}
 	c.mu.Unlock()
-	return s, nil
+	s, err = c.await(ctx, v)
+	return s, fr, err
 }
 
-func (c *Cache) current() *Snapshot {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.snap
+// observe records the first sighting of version v; c.mu is held.
+func (c *Cache) observe(v int64) {
+	if c.snap != nil && v <= c.snap.Version {
+		return
+	}
+	n := len(c.seen)
+	switch {
+	case n > 0 && v <= c.seen[n-1].version:
+	case n >= maxSightings:
+		c.seen[n-1].version = v
+	default:
+		c.seen = append(c.seen, sighting{version: v, at: c.now()})
+	}
+}
+
+// await waits until the cache holds a snapshot of at least version v,
+// starting rebuilds as needed, one at a time.
+func (c *Cache) await(ctx context.Context, v int64) (*Snapshot, error) {
+	for {
+		c.mu.Lock()
+		if s := c.snap; s != nil && s.Version >= v {
+			c.mu.Unlock()
+			return s, nil
+		}
+		f := c.flight
+		if f == nil {
+			f = c.start(ctx, v)
+		}
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if f.err != nil && f.version >= v {
+			return nil, f.err
+		}
+	}
+}
+
+// start launches a rebuild at the newest version seen (at least v); c.mu is
+// held. The rebuild outlives the request that started it: other readers
+// wait for it or will use its result.
+func (c *Cache) start(ctx context.Context, v int64) *flight {
+	if n := len(c.seen); n > 0 {
+		v = max(v, c.seen[n-1].version)
+	}
+	f := &flight{version: v, done: make(chan struct{})}
+	c.flight = f
+	if c.maxStale == 0 {
+		// Nobody may read the old snapshot any more: let it be collected
+		// once the requests holding it end, instead of two whole networks
+		// being live during the build (issue #6, server memory).
+		c.snap = nil
+	}
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), buildTimeout)
+	go func() {
+		defer cancel()
+		s, err := c.build(bctx, f.version)
+		c.finish(f, s, err)
+	}()
+	return f
+}
+
+// finish installs a rebuild's result. A failed rebuild leaves the previous
+// snapshot in place; the next reader that needs a newer one starts another.
+func (c *Cache) finish(f *flight, s *Snapshot, err error) {
+	c.mu.Lock()
+	f.snap, f.err = s, err
+	if err == nil && (c.snap == nil || s.Version > c.snap.Version) {
+		c.snap = s
+		k := 0
+		for k < len(c.seen) && c.seen[k].version <= s.Version {
+			k++
+		}
+		c.seen = append(c.seen[:0], c.seen[k:]...)
+	}
+	c.flight = nil
+	c.mu.Unlock()
+	close(f.done)
 }
