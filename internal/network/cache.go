@@ -1,7 +1,9 @@
 package network
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,24 +19,33 @@ import (
 // dataset), so under a steady flow of writes a cache that made every reader
 // wait for it would always be rebuilding. With a maximum staleness d > 0,
 // readers keep getting the previous snapshot while one rebuild runs in the
-// background, as long as the oldest write that snapshot misses was first seen
-// by this cache at most d ago; past that, and for strict requests (see
-// Strict), a reader waits for a snapshot holding every write it saw. With d =
-// 0 every read waits (the strict behaviour). Rebuilds never overlap: one runs
-// at a time, and every reader needing it waits for that one.
+// background, as long as that snapshot was known to hold every committed
+// write at most d ago (a version read that started then found nothing newer:
+// every write it misses committed since). Past that, and for strict requests
+// (see Strict), a reader waits for a snapshot holding every write committed
+// before its own version read. A cache that nobody read for longer than d
+// therefore never serves a stale snapshot. With d = 0 every read waits (the
+// strict behaviour). Rebuilds never overlap: one runs at a time, and every
+// reader needing it waits for that one.
 type Cache struct {
 	client   *ent.Client
 	maxStale time.Duration
 	now      func() time.Time
 	build    func(ctx context.Context, version int64) (*Snapshot, error)
 
-	mu     sync.Mutex
-	snap   *Snapshot
-	seen   []sighting // versions newer than snap, ascending, with when each was first seen
-	flight *flight    // the rebuild running, if any
+	mu   sync.Mutex
+	snap *Snapshot
+	// fresh is the start of the latest version read that found no version
+	// newer than snap: snap held every write committed before it.
+	fresh time.Time
+	// seen lists the versions newer than snap that reads found, ascending,
+	// each with the start of the latest read that found it (for the fresh
+	// time of the snapshot that will hold it).
+	seen   []sighting
+	flight *flight // the rebuild running, if any
 }
 
-// sighting records when the cache first saw a graph version.
+// sighting is a version and the start of the latest read that found it.
 type sighting struct {
 	version int64
 	at      time.Time
@@ -42,8 +53,8 @@ type sighting struct {
 
 // maxSightings bounds the memory of a cache that keeps seeing new versions
 // while its rebuilds fail: past it, the newest sighting takes the next
-// version and keeps its own (earlier) time, which can only make a snapshot
-// look staler than it is, never fresher.
+// version, which can only make a later snapshot look staler than it is,
+// never fresher.
 const maxSightings = 1024
 
 // buildTimeout bounds a background rebuild, which no request's deadline does.
@@ -95,8 +106,9 @@ type Freshness struct {
 	// GraphVersion is the database's version read by the request; the
 	// snapshot's own Version is at least this unless Stale > 0.
 	GraphVersion int64
-	// Stale is how long ago the cache first saw the oldest write the snapshot
-	// misses (0: it misses none the request could see).
+	// Stale is 0 when the snapshot holds every write committed before the
+	// request's version read; otherwise how long ago the snapshot was last
+	// known to hold every committed write (the writes it misses are younger).
 	Stale time.Duration
 }
 
@@ -112,20 +124,21 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 // at most the staleness bound ago (a rebuild is then started in the
 // background).
 func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
+	at := c.now()
 	v, err := store.GraphVersion(ctx, c.client)
 	if err != nil {
 		return nil, Freshness{}, err
 	}
 	fr := Freshness{GraphVersion: v}
 	c.mu.Lock()
-	c.observe(v)
+	c.observe(v, at)
 	s := c.snap
 	if s != nil && s.Version >= v {
 		c.mu.Unlock()
 		return s, fr, nil
 	}
 	if s != nil && c.maxStale > 0 && !isStrict(ctx) {
-		if age := c.now().Sub(c.seen[0].at); age <= c.maxStale {
+		if age := c.now().Sub(c.fresh); age <= c.maxStale {
 			if c.flight == nil {
 				c.start(ctx, v)
 			}
@@ -139,19 +152,32 @@ func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 	return s, fr, err
 }
 
-// observe records the first sighting of version v; c.mu is held.
-func (c *Cache) observe(v int64) {
+// observe records that a read started at at found version v; c.mu is held.
+func (c *Cache) observe(v int64, at time.Time) {
 	if c.snap != nil && v <= c.snap.Version {
+		c.fresh = later(c.fresh, at)
 		return
 	}
-	n := len(c.seen)
+	i, found := slices.BinarySearchFunc(c.seen, v, func(s sighting, v int64) int { return cmp.Compare(s.version, v) })
 	switch {
-	case n > 0 && v <= c.seen[n-1].version:
-	case n >= maxSightings:
-		c.seen[n-1].version = v
+	case found:
+		c.seen[i].at = later(c.seen[i].at, at)
+	case len(c.seen) >= maxSightings:
+		// Merge into a neighbour under the higher version: a snapshot
+		// between the two loses this time, so it can only look staler.
+		j := min(i, len(c.seen)-1)
+		c.seen[j].version = max(c.seen[j].version, v)
+		c.seen[j].at = later(c.seen[j].at, at)
 	default:
-		c.seen = append(c.seen, sighting{version: v, at: c.now()})
+		c.seen = slices.Insert(c.seen, i, sighting{version: v, at: at})
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // await waits until the cache holds a snapshot of at least version v,
@@ -212,6 +238,7 @@ func (c *Cache) finish(f *flight, s *Snapshot, err error) {
 		c.snap = s
 		k := 0
 		for k < len(c.seen) && c.seen[k].version <= s.Version {
+			c.fresh = later(c.fresh, c.seen[k].at)
 			k++
 		}
 		c.seen = append(c.seen[:0], c.seen[k:]...)

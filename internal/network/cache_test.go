@@ -61,7 +61,12 @@ func newBuilds() *builds { return &builds{gate: make(chan struct{})} }
 // addParticipation writes one participation of z (bumping the version).
 func addParticipation(t *testing.T, st *store.Store, n *dbtest.ActorNetwork) {
 	t.Helper()
-	if _, err := st.Client.Participation.Create().SetActorID(n.Z.ID).SetInitiativeID(n.IB2.ID).
+	addParticipationTo(t, st, n.Z.ID, n.IB2.ID)
+}
+
+func addParticipationTo(t *testing.T, st *store.Store, actor, initiative int) {
+	t.Helper()
+	if _, err := st.Client.Participation.Create().SetActorID(actor).SetInitiativeID(initiative).
 		SetRole(participation.RoleFUNDER).Save(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +130,15 @@ func TestNetworkCacheStalenessBound(t *testing.T) {
 		}
 		if s, fr := read(t, ctx, cache); s.Version != v || fr.Stale != 0 {
 			t.Fatalf("after the rebuild: version %d, freshness %+v", s.Version, fr)
+		}
+
+		// Nobody read for an hour, so the write below may be an hour old
+		// when the next read comes: that read waits for the rebuild.
+		b.gated.Store(false)
+		clk.advance(time.Hour)
+		addParticipationTo(t, st, n.Z.ID, n.IA2.ID)
+		if s, fr := read(t, ctx, cache); s.Version != version(t, st) || fr.Stale != 0 {
+			t.Fatalf("first read after an idle hour: version %d, want %d, freshness %+v", s.Version, version(t, st), fr)
 		}
 	})
 }
