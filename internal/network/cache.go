@@ -60,12 +60,10 @@ const maxSightings = 1024
 // buildTimeout bounds a background rebuild, which no request's deadline does.
 const buildTimeout = 2 * time.Minute
 
-// flight is one rebuild; done is closed once snap or err is set.
+// flight is one rebuild; done is closed once err is set.
 type flight struct {
-	version int64
-	done    chan struct{}
-	snap    *Snapshot
-	err     error
+	done chan struct{}
+	err  error
 }
 
 // An Option configures a Cache.
@@ -119,10 +117,10 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 }
 
 // Read returns a snapshot and how fresh it is: one holding every write
-// committed before the call, or, when the cache allows it and ctx is not
-// Strict, the previous snapshot if the oldest write it misses was first seen
-// at most the staleness bound ago (a rebuild is then started in the
-// background).
+// committed before the call or, when the cache allows it and ctx is not
+// Strict, one known current at most the staleness bound ago (a rebuild is
+// then running in the background). A reader that can be served neither way
+// waits for the rebuild in progress, or starts one.
 func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 	at := c.now()
 	v, err := store.GraphVersion(ctx, c.client)
@@ -130,26 +128,40 @@ func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 		return nil, Freshness{}, err
 	}
 	fr := Freshness{GraphVersion: v}
+	lax := c.maxStale > 0 && !isStrict(ctx)
 	c.mu.Lock()
 	c.observe(v, at)
-	s := c.snap
-	if s != nil && s.Version >= v {
-		c.mu.Unlock()
-		return s, fr, nil
-	}
-	if s != nil && c.maxStale > 0 && !isStrict(ctx) {
-		if age := c.now().Sub(c.fresh); age <= c.maxStale {
-			if c.flight == nil {
-				c.start(ctx, v)
-			}
+	for {
+		s := c.snap
+		if s != nil && s.Version >= v {
 			c.mu.Unlock()
-			fr.Stale = max(age, time.Nanosecond)
 			return s, fr, nil
 		}
+		if s != nil && lax {
+			if age := c.now().Sub(c.fresh); age <= c.maxStale {
+				if c.flight == nil {
+					c.start(ctx, v)
+				}
+				c.mu.Unlock()
+				fr.Stale = max(age, time.Nanosecond)
+				return s, fr, nil
+			}
+		}
+		f := c.flight
+		if f == nil {
+			f = c.start(ctx, v)
+		}
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, fr, ctx.Err()
+		}
+		if f.err != nil {
+			return nil, fr, f.err
+		}
+		c.mu.Lock()
 	}
-	c.mu.Unlock()
-	s, err = c.await(ctx, v)
-	return s, fr, err
 }
 
 // observe records that a read started at at found version v; c.mu is held.
@@ -180,39 +192,11 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// await waits until the cache holds a snapshot of at least version v,
-// starting rebuilds as needed, one at a time.
-func (c *Cache) await(ctx context.Context, v int64) (*Snapshot, error) {
-	for {
-		c.mu.Lock()
-		if s := c.snap; s != nil && s.Version >= v {
-			c.mu.Unlock()
-			return s, nil
-		}
-		f := c.flight
-		if f == nil {
-			f = c.start(ctx, v)
-		}
-		c.mu.Unlock()
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if f.err != nil && f.version >= v {
-			return nil, f.err
-		}
-	}
-}
-
-// start launches a rebuild at the newest version seen (at least v); c.mu is
-// held. The rebuild outlives the request that started it: other readers
-// wait for it or will use its result.
+// start launches a rebuild; c.mu is held. The rebuild reads the version
+// itself (at least v) and outlives the request that started it: other
+// readers wait for it or will use its result.
 func (c *Cache) start(ctx context.Context, v int64) *flight {
-	if n := len(c.seen); n > 0 {
-		v = max(v, c.seen[n-1].version)
-	}
-	f := &flight{version: v, done: make(chan struct{})}
+	f := &flight{done: make(chan struct{})}
 	c.flight = f
 	if c.maxStale == 0 {
 		// Nobody may read the old snapshot any more: let it be collected
@@ -220,22 +204,34 @@ func (c *Cache) start(ctx context.Context, v int64) *flight {
 		// being live during the build (issue #6, server memory).
 		c.snap = nil
 	}
+	at := c.now() // before the rebuild's version read
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), buildTimeout)
 	go func() {
 		defer cancel()
-		s, err := c.build(bctx, f.version)
-		c.finish(f, s, err)
+		s, err := c.rebuild(bctx, v)
+		c.finish(f, s, at, err)
 	}()
 	return f
 }
 
-// finish installs a rebuild's result. A failed rebuild leaves the previous
-// snapshot in place; the next reader that needs a newer one starts another.
-func (c *Cache) finish(f *flight, s *Snapshot, err error) {
+// rebuild builds a snapshot at the current version, at least v.
+func (c *Cache) rebuild(ctx context.Context, v int64) (*Snapshot, error) {
+	cur, err := store.GraphVersion(ctx, c.client)
+	if err != nil {
+		return nil, err
+	}
+	return c.build(ctx, max(cur, v))
+}
+
+// finish installs a rebuild's result, current as of at. A failed rebuild
+// leaves the previous snapshot in place: the readers waiting for it get its
+// error, and the next reader that needs a newer snapshot starts another.
+func (c *Cache) finish(f *flight, s *Snapshot, at time.Time, err error) {
 	c.mu.Lock()
-	f.snap, f.err = s, err
+	f.err = err
 	if err == nil && (c.snap == nil || s.Version > c.snap.Version) {
 		c.snap = s
+		c.fresh = later(c.fresh, at)
 		k := 0
 		for k < len(c.seen) && c.seen[k].version <= s.Version {
 			c.fresh = later(c.fresh, c.seen[k].at)

@@ -132,9 +132,36 @@ func TestNetworkCacheStalenessBound(t *testing.T) {
 			t.Fatalf("after the rebuild: version %d, freshness %+v", s.Version, fr)
 		}
 
+		// A reader past the bound waits for the rebuild in progress, and
+		// takes its result if it is within the bound, even if writes came
+		// after it started: one rebuild, not two.
+		clk.advance(9 * time.Second)
+		addParticipationTo(t, st, n.Z.ID, n.IA1.ID)
+		v1 := version(t, st)
+		b.gated.Store(true)
+		before := b.n.Load()
+		if s, fr := read(t, ctx, cache); s.Version != v || fr.Stale == 0 {
+			t.Fatalf("9 s after the last current read: version %d, want the previous %d, freshness %+v", s.Version, v, fr)
+		}
+		for b.n.Load() == before { // the rebuild has read version v1 and waits at the gate
+			time.Sleep(time.Millisecond)
+		}
+		addParticipationTo(t, st, n.Z.ID, n.IB1.ID)
+		clk.advance(2 * time.Second)
+		waiting := make(chan struct{})
+		go func() {
+			defer close(waiting)
+			s, fr, err := cache.Read(ctx)
+			if err != nil || s.Version != v1 || fr.Stale != 2*time.Second {
+				t.Errorf("past the bound with a rebuild in progress: %v, %v, freshness %+v; want the rebuild's version %d, 2 s stale", s, err, fr, v1)
+			}
+		}()
+		b.gate <- struct{}{}
+		<-waiting
+		b.gated.Store(false)
+		close(b.gate) // the background rebuild the stale answer started
 		// Nobody read for an hour, so the write below may be an hour old
 		// when the next read comes: that read waits for the rebuild.
-		b.gated.Store(false)
 		clk.advance(time.Hour)
 		addParticipationTo(t, st, n.Z.ID, n.IA2.ID)
 		if s, fr := read(t, ctx, cache); s.Version != version(t, st) || fr.Stale != 0 {
