@@ -19,9 +19,10 @@ import (
 // dataset), so under a steady flow of writes a cache that made every reader
 // wait for it would always be rebuilding. With a maximum staleness d > 0,
 // readers keep getting the previous snapshot while one rebuild runs in the
-// background, as long as that snapshot was known to hold every committed
-// write at most d ago (a version read that started then found nothing newer:
-// every write it misses committed since). Past that, and for strict requests
+// background (started once the snapshot is d/2 old, so that the writes of
+// that time share one rebuild), as long as that snapshot was known to hold
+// every committed write at most d ago (a version read that started then
+// found nothing newer: every write it misses committed since). Past that, and for strict requests
 // (see Strict), a reader waits for a snapshot holding every write committed
 // before its own version read. A cache that nobody read for longer than d
 // therefore never serves a stale snapshot. With d = 0 every read waits (the
@@ -139,7 +140,10 @@ func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 		}
 		if s != nil && lax {
 			if age := c.now().Sub(c.fresh); age <= c.maxStale {
-				if c.flight == nil {
+				// Half the bound gathers the writes of that time into
+				// one rebuild (a rebuild costs about a second of CPU)
+				// and leaves the other half for the rebuild to finish.
+				if c.flight == nil && age >= c.maxStale/2 {
 					c.start(ctx, v)
 				}
 				c.mu.Unlock()

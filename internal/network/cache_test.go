@@ -218,6 +218,7 @@ func TestNetworkCacheFailedRebuild(t *testing.T) {
 		v := version(t, st)
 		b.fail.Store(1)
 		b.gated.Store(true)
+		clk.advance(3 * time.Second)   // past half the bound: the read starts a rebuild
 		if s := get(t, lax); s != s1 { // starts the background rebuild, which will fail
 			t.Fatalf("within the bound: version %d, want the previous %d", s.Version, s1.Version)
 		}
