@@ -56,8 +56,8 @@ func TestNetworkStaleness(t *testing.T) {
 			cfg := gqltest.Config()
 			cfg.NetworkMaxStaleness = 0
 			strictServer := gqltest.NewWith(st, cfg)
-			if got := gqltest.Config().NetworkMaxStaleness; got != 5*time.Second {
-				t.Fatalf("default staleness bound %s, README says 5s", got)
+			if got := gqltest.Config().NetworkMaxStaleness; got != 10*time.Second {
+				t.Fatalf("default staleness bound %s, README says 10s", got)
 			}
 			noCache := gqltest.New(st)
 			noCache.Header = http.Header{"Cache-Control": {"no-cache"}}
@@ -77,7 +77,7 @@ func TestNetworkStaleness(t *testing.T) {
 			count, ext := staleRead(t, lax, n.Z.ID)
 			switch {
 			case ext["staleMs"] > 0:
-				if count != 0 || ext["snapshotVersion"] >= ext["graphVersion"] || ext["staleMs"] > 5000 {
+				if count != 0 || ext["snapshotVersion"] >= ext["graphVersion"] || ext["staleMs"] > 10000 {
 					t.Errorf("stale read: %d links, %v", count, ext)
 				}
 			case count != 1 || ext["snapshotVersion"] < ext["graphVersion"]:

@@ -78,9 +78,9 @@ func DefaultConfig() Config {
 		MaxNodes:        100,
 		MaxStatsBuckets: stats.DefaultMaxBuckets,
 		StatsCacheSize:  256,
-		// See README, "Links between actors": about two rebuilds of the
-		// reference network under load.
-		NetworkMaxStaleness: 5 * time.Second,
+		// See README, "Links between actors": twice a rebuild of the
+		// reference network on a saturated server.
+		NetworkMaxStaleness: 10 * time.Second,
 		Limits:              DefaultLimits(),
 		RequestTimeout:      10 * time.Second,
 		Introspection:       true,
