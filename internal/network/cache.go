@@ -3,6 +3,7 @@ package network
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ type Cache struct {
 	maxStale time.Duration
 	now      func() time.Time
 	build    func(ctx context.Context, version int64) (*Snapshot, error)
+	log      *slog.Logger
 
 	mu   sync.Mutex
 	snap *Snapshot
@@ -74,13 +76,17 @@ type Option func(*Cache)
 // at most d ago while a rebuild runs (0: never).
 func WithMaxStaleness(d time.Duration) Option { return func(c *Cache) { c.maxStale = max(d, 0) } }
 
+// WithLogger logs the rebuilds (failures as warnings: a failed background
+// rebuild has no request to report it to).
+func WithLogger(log *slog.Logger) Option { return func(c *Cache) { c.log = log } }
+
 // WithClock replaces time.Now (for tests).
 func WithClock(now func() time.Time) Option { return func(c *Cache) { c.now = now } }
 
 // NewCache returns an empty cache over client; without options every read
 // sees every write committed before it.
 func NewCache(client *ent.Client, opts ...Option) *Cache {
-	c := &Cache{client: client, now: time.Now}
+	c := &Cache{client: client, now: time.Now, log: slog.New(slog.DiscardHandler)}
 	c.build = func(ctx context.Context, v int64) (*Snapshot, error) { return Build(ctx, client, v) }
 	for _, o := range opts {
 		o(c)
@@ -231,6 +237,11 @@ func (c *Cache) rebuild(ctx context.Context, v int64) (*Snapshot, error) {
 // leaves the previous snapshot in place: the readers waiting for it get its
 // error, and the next reader that needs a newer snapshot starts another.
 func (c *Cache) finish(f *flight, s *Snapshot, at time.Time, err error) {
+	if err != nil {
+		c.log.Warn("actor network rebuild failed; the previous snapshot stays", "err", err)
+	} else {
+		c.log.Debug("actor network rebuilt", "version", s.Version, "duration", s.BuildTime)
+	}
 	c.mu.Lock()
 	f.err = err
 	if err == nil && (c.snap == nil || s.Version > c.snap.Version) {

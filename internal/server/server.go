@@ -99,7 +99,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	log = withRequestIDs(log)
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
-		Network: network.NewCache(st.Client, network.WithMaxStaleness(cfg.NetworkMaxStaleness)),
+		Network: network.NewCache(st.Client, network.WithMaxStaleness(cfg.NetworkMaxStaleness), network.WithLogger(log)),
 		Stats:   statsOptions(cfg),
 	}))
 	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes, maxUploadBytes: cfg.MaxUploadBytes})
