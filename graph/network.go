@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
@@ -29,7 +32,13 @@ type snapshotKey struct{}
 // however many actors of the response ask for their links or metrics, and
 // checks that the given IDs are actors of it.
 func (r *Resolver) snapshot(ctx context.Context, field string, actorIDs ...int) (*network.Snapshot, error) {
-	s, err := memoize(ctx, snapshotKey{}, func() (*network.Snapshot, error) { return r.Network.Get(ctx) })
+	s, err := memoize(ctx, snapshotKey{}, func() (*network.Snapshot, error) {
+		s, fr, err := r.Network.Read(ctx)
+		if err == nil {
+			reportSnapshot(ctx, s, fr)
+		}
+		return s, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +48,21 @@ func (r *Resolver) snapshot(ctx context.Context, field string, actorIDs ...int) 
 		}
 	}
 	return s, nil
+}
+
+// reportSnapshot tells the client which snapshot answered, in the response's
+// extensions.network: its version, the database's version when the request
+// read it, and staleMs > 0 when the snapshot misses writes (it was last known
+// current that long ago; see README, "Links between actors").
+func reportSnapshot(ctx context.Context, s *network.Snapshot, fr network.Freshness) {
+	if !graphql.HasOperationContext(ctx) {
+		return
+	}
+	graphql.RegisterExtension(ctx, "network", map[string]any{
+		"snapshotVersion": s.Version,
+		"graphVersion":    fr.GraphVersion,
+		"staleMs":         (fr.Stale + time.Millisecond - 1).Milliseconds(), // rounded up: stale is never 0
+	})
 }
 
 func inRange(field string, v *int, def, lo, hi int) (int, error) {

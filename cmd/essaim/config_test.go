@@ -95,3 +95,35 @@ func TestServeFlagsRefuseBadEnvironment(t *testing.T) {
 		}
 	})
 }
+
+// TestServeFlagsNetworkStaleness: default, environment, flag over the
+// environment, and 0 (strict).
+func TestServeFlagsNetworkStaleness(t *testing.T) {
+	parse := func(t *testing.T, args ...string) time.Duration {
+		t.Helper()
+		var c config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		serveFlags(fs, &c)
+		if err := parseFlags(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		return c.server.NetworkMaxStaleness
+	}
+	if got := parse(t); got != 10*time.Second || got != server.DefaultConfig().NetworkMaxStaleness {
+		t.Errorf("default %s, want 10s", got)
+	}
+	t.Setenv("ESSAIM_NETWORK_MAX_STALENESS", "2s")
+	for _, c := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, 2 * time.Second},
+		{[]string{"-network-max-staleness", "30s"}, 30 * time.Second},
+		{[]string{"-network-max-staleness", "0"}, 0},
+	} {
+		if got := parse(t, c.args...); got != c.want {
+			t.Errorf("%v: %s, want %s", c.args, got, c.want)
+		}
+	}
+}

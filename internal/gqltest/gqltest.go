@@ -22,6 +22,8 @@ type Client struct {
 	Store   *store.Store
 	// Key, when set, is sent as Authorization: Bearer Key.
 	Key string
+	// Header is added to every request.
+	Header http.Header
 }
 
 // Config is the default configuration, except that anonymous clients are
@@ -59,9 +61,10 @@ func (e Error) Code() string {
 
 // Response is a decoded GraphQL response.
 type Response struct {
-	Status int
-	Data   json.RawMessage `json:"data"`
-	Errors []Error         `json:"errors"`
+	Status     int
+	Data       json.RawMessage `json:"data"`
+	Errors     []Error         `json:"errors"`
+	Extensions map[string]any  `json:"extensions"`
 }
 
 // Post sends a query with variables and decodes the response.
@@ -75,6 +78,11 @@ func (c *Client) Post(t testing.TB, query string, vars map[string]any) Response 
 	req.Header.Set("Content-Type", "application/json")
 	if c.Key != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
+	for k, vs := range c.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	rec := httptest.NewRecorder()
 	c.Handler.ServeHTTP(rec, req)

@@ -58,6 +58,7 @@ type Snapshot struct {
 	ancestors map[int][]int
 	areas     map[int]area.Area
 	compact   *compact
+	slab      []Pair // the block Pairs are being allocated from, during Build
 
 	lazy lazyMetrics
 }
@@ -71,8 +72,8 @@ func scanPairs(ctx context.Context, q rowsFunc, query string, add func(a, b int)
 		return fmt.Errorf("network: %s: %w", query, err)
 	}
 	defer rows.Close()
+	var a, b sql.NullInt64 // outside the loop: one allocation, not two per row
 	for rows.Next() {
-		var a, b sql.NullInt64
 		if err := rows.Scan(&a, &b); err != nil {
 			return fmt.Errorf("network: scan: %w", err)
 		}
@@ -104,6 +105,7 @@ func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, e
 		return nil, err
 	}
 	s.buildCompact()
+	s.slab = nil
 	s.BuildTime = time.Since(start)
 	return s, nil
 }
@@ -172,19 +174,29 @@ func (s *Snapshot) loadInitiatives(ctx context.Context, q rowsFunc) error {
 // loadLinks derives co-participation from participations and adds the
 // explicit relations.
 func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
-	byInitiative := map[int][]int{}
-	if err := scanPairs(ctx, q, `SELECT initiative_id, actor_id FROM participations ORDER BY initiative_id, actor_id`,
-		func(i, a int) { byInitiative[i] = append(byInitiative[i], a) }); err != nil {
-		return err
-	}
-	for i, actors := range byInitiative {
-		for x := 0; x < len(actors); x++ {
-			for y := x + 1; y < len(actors); y++ {
-				p := s.pair(actors[x], actors[y])
-				p.Initiatives = append(p.Initiatives, i)
+	// Rows come grouped by initiative: link each group's actors as it ends,
+	// rather than keeping every initiative's list (a rebuild's allocations
+	// are what a server under writes pays for most, issue #6).
+	cur, group := -1, make([]int, 0, 16)
+	flush := func() {
+		for x := 0; x < len(group); x++ {
+			for y := x + 1; y < len(group); y++ {
+				p := s.pair(group[x], group[y])
+				p.Initiatives = append(p.Initiatives, cur)
 			}
 		}
 	}
+	if err := scanPairs(ctx, q, `SELECT initiative_id, actor_id FROM participations ORDER BY initiative_id, actor_id`,
+		func(i, a int) {
+			if i != cur {
+				flush()
+				cur, group = i, group[:0]
+			}
+			group = append(group, a)
+		}); err != nil {
+		return err
+	}
+	flush()
 	rows, err := q(ctx, `SELECT id, from_id, to_id, kind FROM actor_relations ORDER BY id`)
 	if err != nil {
 		return fmt.Errorf("network: load relations: %w", err)
@@ -203,9 +215,8 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("network: load relations: %w", err)
 	}
-	for _, p := range s.uniquePairs() {
-		sortInts(p.Initiatives)
-	}
+	// Each pair's initiatives are in ascending order already: the rows came
+	// ordered by initiative.
 	return nil
 }
 
@@ -216,7 +227,11 @@ func (s *Snapshot) pair(a, b int) *Pair {
 	if p := s.adj[a][b]; p != nil {
 		return p
 	}
-	p := &Pair{A: a, B: b}
+	if len(s.slab) == cap(s.slab) {
+		s.slab = make([]Pair, 0, 4096) // pairs are allocated by blocks: hundreds of thousands of them
+	}
+	s.slab = append(s.slab, Pair{A: a, B: b})
+	p := &s.slab[len(s.slab)-1]
 	for _, e := range [][2]int{{a, b}, {b, a}} {
 		m := s.adj[e[0]]
 		if m == nil {
@@ -226,18 +241,6 @@ func (s *Snapshot) pair(a, b int) *Pair {
 		m[e[1]] = p
 	}
 	return p
-}
-
-func (s *Snapshot) uniquePairs() []*Pair {
-	var out []*Pair
-	for a, m := range s.adj {
-		for b, p := range m {
-			if a < b {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
 }
 
 // loadTerritories keeps, for the territories actors and initiatives use,

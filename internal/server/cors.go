@@ -27,7 +27,7 @@ func cors(origins []string, h http.Handler) http.Handler {
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			if allowed {
 				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
-				w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, GraphQL-Require-Preflight, Apollo-Require-Preflight")
+				w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, Cache-Control, GraphQL-Require-Preflight, Apollo-Require-Preflight")
 				w.Header().Set("Access-Control-Max-Age", "600")
 			}
 			w.WriteHeader(http.StatusNoContent)

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,10 @@ type nwFixture struct {
 }
 
 // nwStores runs fn in a parallel subtest per store, over a fresh network.
+// These tests read back what they write, so every request says
+// Cache-Control: no-cache, as README "Links between actors" tells such
+// clients to do (without it a read may get the snapshot from before the
+// write, within the staleness bound: TestNetworkStaleness).
 func nwStores(t *testing.T, fn func(t *testing.T, f *nwFixture)) {
 	t.Helper()
 	for _, s := range dbtest.Stores() {
@@ -38,7 +43,9 @@ func nwStores(t *testing.T, fn func(t *testing.T, f *nwFixture)) {
 			t.Parallel()
 			st := s.Open(t)
 			n := dbtest.NewActorNetwork(t, st)
-			fn(t, &nwFixture{ActorNetwork: n, st: st, c: gqltest.New(st)})
+			c := gqltest.New(st)
+			c.Header = http.Header{"Cache-Control": {"no-cache"}}
+			fn(t, &nwFixture{ActorNetwork: n, st: st, c: c})
 		})
 	}
 }

@@ -39,7 +39,12 @@ type Config struct {
 	// StatsCacheSize is how many distinct stats queries keep their result
 	// until the next write (graph version); 0 turns the cache off.
 	StatsCacheSize int
-	Limits         Limits
+	// NetworkMaxStaleness lets actor-network reads use the previous
+	// snapshot while it is rebuilt, if it was known current at most this
+	// long ago; requests with Cache-Control: no-cache (or max-age=0) always
+	// get a current one. 0: every read waits for the rebuild.
+	NetworkMaxStaleness time.Duration
+	Limits              Limits
 	// RequestTimeout bounds each GraphQL request, database work included
 	// (0: no bound).
 	RequestTimeout time.Duration
@@ -67,20 +72,23 @@ type Config struct {
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
 func DefaultConfig() Config {
 	return Config{
-		Addr:             "127.0.0.1:8080",
-		MaxBodyBytes:     1 << 20,
-		Paging:           Paging{Default: 20, Max: 100},
-		MaxNodes:         100,
-		MaxStatsBuckets:  stats.DefaultMaxBuckets,
-		StatsCacheSize:   256,
-		Limits:           DefaultLimits(),
-		RequestTimeout:   10 * time.Second,
-		Introspection:    true,
-		FieldSuggestions: true,
-		ShutdownTimeout:  15 * time.Second,
-		MaxUploadBytes:   10 << 20,
-		Access:           Access{AnonymousRole: auth.Reader},
-		RateLimit:        DefaultRateLimit(),
+		Addr:            "127.0.0.1:8080",
+		MaxBodyBytes:    1 << 20,
+		Paging:          Paging{Default: 20, Max: 100},
+		MaxNodes:        100,
+		MaxStatsBuckets: stats.DefaultMaxBuckets,
+		StatsCacheSize:  256,
+		// See README, "Links between actors": twice a rebuild of the
+		// reference network on a saturated server.
+		NetworkMaxStaleness: 10 * time.Second,
+		Limits:              DefaultLimits(),
+		RequestTimeout:      10 * time.Second,
+		Introspection:       true,
+		FieldSuggestions:    true,
+		ShutdownTimeout:     15 * time.Second,
+		MaxUploadBytes:      10 << 20,
+		Access:              Access{AnonymousRole: auth.Reader},
+		RateLimit:           DefaultRateLimit(),
 	}
 }
 
@@ -91,7 +99,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	log = withRequestIDs(log)
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
-		Network: network.NewCache(st.Client),
+		Network: network.NewCache(st.Client, network.WithMaxStaleness(cfg.NetworkMaxStaleness), network.WithLogger(log)),
 		Stats:   statsOptions(cfg),
 	}))
 	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes, maxUploadBytes: cfg.MaxUploadBytes})
@@ -129,7 +137,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		h = rateLimited(newLimiter(cfg.RateLimit, cfg.Metrics), h)
 	}
 	h = authenticate(cfg.Access, st.Client, log, h)
-	return observe(log, cfg.Metrics, cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, h)))
+	return observe(log, cfg.Metrics, cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, noCache(h))))
 }
 
 // withTimeout gives each request a deadline, which reaches the database
