@@ -227,6 +227,8 @@ func column(dialectName string, s subject, d Dimension, col func(string) string)
 type group struct {
 	sql  string
 	cols []int // indexes in dims of the keys it provides
+	// inner: every subject has a row (facets), so no outer join is needed.
+	inner bool
 }
 
 func run(ctx context.Context, client *ent.Client, dialectName string, opts Options, s subject, where func(*entsql.Selector), dims []Dimension) (*Result, error) {
@@ -316,7 +318,15 @@ func compareKey(a, b Key) int {
 func statement(dialectName string, s subject, where func(*entsql.Selector), dims []Dimension) (string, []any) {
 	b := &entsql.Builder{}
 	b.SetDialect(dialectName)
-	has := func(f func(Dimension) bool) bool { return slices.ContainsFunc(dims, f) }
+	// Links are read only for the dimensions the facet table does not give.
+	has := func(f func(Dimension) bool) bool {
+		for i, d := range dims {
+			if _, faceted := facetGroup(dialectName, s, dims, i); f(d) && !faceted {
+				return true
+			}
+		}
+		return false
+	}
 	territoryDims := has(func(d Dimension) bool { return d.IsTerritory() || d == Area || d == DensityLevel })
 
 	// The matching ids: the same predicates as the lists, generated and
@@ -351,12 +361,12 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	if has(Dimension.IsTheme) {
 		b.WriteString(", thl(owner, theme) AS NOT MATERIALIZED (" + restrict(only, s.themeLinks) + ")")
 	}
-	if slices.Contains(dims, ThemeRoot) {
+	if has(func(d Dimension) bool { return d == ThemeRoot }) {
 		b.WriteString(", theme_roots(id, root) AS (SELECT id, id FROM themes WHERE theme_children IS NULL" +
 			" UNION SELECT t.id, r.root FROM themes t JOIN theme_roots r ON t.theme_children = r.id)")
 	}
 
-	groups := groups(s, dims)
+	groups := groups(dialectName, s, dims)
 	for gi, g := range groups {
 		for _, i := range g.cols {
 			keyCols[i] = fmt.Sprintf("g%d.k%d", gi, i)
@@ -367,7 +377,11 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	// distinct subjects, and lets PostgreSQL aggregate by hashing.
 	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(*) FROM base")
 	for gi, g := range groups {
-		b.WriteString(fmt.Sprintf(" LEFT JOIN (%s) g%d ON g%d.owner = base.id", g.sql, gi, gi))
+		join := " LEFT JOIN"
+		if g.inner {
+			join = " JOIN"
+		}
+		b.WriteString(fmt.Sprintf("%s (%s) g%d ON g%d.owner = base.id", join, g.sql, gi, gi))
 	}
 	b.WriteString(" GROUP BY " + strings.Join(keyCols, ", "))
 	b.WriteString(" UNION ALL SELECT 1")
@@ -380,12 +394,20 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 
 // groups returns the derived tables of dims; dimensions of one family read
 // from one link share a table, so their keys stay correlated.
-func groups(s subject, dims []Dimension) []group {
+func groups(dialectName string, s subject, dims []Dimension) []group {
 	var out []group
 	idx := func(d Dimension) int { return slices.Index(dims, d) }
 	k := func(d Dimension) string { return fmt.Sprintf("k%d", idx(d)) }
+	faceted := make([]bool, len(dims))
+	for i := range dims {
+		if g, ok := facetGroup(dialectName, s, dims, i); ok {
+			out = append(out, g)
+			faceted[i] = true
+		}
+	}
+	fromFacets := func(d Dimension) bool { i := idx(d); return i >= 0 && faceted[i] }
 
-	if i, j := idx(Theme), idx(ThemeRoot); i >= 0 || j >= 0 {
+	if i, j := idx(Theme), idx(ThemeRoot); (i >= 0 || j >= 0) && !fromFacets(Theme) && !fromFacets(ThemeRoot) {
 		g := group{}
 		cols := []string{"thl.owner"}
 		from := " FROM thl"
@@ -406,7 +428,7 @@ func groups(s subject, dims []Dimension) []group {
 		out = append(out, g)
 	}
 	for i, d := range dims {
-		if lvl := d.Level(); lvl != "" {
+		if lvl := d.Level(); lvl != "" && !faceted[i] {
 			// The level is a constant of this package, never client text.
 			// territory_ancestors holds each territory with everything
 			// containing it, never stepping up from an EPCI other than itself.
