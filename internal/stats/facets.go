@@ -14,7 +14,8 @@ import (
 // index-only scan of one range of its index, already in initiative order:
 // the statement joins them by merging instead of building and hashing
 // distinct pairs from the links at every call. SQLite has no such table and
-// keeps the derived tables.
+// keeps the derived tables. Without a filter nor a key read from the row, the
+// statement starts from the first facet group instead of the initiatives.
 
 // FacetsTable is the name of the facet table (PostgreSQL only).
 const FacetsTable = "initiative_facets"
@@ -23,6 +24,7 @@ const FacetsTable = "initiative_facets"
 var facetCodes = map[Dimension]int{
 	Theme: 1, ThemeRoot: 2,
 	TerritoryRegion: 3, TerritoryDepartement: 4, TerritoryEPCI: 5, TerritoryCommune: 6,
+	Area: 7, DensityLevel: 8, Status: 9, StartYear: 10,
 }
 
 // facetGroup returns the facet-table group of dimension i, if the call can
@@ -34,7 +36,11 @@ func facetGroup(dialectName string, s subject, dims []Dimension, i int) (group, 
 		(dims[i].IsTheme() && slices.Contains(dims, Theme) && slices.Contains(dims, ThemeRoot)) {
 		return group{}, false
 	}
+	col := "key"
+	if !dims[i].IsInt() {
+		col = "word" // enum values
+	}
 	// Every initiative has at least one row per dimension: an inner join.
 	return group{cols: []int{i}, inner: true, sql: fmt.Sprintf(
-		"SELECT initiative_id AS owner, key AS k%d FROM %s WHERE dimension = %d::smallint", i, FacetsTable, code)}, true
+		"SELECT initiative_id AS owner, %s AS k%d FROM %s WHERE dimension = %d::smallint", col, i, FacetsTable, code)}, true
 }

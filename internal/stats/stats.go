@@ -336,6 +336,9 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	cte := []string{"id"}
 	keyCols := make([]string, len(dims))
 	for i, d := range dims {
+		if _, faceted := facetGroup(dialectName, s, dims, i); faceted {
+			continue
+		}
 		if expr := column(dialectName, s, d, t.C); expr != "" {
 			k := fmt.Sprintf("k%d", i)
 			sel.AppendSelectExprAs(entsql.Expr(expr), k)
@@ -375,13 +378,24 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	// Each derived table has distinct (owner, keys) rows and base distinct
 	// ids, so a joined row is one subject in one bucket: COUNT(*) counts
 	// distinct subjects, and lets PostgreSQL aggregate by hashing.
-	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(*) FROM base")
+	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(*) FROM ")
+	// Every subject has a row in an inner group (facets): with nothing to
+	// read from base, the first such group stands for it.
+	from, owner := "base", "base.id"
+	if where == nil && len(cte) == 1 && len(groups) > 0 && groups[0].inner {
+		from, owner = "", "g0.owner"
+	}
+	b.WriteString(from)
 	for gi, g := range groups {
 		join := " LEFT JOIN"
 		if g.inner {
 			join = " JOIN"
 		}
-		b.WriteString(fmt.Sprintf("%s (%s) g%d ON g%d.owner = base.id", join, g.sql, gi, gi))
+		if gi == 0 && from == "" {
+			b.WriteString(fmt.Sprintf("(%s) g0", g.sql))
+			continue
+		}
+		b.WriteString(fmt.Sprintf("%s (%s) g%d ON g%d.owner = %s", join, g.sql, gi, gi, owner))
 	}
 	b.WriteString(" GROUP BY " + strings.Join(keyCols, ", "))
 	b.WriteString(" UNION ALL SELECT 1")
@@ -436,11 +450,11 @@ func groups(dialectName string, s subject, dims []Dimension) []group {
 				" FROM tl JOIN territory_ancestors ta ON ta.territory_id = tl.territory WHERE ta.ancestor_kind = '" + lvl + "'"})
 		}
 	}
-	if i := idx(Area); i >= 0 {
+	if i := idx(Area); i >= 0 && !faceted[i] {
 		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.area AS " + k(Area) +
 			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.area IS NOT NULL"})
 	}
-	if i := idx(DensityLevel); i >= 0 {
+	if i := idx(DensityLevel); i >= 0 && !faceted[i] {
 		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.density_level AS " + k(DensityLevel) +
 			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.density_level IS NOT NULL"})
 	}
