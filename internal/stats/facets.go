@@ -32,7 +32,7 @@ var facetCodes = map[Dimension]int{
 // whose keys must come from one theme link (the table has them apart).
 func facetGroup(dialectName string, s subject, dims []Dimension, i int) (group, bool) {
 	code, ok := facetCodes[dims[i]]
-	if !ok || dialectName != dialect.Postgres || s.table != initiatives.table ||
+	if !ok || dialectName != dialect.Postgres || !s.facets ||
 		(dims[i].IsTheme() && slices.Contains(dims, Theme) && slices.Contains(dims, ThemeRoot)) {
 		return group{}, false
 	}

@@ -121,10 +121,12 @@ type subject struct {
 	// themeLinks and territoryLinks select (owner, theme) and (owner, territory).
 	themeLinks, territoryLinks string
 	dims                       []Dimension
+	// facets: the keys read from links are in initiative_facets (PostgreSQL).
+	facets bool
 }
 
 var initiatives = subject{
-	name: "initiatives", table: "initiatives",
+	name: "initiatives", table: "initiatives", facets: true,
 	themeLinks:     "SELECT initiative_id AS owner, theme_id AS theme FROM initiative_themes",
 	territoryLinks: "SELECT initiative_id AS owner, territory_id AS territory FROM initiative_territories",
 	dims: []Dimension{Theme, ThemeRoot, TerritoryRegion, TerritoryDepartement, TerritoryEPCI, TerritoryCommune,
