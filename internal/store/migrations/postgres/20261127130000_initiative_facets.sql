@@ -11,6 +11,8 @@
 CREATE TABLE "initiative_facets" ("initiative_id" bigint NOT NULL, "dimension" smallint NOT NULL, "key" bigint NULL, "word" character varying NULL, CONSTRAINT "initiative_facets_initiative_id" FOREIGN KEY ("initiative_id") REFERENCES "initiatives" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
 -- Distinct rows by construction; the index is what the statistics read (index-only scans).
 CREATE INDEX "initiative_facets_key" ON "initiative_facets" ("dimension", "initiative_id", "key", "word");
+-- The refresh and the cascade from initiatives delete by initiative.
+CREATE INDEX "initiative_facets_initiative_id" ON "initiative_facets" ("initiative_id");
 -- Recomputes every facet of the given initiatives (those still existing).
 CREATE FUNCTION essaim_refresh_facets(ids bigint[]) RETURNS void LANGUAGE sql SET search_path FROM CURRENT AS $$
   DELETE FROM "initiative_facets" WHERE "initiative_id" = ANY(ids);
@@ -49,8 +51,13 @@ BEGIN
   PERFORM essaim_refresh_facets(ARRAY(SELECT DISTINCT "initiative_id" FROM new_rows));
   RETURN NULL;
 END $$;
+-- Links deleted by the cascade from a deleted initiative (one statement per
+-- initiative) have nothing to refresh: return at once.
 CREATE FUNCTION essaim_facets_links_old() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN "initiatives" i ON i."id" = o."initiative_id") THEN
+    RETURN NULL;
+  END IF;
   PERFORM essaim_refresh_facets(ARRAY(SELECT DISTINCT "initiative_id" FROM old_rows));
   RETURN NULL;
 END $$;
@@ -112,6 +119,9 @@ BEGIN
 END $$;
 CREATE FUNCTION essaim_facets_ancestors_old() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN "initiative_territories" it ON it."territory_id" = o."territory_id") THEN
+    RETURN NULL;
+  END IF;
   PERFORM essaim_refresh_facets(ARRAY(SELECT DISTINCT it."initiative_id" FROM "initiative_territories" it
     WHERE it."territory_id" IN (SELECT "territory_id" FROM old_rows)));
   RETURN NULL;
