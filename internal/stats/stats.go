@@ -8,7 +8,9 @@
 // dimension a derived table of distinct (id, key) pairs left-joined to it,
 // and the counts are COUNT(*) grouped by the keys. Nothing is loaded row by
 // row. Territory levels come from the precomputed territory_ancestors table
-// (package territory), and a Cache can keep results until the next write.
+// (package territory); on PostgreSQL the initiatives' keys come from the
+// initiative_facets table instead of the links (facets.go); and a Cache can
+// keep results until the next write.
 //
 // Counting rules:
 //
