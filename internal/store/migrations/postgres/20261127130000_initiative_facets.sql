@@ -14,7 +14,13 @@ CREATE INDEX "initiative_facets_key" ON "initiative_facets" ("dimension", "initi
 -- The refresh and the cascade from initiatives delete by initiative.
 CREATE INDEX "initiative_facets_initiative_id" ON "initiative_facets" ("initiative_id");
 -- Recomputes every facet of the given initiatives (those still existing).
-CREATE FUNCTION essaim_refresh_facets(ids bigint[]) RETURNS void LANGUAGE sql SET search_path FROM CURRENT AS $$
+-- PL/pgSQL, not SQL: it keeps its plans between calls (territory.Derive writes
+-- one territory per statement), and returns at once when there is nothing to do.
+CREATE FUNCTION essaim_refresh_facets(ids bigint[]) RETURNS void LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  IF cardinality(ids) = 0 THEN
+    RETURN;
+  END IF;
   DELETE FROM "initiative_facets" WHERE "initiative_id" = ANY(ids);
   WITH RECURSIVE roots("id", "root") AS (
     SELECT "id", "id" FROM "themes" WHERE "theme_children" IS NULL
@@ -37,7 +43,7 @@ CREATE FUNCTION essaim_refresh_facets(ids bigint[]) RETURNS void LANGUAGE sql SE
   SELECT "initiative_id", "dimension", "key", "word" FROM keys
   UNION ALL SELECT i."id", d::smallint, NULL, NULL FROM "initiatives" i CROSS JOIN generate_series(1, 10) d
     WHERE i."id" = ANY(ids) AND NOT EXISTS (SELECT 1 FROM keys k WHERE k."initiative_id" = i."id" AND k."dimension" = d);
-$$;
+END $$;
 -- Statement-level triggers: one refresh per statement for all the initiatives it touched.
 CREATE FUNCTION essaim_facets_initiatives() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
@@ -79,10 +85,13 @@ CREATE TRIGGER "initiative_facets_territories_del" AFTER DELETE ON "initiative_t
 CREATE TRIGGER "initiative_facets_territories_upd" AFTER UPDATE ON "initiative_territories" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION essaim_facets_links_both();
 -- Status or start date changed (column lists and transition tables do not mix).
+-- Changed rows by EXCEPT, not by joining the transition tables: they have no
+-- index nor statistics, and a join of two 35,000-row ones (the communes' areas
+-- derived in one statement) became a nested loop of minutes.
 CREATE FUNCTION essaim_facets_initiatives_upd() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-  PERFORM essaim_refresh_facets(ARRAY(SELECT n."id" FROM new_rows n JOIN old_rows o ON o."id" = n."id"
-    WHERE n."status" IS DISTINCT FROM o."status" OR n."start_date" IS DISTINCT FROM o."start_date"));
+  PERFORM essaim_refresh_facets(ARRAY(SELECT "id" FROM (SELECT "id", "status", "start_date" FROM new_rows
+    EXCEPT SELECT "id", "status", "start_date" FROM old_rows) changed));
   RETURN NULL;
 END $$;
 CREATE TRIGGER "initiative_facets_initiatives_upd" AFTER UPDATE ON "initiatives" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
@@ -91,8 +100,8 @@ CREATE TRIGGER "initiative_facets_initiatives_upd" AFTER UPDATE ON "initiatives"
 CREATE FUNCTION essaim_facets_territories() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   PERFORM essaim_refresh_facets(ARRAY(SELECT DISTINCT it."initiative_id" FROM "initiative_territories" it
-    WHERE it."territory_id" IN (SELECT n."id" FROM new_rows n JOIN old_rows o ON o."id" = n."id"
-      WHERE n."area" IS DISTINCT FROM o."area" OR n."density_level" IS DISTINCT FROM o."density_level")));
+    WHERE it."territory_id" IN (SELECT "id" FROM (SELECT "id", "area", "density_level" FROM new_rows
+      EXCEPT SELECT "id", "area", "density_level" FROM old_rows) changed)));
   RETURN NULL;
 END $$;
 CREATE TRIGGER "initiative_facets_territories" AFTER UPDATE ON "territories" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
@@ -102,7 +111,7 @@ CREATE FUNCTION essaim_facets_themes() RETURNS trigger LANGUAGE plpgsql SET sear
 BEGIN
   PERFORM essaim_refresh_facets(ARRAY(
     WITH RECURSIVE moved("id") AS (
-      SELECT n."id" FROM new_rows n JOIN old_rows o ON o."id" = n."id" WHERE n."theme_children" IS DISTINCT FROM o."theme_children"
+      SELECT "id" FROM (SELECT "id", "theme_children" FROM new_rows EXCEPT SELECT "id", "theme_children" FROM old_rows) changed
       UNION SELECT t."id" FROM "themes" t JOIN moved m ON t."theme_children" = m."id")
     SELECT DISTINCT it."initiative_id" FROM "initiative_themes" it JOIN moved m ON m."id" = it."theme_id"));
   RETURN NULL;
