@@ -8,7 +8,9 @@
 // dimension a derived table of distinct (id, key) pairs left-joined to it,
 // and the counts are COUNT(*) grouped by the keys. Nothing is loaded row by
 // row. Territory levels come from the precomputed territory_ancestors table
-// (package territory), and a Cache can keep results until the next write.
+// (package territory); on PostgreSQL the initiatives' keys come from the
+// initiative_facets table instead of the links (facets.go); and a Cache can
+// keep results until the next write.
 //
 // Counting rules:
 //
@@ -121,10 +123,12 @@ type subject struct {
 	// themeLinks and territoryLinks select (owner, theme) and (owner, territory).
 	themeLinks, territoryLinks string
 	dims                       []Dimension
+	// facets: the keys read from links are in initiative_facets (PostgreSQL).
+	facets bool
 }
 
 var initiatives = subject{
-	name: "initiatives", table: "initiatives",
+	name: "initiatives", table: "initiatives", facets: true,
 	themeLinks:     "SELECT initiative_id AS owner, theme_id AS theme FROM initiative_themes",
 	territoryLinks: "SELECT initiative_id AS owner, territory_id AS territory FROM initiative_territories",
 	dims: []Dimension{Theme, ThemeRoot, TerritoryRegion, TerritoryDepartement, TerritoryEPCI, TerritoryCommune,
@@ -227,6 +231,8 @@ func column(dialectName string, s subject, d Dimension, col func(string) string)
 type group struct {
 	sql  string
 	cols []int // indexes in dims of the keys it provides
+	// inner: every subject has a row (facets), so no outer join is needed.
+	inner bool
 }
 
 func run(ctx context.Context, client *ent.Client, dialectName string, opts Options, s subject, where func(*entsql.Selector), dims []Dimension) (*Result, error) {
@@ -316,7 +322,15 @@ func compareKey(a, b Key) int {
 func statement(dialectName string, s subject, where func(*entsql.Selector), dims []Dimension) (string, []any) {
 	b := &entsql.Builder{}
 	b.SetDialect(dialectName)
-	has := func(f func(Dimension) bool) bool { return slices.ContainsFunc(dims, f) }
+	// Links are read only for the dimensions the facet table does not give.
+	has := func(f func(Dimension) bool) bool {
+		for i, d := range dims {
+			if _, faceted := facetGroup(dialectName, s, dims, i); f(d) && !faceted {
+				return true
+			}
+		}
+		return false
+	}
 	territoryDims := has(func(d Dimension) bool { return d.IsTerritory() || d == Area || d == DensityLevel })
 
 	// The matching ids: the same predicates as the lists, generated and
@@ -326,6 +340,9 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	cte := []string{"id"}
 	keyCols := make([]string, len(dims))
 	for i, d := range dims {
+		if _, faceted := facetGroup(dialectName, s, dims, i); faceted {
+			continue
+		}
 		if expr := column(dialectName, s, d, t.C); expr != "" {
 			k := fmt.Sprintf("k%d", i)
 			sel.AppendSelectExprAs(entsql.Expr(expr), k)
@@ -351,12 +368,12 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	if has(Dimension.IsTheme) {
 		b.WriteString(", thl(owner, theme) AS NOT MATERIALIZED (" + restrict(only, s.themeLinks) + ")")
 	}
-	if slices.Contains(dims, ThemeRoot) {
+	if has(func(d Dimension) bool { return d == ThemeRoot }) {
 		b.WriteString(", theme_roots(id, root) AS (SELECT id, id FROM themes WHERE theme_children IS NULL" +
 			" UNION SELECT t.id, r.root FROM themes t JOIN theme_roots r ON t.theme_children = r.id)")
 	}
 
-	groups := groups(s, dims)
+	groups := groups(dialectName, s, dims)
 	for gi, g := range groups {
 		for _, i := range g.cols {
 			keyCols[i] = fmt.Sprintf("g%d.k%d", gi, i)
@@ -365,9 +382,24 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 	// Each derived table has distinct (owner, keys) rows and base distinct
 	// ids, so a joined row is one subject in one bucket: COUNT(*) counts
 	// distinct subjects, and lets PostgreSQL aggregate by hashing.
-	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(*) FROM base")
+	b.WriteString(" SELECT 0, " + strings.Join(keyCols, ", ") + ", COUNT(*) FROM ")
+	// Every subject has a row in an inner group (facets): with nothing to
+	// read from base, the first such group stands for it.
+	from, owner := "base", "base.id"
+	if where == nil && len(cte) == 1 && len(groups) > 0 && groups[0].inner {
+		from, owner = "", "g0.owner"
+	}
+	b.WriteString(from)
 	for gi, g := range groups {
-		b.WriteString(fmt.Sprintf(" LEFT JOIN (%s) g%d ON g%d.owner = base.id", g.sql, gi, gi))
+		join := " LEFT JOIN"
+		if g.inner {
+			join = " JOIN"
+		}
+		if gi == 0 && from == "" {
+			b.WriteString(fmt.Sprintf("(%s) g0", g.sql))
+			continue
+		}
+		b.WriteString(fmt.Sprintf("%s (%s) g%d ON g%d.owner = %s", join, g.sql, gi, gi, owner))
 	}
 	b.WriteString(" GROUP BY " + strings.Join(keyCols, ", "))
 	b.WriteString(" UNION ALL SELECT 1")
@@ -380,12 +412,20 @@ func statement(dialectName string, s subject, where func(*entsql.Selector), dims
 
 // groups returns the derived tables of dims; dimensions of one family read
 // from one link share a table, so their keys stay correlated.
-func groups(s subject, dims []Dimension) []group {
+func groups(dialectName string, s subject, dims []Dimension) []group {
 	var out []group
 	idx := func(d Dimension) int { return slices.Index(dims, d) }
 	k := func(d Dimension) string { return fmt.Sprintf("k%d", idx(d)) }
+	faceted := make([]bool, len(dims))
+	for i := range dims {
+		if g, ok := facetGroup(dialectName, s, dims, i); ok {
+			out = append(out, g)
+			faceted[i] = true
+		}
+	}
+	fromFacets := func(d Dimension) bool { i := idx(d); return i >= 0 && faceted[i] }
 
-	if i, j := idx(Theme), idx(ThemeRoot); i >= 0 || j >= 0 {
+	if i, j := idx(Theme), idx(ThemeRoot); (i >= 0 || j >= 0) && !fromFacets(Theme) && !fromFacets(ThemeRoot) {
 		g := group{}
 		cols := []string{"thl.owner"}
 		from := " FROM thl"
@@ -406,7 +446,7 @@ func groups(s subject, dims []Dimension) []group {
 		out = append(out, g)
 	}
 	for i, d := range dims {
-		if lvl := d.Level(); lvl != "" {
+		if lvl := d.Level(); lvl != "" && !faceted[i] {
 			// The level is a constant of this package, never client text.
 			// territory_ancestors holds each territory with everything
 			// containing it, never stepping up from an EPCI other than itself.
@@ -414,11 +454,11 @@ func groups(s subject, dims []Dimension) []group {
 				" FROM tl JOIN territory_ancestors ta ON ta.territory_id = tl.territory WHERE ta.ancestor_kind = '" + lvl + "'"})
 		}
 	}
-	if i := idx(Area); i >= 0 {
+	if i := idx(Area); i >= 0 && !faceted[i] {
 		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.area AS " + k(Area) +
 			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.area IS NOT NULL"})
 	}
-	if i := idx(DensityLevel); i >= 0 {
+	if i := idx(DensityLevel); i >= 0 && !faceted[i] {
 		out = append(out, group{cols: []int{i}, sql: "SELECT DISTINCT tl.owner, t.density_level AS " + k(DensityLevel) +
 			" FROM tl JOIN territories t ON t.id = tl.territory WHERE t.density_level IS NOT NULL"})
 	}
