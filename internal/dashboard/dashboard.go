@@ -17,60 +17,21 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"path"
 	"strings"
 	"time"
+
+	"github.com/essaim/essaim/internal/webassets"
 )
 
 //go:embed page.html assets
 var embedded embed.FS
 
-// asset is one embedded file under assets/.
-type asset struct {
-	contentType string
-	version     string // short content hash: the ?v= of its URL
-	etag        string
-}
-
-type files struct {
-	fs    fs.FS
-	index map[string]asset
-}
-
-func loadFiles() (files, error) {
+func loadFiles() (*webassets.Set, error) {
 	sub, err := fs.Sub(embedded, "assets")
 	if err != nil {
-		return files{}, err
+		return nil, err
 	}
-	f := files{fs: sub, index: map[string]asset{}}
-	err = fs.WalkDir(sub, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(sub, name)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(data)
-		h := hex.EncodeToString(sum[:])
-		f.index[name] = asset{contentType: contentType(name), version: h[:12], etag: `"` + h[:32] + `"`}
-		return nil
-	})
-	return f, err
-}
-
-// contentType is explicit: the system MIME table varies between machines.
-func contentType(name string) string {
-	switch path.Ext(name) {
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	case ".md":
-		return "text/markdown; charset=utf-8"
-	default:
-		return "text/plain; charset=utf-8"
-	}
+	return webassets.New(sub)
 }
 
 // contentSecurityPolicy allows scripts, styles and requests from the page's
@@ -87,7 +48,7 @@ const cytoscapeStyleHash = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8=
 
 type handler struct {
 	prefix string
-	files  files
+	files  *webassets.Set
 	page   []byte
 	etag   string
 }
@@ -137,11 +98,11 @@ func (h *handler) render(endpoint string) []byte {
 }
 
 func (h *handler) assetURL(name string) string {
-	a, ok := h.files.index[name]
+	url, ok := h.files.URL(h.prefix, name)
 	if !ok {
 		panic("dashboard: asset " + name + " is not embedded (run web/dashboard/build.sh)")
 	}
-	return h.prefix + name + "?v=" + a.version
+	return url
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -157,7 +118,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case name == "":
 		h.servePage(w, r)
 	default:
-		h.serveAsset(w, r, name)
+		h.files.Serve(w, r, name) // one-year cache for the current ?v=, 404 for unknown names
 	}
 }
 
@@ -170,30 +131,4 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("ETag", h.etag)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(h.page))
-}
-
-// serveAsset answers a request with the current ?v= hash with a one-year
-// immutable Cache-Control, any other with no-cache, so a new build is picked
-// up at once. Unknown names and directories are 404s.
-func (h *handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) {
-	a, ok := h.files.index[name]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	data, err := fs.ReadFile(h.files.fs, name)
-	if err != nil {
-		http.Error(w, "asset unreadable", http.StatusInternalServerError)
-		return
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", a.contentType)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("ETag", a.etag)
-	if r.URL.Query().Get("v") == a.version {
-		hd.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		hd.Set("Cache-Control", "no-cache")
-	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 }

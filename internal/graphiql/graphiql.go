@@ -59,10 +59,11 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/essaim/essaim/internal/webassets"
 )
 
 // DefaultQuery is the text shown in the query editor on a first visit (later
@@ -113,16 +114,9 @@ var (
 //go:embed assets/*.js assets/*.css assets/LICENSES
 var embedded embed.FS
 
-// asset is what is known of one embedded file.
-type asset struct {
-	contentType string
-	version     string // short content hash, the ?v= of its URL
-	etag        string
-}
-
 var (
 	assetFS = mustSub(embedded, "assets")
-	assets  = indexAssets(assetFS)
+	assets  = mustIndex(assetFS)
 )
 
 func mustSub(fsys fs.FS, dir string) fs.FS {
@@ -133,45 +127,12 @@ func mustSub(fsys fs.FS, dir string) fs.FS {
 	return sub
 }
 
-// indexAssets lists the regular files of fsys by slash-separated name.
-func indexAssets(fsys fs.FS) map[string]asset {
-	index := map[string]asset{}
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(data)
-		h := hex.EncodeToString(sum[:])
-		index[name] = asset{
-			contentType: contentType(name),
-			version:     h[:12],
-			etag:        `"` + h[:32] + `"`,
-		}
-		return nil
-	})
+func mustIndex(fsys fs.FS) *webassets.Set {
+	set, err := webassets.New(fsys)
 	if err != nil {
 		panic(err)
 	}
-	return index
-}
-
-// contentType is set explicitly rather than taken from the system's MIME
-// table, which varies between machines.
-func contentType(name string) string {
-	switch path.Ext(name) {
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	case ".md":
-		return "text/markdown; charset=utf-8"
-	default: // LICENSE, LICENSE.txt, NOTICE…
-		return "text/plain; charset=utf-8"
-	}
+	return set
 }
 
 // normalizePrefix checks an asset prefix and gives it a trailing slash.
@@ -266,11 +227,11 @@ func Handler(title, endpoint, assetPrefix string) http.Handler {
 
 // assetURL is the versioned URL of an embedded asset under prefix.
 func assetURL(prefix, name string) string {
-	a, ok := assets[name]
+	url, ok := assets.URL(prefix, name)
 	if !ok {
 		panic("graphiql: asset " + name + " is not embedded")
 	}
-	return prefix + name + "?v=" + a.version
+	return url
 }
 
 // originPattern is what an origin may look like to be put in a CSP header.
@@ -346,25 +307,14 @@ func allowMethod(w http.ResponseWriter, r *http.Request) bool {
 // trailing slash is added if missing). It panics when prefix is not an
 // absolute path.
 func Assets(prefix string) http.Handler {
-	files := http.FileServerFS(assetFS)
 	return http.StripPrefix(normalizePrefix(prefix), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, ok := assets[r.URL.Path]
-		if !ok {
+		if !assets.Has(r.URL.Path) {
 			http.NotFound(w, r)
 			return
 		}
 		if !allowMethod(w, r) {
 			return
 		}
-		h := w.Header()
-		h.Set("Content-Type", a.contentType)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("ETag", a.etag)
-		if r.URL.Query().Get("v") == a.version {
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			h.Set("Cache-Control", "no-cache")
-		}
-		files.ServeHTTP(w, r)
+		assets.Serve(w, r, r.URL.Path)
 	}))
 }

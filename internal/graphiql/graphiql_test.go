@@ -333,12 +333,12 @@ func TestPanics(t *testing.T) {
 
 func TestEmbeddedAssets(t *testing.T) {
 	for _, name := range append(append([]string{}, scripts...), stylesheets...) {
-		if _, ok := assets[name]; !ok {
+		if !assets.Has(name) {
 			t.Errorf("%s is not embedded", name)
 		}
 	}
 	for _, name := range []string{"LICENSES/THIRD_PARTY.md", "LICENSES/react/LICENSE", "LICENSES/react-dom/LICENSE", "LICENSES/graphql/LICENSE"} {
-		if _, ok := assets[name]; !ok {
+		if !assets.Has(name) {
 			t.Errorf("%s is not embedded", name)
 		}
 	}
