@@ -106,9 +106,7 @@ func (h *handler) assetURL(name string) string {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	if !webassets.AllowMethod(w, r) {
 		return
 	}
 	name, ok := strings.CutPrefix(r.URL.Path, h.prefix)

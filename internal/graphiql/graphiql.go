@@ -279,7 +279,7 @@ func (p *page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if !allowMethod(w, r) {
+	if !webassets.AllowMethod(w, r) {
 		return
 	}
 	h := w.Header()
@@ -292,16 +292,6 @@ func (p *page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(p.body))
 }
 
-// allowMethod answers 405 to anything but GET and HEAD.
-func allowMethod(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return true
-	}
-	w.Header().Set("Allow", "GET, HEAD")
-	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-	return false
-}
-
 // Assets returns the handler of the page's static files, to be mounted at
 // prefix, the same value as Handler's assetPrefix (an absolute path; a
 // trailing slash is added if missing). It panics when prefix is not an
@@ -312,7 +302,7 @@ func Assets(prefix string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		if !allowMethod(w, r) {
+		if !webassets.AllowMethod(w, r) {
 			return
 		}
 		assets.Serve(w, r, r.URL.Path)

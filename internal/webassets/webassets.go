@@ -5,10 +5,10 @@
 package webassets
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -75,8 +75,14 @@ func (s *Set) Serve(w http.ResponseWriter, r *http.Request, name string) {
 		http.NotFound(w, r)
 		return
 	}
-	data, err := fs.ReadFile(s.fs, name)
+	f, err := s.fs.Open(name)
 	if err != nil {
+		http.Error(w, "asset unreadable", http.StatusInternalServerError)
+		return
+	}
+	defer f.Close()
+	content, ok := f.(io.ReadSeeker) // embedded files seek: no copy per request
+	if !ok {
 		http.Error(w, "asset unreadable", http.StatusInternalServerError)
 		return
 	}
@@ -89,7 +95,18 @@ func (s *Set) Serve(w http.ResponseWriter, r *http.Request, name string) {
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+	http.ServeContent(w, r, "", time.Time{}, content)
+}
+
+// AllowMethod answers 405 with Allow to anything but GET and HEAD, and
+// tells whether the request may go on.
+func AllowMethod(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	return false
 }
 
 // contentType is set explicitly rather than taken from the system's MIME
