@@ -12,15 +12,21 @@ import (
 )
 
 // refs resolves the references of a file (territory codes, theme slugs,
-// actors) once each.
+// actors) once each. Every lookup reads the store as it was before the
+// import: the whole file is planned before anything is written.
 type refs struct {
 	client      *ent.Client
 	territories map[territoryRef]int // 0: unknown
 	themes      map[string]int       // 0: unknown
+	actors      map[actorLookup]actorHit
 }
 
+// actorLookup is one way of finding an actor: by SIREN, by name, or by name
+// among the actors without a SIREN.
+type actorLookup struct{ by, value string }
+
 func newRefs(client *ent.Client) *refs {
-	return &refs{client: client, territories: map[territoryRef]int{}, themes: map[string]int{}}
+	return &refs{client: client, territories: map[territoryRef]int{}, themes: map[string]int{}, actors: map[actorLookup]actorHit{}}
 }
 
 func (r *refs) territory(ctx context.Context, ref territoryRef) (int, error) {
@@ -62,19 +68,32 @@ type actorHit struct {
 }
 
 func (r *refs) actorBySiren(ctx context.Context, siren string) (actorHit, error) {
-	ids, err := r.client.Actor.Query().Where(actor.Siren(siren)).IDs(ctx)
-	return hit(ids), wrapLookup(err, "SIREN "+siren)
+	return r.actor(ctx, actorLookup{"siren", siren}, "SIREN "+siren, r.client.Actor.Query().Where(actor.Siren(siren)))
 }
 
 func (r *refs) actorByName(ctx context.Context, name string) (actorHit, error) {
-	ids, err := r.client.Actor.Query().Where(actor.Name(name)).Limit(2).IDs(ctx)
-	return hit(ids), wrapLookup(err, name)
+	return r.actor(ctx, actorLookup{"name", name}, name, r.client.Actor.Query().Where(actor.Name(name)).Limit(2))
 }
 
 // actorByNameWithoutSiren finds the actor a file now gives a SIREN to.
 func (r *refs) actorByNameWithoutSiren(ctx context.Context, name string) (actorHit, error) {
-	ids, err := r.client.Actor.Query().Where(actor.Name(name), actor.SirenIsNil()).Limit(2).IDs(ctx)
-	return hit(ids), wrapLookup(err, name)
+	return r.actor(ctx, actorLookup{"name without SIREN", name}, name,
+		r.client.Actor.Query().Where(actor.Name(name), actor.SirenIsNil()).Limit(2))
+}
+
+// actor runs q once per lookup: a file where many initiatives name the same
+// lead actor asks the store once.
+func (r *refs) actor(ctx context.Context, key actorLookup, what string, q *ent.ActorQuery) (actorHit, error) {
+	if h, ok := r.actors[key]; ok {
+		return h, nil
+	}
+	ids, err := q.IDs(ctx)
+	if err != nil {
+		return actorHit{}, wrapLookup(err, what)
+	}
+	h := hit(ids)
+	r.actors[key] = h
+	return h, nil
 }
 
 func hit(ids []int) actorHit {
