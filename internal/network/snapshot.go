@@ -257,27 +257,17 @@ func (s *Snapshot) loadTerritories(ctx context.Context, q rowsFunc) error {
 			used[t] = true
 		}
 	}
-	parents := map[int][]int{}
-	if err := scanPairs(ctx, q, `SELECT contained_in_id, territory_id FROM territory_contains`,
-		func(child, parent int) { parents[child] = append(parents[child], parent) }); err != nil {
-		return err
-	}
-	rows, err := q(ctx, `SELECT id, kind, area FROM territories`)
+	rows, err := q(ctx, `SELECT id, area FROM territories`)
 	if err != nil {
 		return fmt.Errorf("network: load territories: %w", err)
 	}
 	defer rows.Close()
-	epci := map[int]bool{}
 	s.areas = map[int]area.Area{}
 	for rows.Next() {
 		var id int
-		var kind string
 		var a sql.NullString
-		if err := rows.Scan(&id, &kind, &a); err != nil {
+		if err := rows.Scan(&id, &a); err != nil {
 			return fmt.Errorf("network: scan territory: %w", err)
-		}
-		if kind == "EPCI" {
-			epci[id] = true
 		}
 		if a.Valid && used[id] {
 			s.areas[id] = area.Area(a.String)
@@ -286,30 +276,14 @@ func (s *Snapshot) loadTerritories(ctx context.Context, q rowsFunc) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("network: load territories: %w", err)
 	}
+	// territory.Derive keeps the containing chains (each territory with
+	// itself, never walking past an EPCI) in territory_ancestors.
 	s.ancestors = make(map[int][]int, len(used))
-	for t := range used {
-		s.ancestors[t] = upward(t, parents, epci)
-	}
-	return nil
-}
-
-// upward lists t and every territory containing it, not walking past an EPCI.
-func upward(t int, parents map[int][]int, epci map[int]bool) []int {
-	out := []int{t}
-	seen := map[int]bool{t: true}
-	for i := 0; i < len(out); i++ {
-		cur := out[i]
-		if cur != t && epci[cur] {
-			continue
+	return scanPairs(ctx, q, `SELECT territory_id, ancestor_id FROM territory_ancestors`, func(t, a int) {
+		if used[t] {
+			s.ancestors[t] = append(s.ancestors[t], a)
 		}
-		for _, p := range parents[cur] {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
-		}
-	}
-	return out
+	})
 }
 
 func appendUnique(xs []int, x int) []int {
