@@ -1,12 +1,12 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaim/essaim/internal/apierr"
@@ -58,9 +58,8 @@ func exportHandler(st *store.Store, log *slog.Logger) http.HandlerFunc {
 			exportError(w, http.StatusInternalServerError, apierr.New(apierr.Internal, "internal error"))
 			return
 		}
-		ext := map[exchange.Format]string{exchange.CSV: "csv", exchange.JSON: "json", exchange.JSONLD: "jsonld"}[format]
 		w.Header().Set("Content-Type", exp.ContentType())
-		w.Header().Set("Content-Disposition", `attachment; filename="essaim-`+string(kind)+"."+ext+`"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="essaim-`+string(kind)+"."+string(format)+`"`) // a format is named by its extension
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if err := exp.WriteTo(r.Context(), w); err != nil {
 			// The status is sent: the client sees a truncated body.
@@ -76,10 +75,5 @@ func exportError(w http.ResponseWriter, status int, e *apierr.Error) {
 	if e.Field != "" {
 		ge.Extensions["field"] = e.Field
 	}
-	resp := wireResponse{Errors: []*gqlerror.Error{ge}}
-	b, _ := json.Marshal(resp)
-	w.Header().Set("Content-Type", mediaJSON)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	writeResponse(w, mediaJSON, status, &graphql.Response{Errors: gqlerror.List{ge}})
 }

@@ -203,7 +203,7 @@ func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecu
 		writeResponse(w, media, requestErrorStatus(media), resp)
 		return
 	}
-	if !mutationsAllowed && opCtx.Operation.Operation != ast.Query {
+	if refusedByMethod(ctx, opCtx.Operation) {
 		w.Header().Set("Allow", "POST")
 		protocolError(w, media, http.StatusMethodNotAllowed, apierr.MethodNotAllowed,
 			"GET runs queries only: send "+string(opCtx.Operation.Operation)+" operations with POST")
