@@ -22,7 +22,8 @@ import (
 // TrustedDocuments is an allow-list of GraphQL documents: a manifest maps
 // the SHA-256 (hex) of each document's exact text to that text.
 type TrustedDocuments struct {
-	docs map[string]string
+	docs  map[string]string
+	names []string // the named operations, sorted, once each
 }
 
 // DocumentHash is the manifest key of a document: the SHA-256 of its exact
@@ -35,17 +36,25 @@ func DocumentHash(doc string) string {
 // NewTrustedDocuments checks a manifest: every key must be its document's
 // hash and every document must parse.
 func NewTrustedDocuments(manifest map[string]string) (*TrustedDocuments, error) {
-	docs := make(map[string]string, len(manifest))
+	t := &TrustedDocuments{docs: make(map[string]string, len(manifest))}
 	for hash, doc := range manifest {
 		if got := DocumentHash(doc); got != strings.ToLower(hash) {
 			return nil, fmt.Errorf("trusted document %s: the document's SHA-256 is %s", hash, got)
 		}
-		if _, err := parser.ParseQuery(&ast.Source{Input: doc}); err != nil {
+		d, err := parser.ParseQuery(&ast.Source{Input: doc})
+		if err != nil {
 			return nil, fmt.Errorf("trusted document %s: %w", hash, err)
 		}
-		docs[strings.ToLower(hash)] = doc
+		t.docs[strings.ToLower(hash)] = doc
+		for _, op := range d.Operations {
+			if op.Name != "" {
+				t.names = append(t.names, op.Name)
+			}
+		}
 	}
-	return &TrustedDocuments{docs: docs}, nil
+	slices.Sort(t.names)
+	t.names = slices.Compact(t.names)
+	return t, nil
 }
 
 // LoadTrustedDocuments reads a JSON manifest {"<sha256>": "<document>", …}.
@@ -93,22 +102,7 @@ func BuildManifest(dir string) (map[string]string, error) {
 func (t *TrustedDocuments) Len() int { return len(t.docs) }
 
 // operationNames lists the named operations of the documents.
-func (t *TrustedDocuments) operationNames() []string {
-	var names []string
-	for _, doc := range t.docs {
-		d, err := parser.ParseQuery(&ast.Source{Input: doc})
-		if err != nil {
-			continue
-		}
-		for _, op := range d.Operations {
-			if op.Name != "" {
-				names = append(names, op.Name)
-			}
-		}
-	}
-	slices.Sort(names)
-	return slices.Compact(names)
-}
+func (t *TrustedDocuments) operationNames() []string { return t.names }
 
 func notAllowed() *gqlerror.Error {
 	return apierr.GraphQL(apierr.PersistedQueryNotAllowed,
