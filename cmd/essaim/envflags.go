@@ -21,6 +21,12 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	return checkEnv(fs)
+}
+
+// checkEnv sets again, from its environment variable, every flag not given
+// on the command line (see parseFlags).
+func checkEnv(fs *flag.FlagSet) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
