@@ -94,9 +94,6 @@ func NewCache(client *ent.Client, opts ...Option) *Cache {
 	return c
 }
 
-// MaxStaleness is the cache's bound (0: strict).
-func (c *Cache) MaxStaleness() time.Duration { return c.maxStale }
-
 type strictKey struct{}
 
 // Strict marks a request that must see every write committed before it

@@ -56,17 +56,7 @@ const MaxTotal = MaxOffset
 var Types = []Type{Initiative, Actor, Theme, Territory}
 
 // order is the rank of t among Types, for ties.
-func (t Type) order() int {
-	switch t {
-	case Initiative:
-		return 0
-	case Actor:
-		return 1
-	case Theme:
-		return 2
-	}
-	return 3
-}
+func (t Type) order() int { return slices.Index(Types, t) }
 
 // Filter narrows the results like the list filters do. A filter that cannot
 // apply to a type (an area for a theme, a theme for a territory) excludes
