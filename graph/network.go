@@ -15,6 +15,7 @@ import (
 	"github.com/essaim/essaim/ent/theme"
 	"github.com/essaim/essaim/graph/model"
 	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/catalog"
 	"github.com/essaim/essaim/internal/network"
 )
 
@@ -96,13 +97,7 @@ func (r *Resolver) checkPlaceAndTheme(ctx context.Context, placeField string, th
 		}
 	}
 	if themeID != nil {
-		ok, err := r.db(ctx).Theme.Query().Where(theme.ID(*themeID)).Exist(ctx)
-		if err != nil {
-			return fmt.Errorf("check theme: %w", err)
-		}
-		if !ok {
-			return apierr.BadInput("theme", "theme: no theme has this ID")
-		}
+		return catalog.ThemeExists(ctx, r.db(ctx), "theme", *themeID)
 	}
 	return nil
 }

@@ -151,3 +151,15 @@ func isAncestorOrSelf(ctx context.Context, client *ent.Client, ancestor, theme i
 	}
 	return true, nil // an existing cycle: refuse rather than extend it
 }
+
+// ThemeExists checks a theme ID given in a filter, reported as field.
+func ThemeExists(ctx context.Context, client *ent.Client, field string, id int) error {
+	ok, err := client.Theme.Query().Where(themeent.ID(id)).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("check theme %d: %w", id, err)
+	}
+	if !ok {
+		return apierr.BadInput(field, "%s: no theme has this ID", field)
+	}
+	return nil
+}

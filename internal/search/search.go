@@ -23,13 +23,12 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/essaim/essaim/ent"
-	"github.com/essaim/essaim/ent/theme"
 	"github.com/essaim/essaim/internal/apierr"
 	"github.com/essaim/essaim/internal/area"
+	"github.com/essaim/essaim/internal/catalog"
 	places "github.com/essaim/essaim/internal/territory"
 )
 
@@ -177,13 +176,7 @@ func checkFilter(ctx context.Context, client *ent.Client, f Filter) error {
 		}
 	}
 	if f.Theme != nil {
-		ok, err := client.Theme.Query().Where(theme.ID(*f.Theme)).Exist(ctx)
-		if err != nil {
-			return fmt.Errorf("check theme %d: %w", *f.Theme, err)
-		}
-		if !ok {
-			return apierr.BadInput("theme", "theme: no theme has this ID")
-		}
+		return catalog.ThemeExists(ctx, client, "theme", *f.Theme)
 	}
 	return nil
 }
