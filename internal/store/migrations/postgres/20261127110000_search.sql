@@ -19,16 +19,3 @@ CREATE FUNCTION essaim_search_document(a text, b text, c text) RETURNS tsvector
       || setweight(to_tsvector('essaim_fr', coalesce(b, '')), 'B')
       || setweight(to_tsvector('essaim_fr', coalesce(c, '')), 'C')
 $$;
--- The whole text of each row: what matches. fastupdate is off so that every
--- write goes straight into the index: with the pending list, a search after a
--- bulk load scans every pending row until the next vacuum (10x slower).
-CREATE INDEX "search_initiatives" ON "initiatives" USING gin (essaim_search_document(title, summary, description)) WITH (fastupdate = off);
-CREATE INDEX "search_actors" ON "actors" USING gin (essaim_search_document(name, NULL, description)) WITH (fastupdate = off);
-CREATE INDEX "search_themes" ON "themes" USING gin (essaim_search_document(label, NULL, description)) WITH (fastupdate = off);
-CREATE INDEX "search_territories" ON "territories" USING gin (essaim_search_document(name, NULL, NULL)) WITH (fastupdate = off);
--- The name or title (and the summary) alone: what ranks a match first, by
--- index lookups rather than by computing the text of every match.
-CREATE INDEX "search_initiatives_title" ON "initiatives" USING gin (essaim_search_document(title, NULL, NULL)) WITH (fastupdate = off);
-CREATE INDEX "search_initiatives_summary" ON "initiatives" USING gin (essaim_search_document(NULL, summary, NULL)) WITH (fastupdate = off);
-CREATE INDEX "search_actors_name" ON "actors" USING gin (essaim_search_document(name, NULL, NULL)) WITH (fastupdate = off);
-CREATE INDEX "search_themes_label" ON "themes" USING gin (essaim_search_document(label, NULL, NULL)) WITH (fastupdate = off);

@@ -72,8 +72,9 @@ INSERT INTO search_documents (kind, id, document) SELECT 'territories', id, essa
 -- One index per kind: a search reads only its type's entries, and a count
 -- needs no visit of the table (the kind is the index's own condition).
 CREATE INDEX "search_documents_territories" ON "search_documents" USING gin ("document") WITH (fastupdate = off) WHERE kind = 'territories';
--- The expression indexes are replaced by the stored documents.
-DROP INDEX "search_initiatives", "search_actors", "search_themes", "search_territories",
+-- Stored documents replace the expression indexes that a first version of
+-- the previous migration built (none do now): drop them where they exist.
+DROP INDEX IF EXISTS "search_initiatives", "search_actors", "search_themes", "search_territories",
   "search_initiatives_title", "search_initiatives_summary", "search_actors_name", "search_themes_label";
 -- Lexeme statistics now, not at the next autovacuum: they tell the planner
 -- whether a word is rare (index) or everywhere (scan).
