@@ -47,6 +47,7 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Searc
 		Edges:      make([]*model.SearchEdge, 0, len(nodes)),
 		PageInfo:   &entgql.PageInfo[int]{HasNextPage: page.HasNext, HasPreviousPage: req.Offset > 0},
 	}
+	cursor := search.Cursors(req)
 	for i, h := range page.Hits {
 		if nodes[i] == nil {
 			continue // deleted between the search and the load
@@ -56,7 +57,7 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Searc
 			Type:   model.SearchType(h.Type),
 			Score:  h.Score,
 			Rank:   h.Rank,
-			Cursor: search.Cursor(req, h.Rank),
+			Cursor: cursor(h.Rank),
 		})
 	}
 	if n := len(conn.Edges); n > 0 {

@@ -17,8 +17,13 @@ import (
 // forged one, is refused rather than silently paging something else.
 
 // Cursor returns the cursor of the hit at rank for req.
-func Cursor(req Request, rank int) entgql.Cursor[int] {
-	return entgql.Cursor[int]{ID: rank, Value: fingerprint(req)}
+func Cursor(req Request, rank int) entgql.Cursor[int] { return Cursors(req)(rank) }
+
+// Cursors returns the cursor maker of the hits of req: a page's edges share
+// one fingerprint, computed once.
+func Cursors(req Request) func(rank int) entgql.Cursor[int] {
+	fp := fingerprint(req)
+	return func(rank int) entgql.Cursor[int] { return entgql.Cursor[int]{ID: rank, Value: fp} }
 }
 
 // Offset returns the number of hits before the page that follows cursor c.
