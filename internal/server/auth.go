@@ -42,12 +42,15 @@ func authenticate(cfg Access, client *ent.Client, log *slog.Logger, next http.Ha
 			next.ServeHTTP(w, r)
 			return
 		}
-		media := negotiate(r.Header.Values("Accept"))
+		// The media type matters only to a refusal: negotiated then.
+		refuse := func(status int, code apierr.Code, msg string) {
+			protocolError(w, negotiate(r.Header.Values("Accept")), status, code, msg)
+		}
 		header := r.Header.Get("Authorization")
 		if header == "" {
 			if cfg.AnonymousRole == "" {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="essaim"`)
-				protocolError(w, media, http.StatusUnauthorized, apierr.Unauthenticated,
+				refuse(http.StatusUnauthorized, apierr.Unauthenticated,
 					"this server requires an API key: send Authorization: Bearer <key>")
 				return
 			}
@@ -68,11 +71,11 @@ func authenticate(cfg Access, client *ent.Client, log *slog.Logger, next http.Ha
 			log.ErrorContext(r.Context(), "API key lookup failed", "err", err.Error())
 			// The lookup is one indexed read: when it fails, the database
 			// is unreachable or overloaded, which clients retry.
-			protocolError(w, media, http.StatusServiceUnavailable, apierr.Unavailable, "the API key could not be checked: try again later")
+			refuse(http.StatusServiceUnavailable, apierr.Unavailable, "the API key could not be checked: try again later")
 			return
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="essaim", error="invalid_token"`)
-		protocolError(w, media, http.StatusUnauthorized, apierr.Unauthenticated,
+		refuse(http.StatusUnauthorized, apierr.Unauthenticated,
 			"the API key is malformed, unknown or revoked")
 	})
 }
