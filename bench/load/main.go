@@ -18,7 +18,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -610,33 +609,8 @@ func loadAvg() string {
 // post sends one operation and fails on a transport error, a non-200 status
 // or GraphQL errors.
 func post(c *http.Client, base, op, query string, vars map[string]any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Load-Op", op)
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Errors []struct {
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return fmt.Errorf("status %d: decode: %w", resp.StatusCode, err)
-	}
-	if resp.StatusCode != http.StatusOK || len(out.Errors) > 0 {
-		return fmt.Errorf("status %d: %+v", resp.StatusCode, out.Errors)
-	}
-	return nil
+	_, err := postBody(c, base, op, query, vars)
+	return err
 }
 
 func (r *storeResult) markdown(w io.Writer) {
