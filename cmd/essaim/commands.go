@@ -32,6 +32,7 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 		return err
 	}
 	defer st.Close()
+	st.SetMaxConns(c.maxConns)
 	if err := firstrun.Run(ctx, st, c.demo, log); err != nil {
 		return err
 	}

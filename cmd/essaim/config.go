@@ -15,6 +15,7 @@ import (
 // main builds it once and passes it down.
 type config struct {
 	database  string // postgres:// URL or SQLite file path
+	maxConns  int    // database connection pool size, 0: the store's default
 	demo      bool
 	logFormat string
 	server    server.Config
@@ -78,6 +79,8 @@ func storeFlags(fs *flag.FlagSet, c *config) {
 func serveFlags(fs *flag.FlagSet, c *config) {
 	d := server.DefaultConfig()
 	storeFlags(fs, c)
+	fs.IntVar(&c.maxConns, "db-max-conns", envInt("ESSAIM_DB_MAX_CONNS", 0),
+		"database connections kept open (and at most in use); 0: 4 per CPU, at least 8, on PostgreSQL, 4 on SQLite (env ESSAIM_DB_MAX_CONNS)")
 	fs.BoolVar(&c.demo, "demo", envBool("ESSAIM_DEMO", true), "load the demo knowledge base into an empty store (env ESSAIM_DEMO)")
 	fs.StringVar(&c.server.Addr, "addr", env("ESSAIM_ADDR", d.Addr), "listen address (env ESSAIM_ADDR)")
 	fs.Int64Var(&c.server.MaxBodyBytes, "max-body-bytes", int64(envInt("ESSAIM_MAX_BODY_BYTES", int(d.MaxBodyBytes))), "largest request body accepted (env ESSAIM_MAX_BODY_BYTES)")

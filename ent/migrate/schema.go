@@ -133,7 +133,7 @@ var (
 		{Name: "operation", Type: field.TypeString, Size: 256},
 		{Name: "field", Type: field.TypeString, Size: 256},
 		{Name: "object_id", Type: field.TypeInt, Nullable: true},
-		{Name: "input_fields", Type: field.TypeJSON, Nullable: true},
+		{Name: "input_fields", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "json"}},
 	}
 	// AuditEntriesTable holds the schema information for the "audit_entries" table.
 	AuditEntriesTable = &schema.Table{

@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -27,7 +28,12 @@ func (AuditEntry) Fields() []ent.Field {
 			Comment("The mutation field, e.g. createInitiative."),
 		field.Int("object_id").Optional().Nillable().Immutable().
 			Comment("The ID of the object the field created, changed or deleted, when known."),
+		// json, not jsonb, on PostgreSQL: Essaim's connections send parameters
+		// with lib/pq's binary_parameters (one round trip per statement), which
+		// passes ent's marshalled JSON ([]byte) in binary format, and only
+		// json's binary input is its text.
 		field.Strings("input_fields").Optional().Immutable().
+			SchemaType(map[string]string{dialect.Postgres: "json"}).
 			Comment("The names of the arguments and input fields set (not their values)."),
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -58,15 +60,41 @@ func openDB(dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dial, err)
 	}
-	if dial == dialect.SQLite {
-		// SQLite writes one at a time; a small pool avoids lock churn while
-		// WAL still lets readers run beside the writer.
-		db.SetMaxOpenConns(4)
-	}
 	drv := sqlcount.Driver(entsql.OpenDB(dial, db))
 	client := ent.NewClient(ent.Driver(drv))
 	client.Use(refuseSetAndClear, bumpOnWrite)
-	return &Store{Client: client, DB: db, Dialect: dial}, nil
+	s := &Store{Client: client, DB: db, Dialect: dial}
+	s.SetMaxConns(0)
+	return s, nil
+}
+
+// SQLiteMaxConns is the SQLite pool's size: SQLite writes one at a time, so a
+// small pool avoids lock churn while WAL still lets readers run beside the
+// writer.
+const SQLiteMaxConns = 4
+
+// DefaultMaxConns is the PostgreSQL pool's size unless configured: a few
+// connections per core keep PostgreSQL's CPUs busy; more only make its
+// backends contend (requests beyond it wait in the pool, which is cheap).
+func DefaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
+
+// SetMaxConns bounds the connection pool to n (0: the default for the
+// dialect) and keeps that many idle. database/sql keeps only 2 idle by
+// default: under concurrency every other request closed its connection and
+// the next opened a new one (a PostgreSQL backend fork, or a cold SQLite page
+// cache).
+func (s *Store) SetMaxConns(n int) {
+	if n <= 0 {
+		n = DefaultMaxConns()
+		if s.Dialect == dialect.SQLite {
+			n = SQLiteMaxConns
+		}
+	}
+	s.DB.SetMaxOpenConns(n)
+	s.DB.SetMaxIdleConns(n)
+	// Idle connections are closed after a while so that a PostgreSQL
+	// failover or a quiet night does not keep stale backends.
+	s.DB.SetConnMaxIdleTime(5 * time.Minute)
 }
 
 // SQLiteDSN turns a file path into a modernc DSN with the pragmas Essaim
@@ -89,19 +117,24 @@ func SQLiteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// postgresDSN turns PostgreSQL's JIT compilation off unless the URL sets it:
-// Essaim's statements are short, and JIT compiling them costs more than it
-// saves (the grouped statistics run twice as fast without it).
+// postgresDSN sets two connection options unless the URL sets them:
+//   - jit=off: Essaim's statements are short, and JIT compiling them costs
+//     more than it saves (the grouped statistics run twice as fast without it);
+//   - binary_parameters=yes: lib/pq then sends a statement with its
+//     parameters in one round trip (parse, bind, execute) instead of two
+//     (parse and describe, then bind and execute); []byte parameters go in
+//     binary format, which is why JSON columns are json, not jsonb.
 func postgresDSN(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return dsn // lib/pq reports the malformed URL
 	}
 	q := u.Query()
-	if q.Has("jit") {
-		return dsn
+	for name, value := range map[string]string{"jit": "off", "binary_parameters": "yes"} {
+		if !q.Has(name) {
+			q.Set(name, value)
+		}
 	}
-	q.Set("jit", "off")
 	u.RawQuery = q.Encode()
 	return u.String()
 }
