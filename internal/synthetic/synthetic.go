@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
@@ -135,7 +137,14 @@ func Generate(ctx context.Context, st *store.Store, cfg Config, progress Progres
 	// not yet run) PostgreSQL estimates tens of thousands of rows for a
 	// 50-id IN list and hash-joins whole tables (issue #6: 15-25 ms instead
 	// of under 1 ms per nested connection). SQLite's planner reads them too.
-	if _, err := st.DB.ExecContext(ctx, "ANALYZE"); err != nil {
+	// On PostgreSQL VACUUM also sets the visibility map, so that counts and
+	// id lists are index-only scans (totalCount of all initiatives: 10 ms to
+	// 5 ms).
+	analyze := "ANALYZE"
+	if st.Dialect == dialect.Postgres {
+		analyze = "VACUUM ANALYZE"
+	}
+	if _, err := st.DB.ExecContext(ctx, analyze); err != nil {
 		return nil, fmt.Errorf("synthetic: analyze: %w", err)
 	}
 	rep.Took = time.Since(start)

@@ -1,0 +1,43 @@
+//go:build ignore
+
+// Command gqlgen runs gqlgen's generator (as `go tool gqlgen generate` would)
+// with one plugin: fields of objects other than Query resolve one after the
+// other instead of each in its own goroutine. Their resolvers read what
+// entgql's field collection loaded with the page (or the in-memory network),
+// so concurrency only added goroutines, stack growth and scheduling: a
+// dashboard page of 50 initiatives started ~200 of them per request. Root
+// Query fields still run concurrently (they do the I/O). Run it from the
+// module root (see generate.go).
+package main
+
+import (
+	"log"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+func main() {
+	cfg, err := config.LoadConfig("gqlgen.yml")
+	if err != nil {
+		log.Fatalf("gqlgen: loading gqlgen.yml: %v", err)
+	}
+	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
+		log.Fatalf("gqlgen: %v", err)
+	}
+}
+
+// sequentialFields turns off concurrent field resolution outside Query.
+type sequentialFields struct{}
+
+func (sequentialFields) Name() string { return "sequentialfields" }
+
+func (sequentialFields) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		if o.Definition != data.Schema.Query {
+			o.DisableConcurrency = true
+		}
+	}
+	return nil
+}
