@@ -10,14 +10,15 @@ import (
 // The hand-written where fields add SQL predicates to entgql's generated
 // WhereInput; they apply inside and/or/not like any generated field.
 
-func (r *Resolver) territorySet(ctx context.Context, field string, id *int, set func(int) places.Set) (places.Set, error) {
+func (r *Resolver) territorySet(ctx context.Context, field string, id *int, set func(int) places.Set) (*places.Set, error) {
 	if id == nil {
 		return nil, nil
 	}
 	if err := r.territoryExists(ctx, field, *id); err != nil {
 		return nil, err
 	}
-	return set(*id), nil
+	s := set(*id)
+	return &s, nil
 }
 
 // checkKey names a territory existence check in the request memo: the where
@@ -39,7 +40,7 @@ func (r *Resolver) territoryExists(ctx context.Context, field string, id int) er
 func (r *Resolver) addActorSet(ctx context.Context, obj *ent.ActorWhereInput, field string, id *int, set func(int) places.Set) error {
 	s, err := r.territorySet(ctx, field, id, set)
 	if s != nil {
-		obj.AddPredicates(places.Actors(s))
+		obj.AddPredicates(places.Actors(*s))
 	}
 	return err
 }
@@ -47,7 +48,7 @@ func (r *Resolver) addActorSet(ctx context.Context, obj *ent.ActorWhereInput, fi
 func (r *Resolver) addInitiativeSet(ctx context.Context, obj *ent.InitiativeWhereInput, field string, id *int, set func(int) places.Set) error {
 	s, err := r.territorySet(ctx, field, id, set)
 	if s != nil {
-		obj.AddPredicates(places.Initiatives(s))
+		obj.AddPredicates(places.Initiatives(*s))
 	}
 	return err
 }
@@ -55,7 +56,7 @@ func (r *Resolver) addInitiativeSet(ctx context.Context, obj *ent.InitiativeWher
 func (r *Resolver) addTerritorySet(ctx context.Context, obj *ent.TerritoryWhereInput, field string, id *int, set func(int) places.Set) error {
 	s, err := r.territorySet(ctx, field, id, set)
 	if s != nil {
-		obj.AddPredicates(places.Territories(s))
+		obj.AddPredicates(places.Territories(*s))
 	}
 	return err
 }

@@ -67,7 +67,7 @@ func gapsSQL(b *entsql.Builder, q GapQuery) {
 	}
 	if q.Within != nil {
 		b.WriteString(" AND g.id IN (")
-		places.Within(*q.Within)(b)
+		places.Within(*q.Within).SQL(b)
 		b.WriteString(")")
 	}
 	b.WriteString(" AND NOT EXISTS (SELECT 1 FROM territory_ancestors ta" +
