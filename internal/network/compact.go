@@ -1,6 +1,7 @@
 package network
 
 import (
+	"iter"
 	"runtime"
 	"slices"
 	"sync"
@@ -50,6 +51,48 @@ func (s *Snapshot) buildCompact() {
 		}
 	}
 	s.compact = c
+}
+
+// linksOf yields the actors linked to id (in any scope) with the evidence of
+// each link, in ascending actor ID order.
+func (s *Snapshot) linksOf(id int) iter.Seq2[int, *Pair] {
+	return func(yield func(int, *Pair) bool) {
+		c := s.compact
+		i, ok := c.index[id]
+		if !ok {
+			return
+		}
+		for k := c.off[i]; k < c.off[i+1]; k++ {
+			if !yield(c.ids[c.nbr[k]], c.pairs[k]) {
+				return
+			}
+		}
+	}
+}
+
+// degreeOf is the number of actors linked to id (in any scope).
+func (s *Snapshot) degreeOf(id int) int {
+	c := s.compact
+	i, ok := c.index[id]
+	if !ok {
+		return 0
+	}
+	return int(c.off[i+1] - c.off[i])
+}
+
+// pairOf is the evidence linking a and b, nil when they are not linked.
+func (s *Snapshot) pairOf(a, b int) *Pair {
+	c := s.compact
+	i, ok := c.index[a]
+	j, okb := c.index[b]
+	if !ok || !okb {
+		return nil
+	}
+	seg := c.nbr[c.off[i]:c.off[i+1]] // ascending: dense indexes follow actor IDs
+	if k, found := slices.BinarySearch(seg, j); found {
+		return c.pairs[int(c.off[i])+k]
+	}
+	return nil
 }
 
 // linked calls f for each neighbour of dense node i linked in scope, in

@@ -18,7 +18,7 @@ func (s *Snapshot) HasActor(id int) bool { return s.actors[id] != nil }
 func (s *Snapshot) Links(id int, f LinkFilter) []Link {
 	sc := s.scope(f)
 	var out []Link
-	for other, p := range s.adj[id] {
+	for other, p := range s.linksOf(id) {
 		rels, inits := sc.evidence(p)
 		if len(rels)+len(inits) == 0 {
 			continue
@@ -75,7 +75,7 @@ func (s *Snapshot) CommonPartners(actors []int, atLeast int, f LinkFilter) []Com
 	}
 	found := map[int]*CommonPartner{}
 	for _, a := range unique {
-		for other, p := range s.adj[a] {
+		for other, p := range s.linksOf(a) {
 			w := sc.weight(p)
 			if w == 0 || given[other] {
 				continue

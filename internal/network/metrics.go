@@ -45,8 +45,8 @@ func (s *Snapshot) global() *lazyMetrics {
 // ActorMetrics computes an actor's metrics over the unfiltered network.
 func (s *Snapshot) ActorMetrics(id int) Metrics {
 	sc := s.scope(LinkFilter{})
-	m := Metrics{Degree: len(s.adj[id]), BetweennessScope: "GLOBAL"}
-	for _, p := range s.adj[id] {
+	m := Metrics{Degree: s.degreeOf(id), BetweennessScope: "GLOBAL"}
+	for _, p := range s.linksOf(id) {
 		m.WeightedDegree += sc.weight(p)
 	}
 	g := s.global()
@@ -79,7 +79,7 @@ func (s *Snapshot) weightedGraph(sc *scope, ids []int) *simple.WeightedUndirecte
 		g.AddNode(simple.Node(id))
 	}
 	for _, a := range ids {
-		for b, p := range s.adj[a] {
+		for b, p := range s.linksOf(a) {
 			if a < b && in[b] {
 				if w := sc.weight(p); w > 0 {
 					g.SetWeightedEdge(g.NewWeightedEdge(simple.Node(a), simple.Node(b), float64(w)))

@@ -59,7 +59,7 @@ func (s *Snapshot) Paths(from, to, maxHops, maxPaths int, f LinkFilter) []Path {
 func (s *Snapshot) pathOf(sc *scope, actors []int) Path {
 	p := Path{Actors: actors}
 	for i := 0; i+1 < len(actors); i++ {
-		rels, inits := sc.evidence(s.adj[actors[i]][actors[i+1]])
+		rels, inits := sc.evidence(s.pairOf(actors[i], actors[i+1]))
 		p.Hops = append(p.Hops, Hop{From: actors[i], To: actors[i+1], Relations: rels, Initiatives: inits})
 	}
 	return p

@@ -139,9 +139,8 @@ func (sc *scope) weight(p *Pair) int {
 
 // neighbours lists the actors linked to id in scope.
 func (sc *scope) neighbours(id int) []int {
-	m := sc.s.adj[id]
-	out := make([]int, 0, len(m))
-	for other, p := range m {
+	out := make([]int, 0, sc.s.degreeOf(id))
+	for other, p := range sc.s.linksOf(id) {
 		if sc.weight(p) > 0 {
 			out = append(out, other)
 		}

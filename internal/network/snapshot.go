@@ -50,7 +50,7 @@ type Snapshot struct {
 
 	actors      map[int]*actorInfo
 	actorIDs    []int // sorted
-	adj         map[int]map[int]*Pair
+	adj         map[int]map[int]*Pair // during Build only: then compact holds the links
 	initiatives map[int]*initiativeInfo
 	themeParent map[int]int
 	// ancestors lists, for each territory used by an actor or initiative,
@@ -105,7 +105,7 @@ func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, e
 		return nil, err
 	}
 	s.buildCompact()
-	s.slab = nil
+	s.adj, s.slab = nil, nil // the maps cost more than the flat arrays holding the same links
 	s.BuildTime = time.Since(start)
 	return s, nil
 }
@@ -181,7 +181,7 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 	flush := func() {
 		for x := 0; x < len(group); x++ {
 			for y := x + 1; y < len(group); y++ {
-				p := s.pair(group[x], group[y])
+				p := s.addPair(group[x], group[y])
 				p.Initiatives = append(p.Initiatives, cur)
 			}
 		}
@@ -208,7 +208,7 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 			return fmt.Errorf("network: scan relation: %w", err)
 		}
 		if r.From != r.To {
-			p := s.pair(r.From, r.To)
+			p := s.addPair(r.From, r.To)
 			p.Relations = append(p.Relations, r)
 		}
 	}
@@ -220,7 +220,8 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 	return nil
 }
 
-func (s *Snapshot) pair(a, b int) *Pair {
+// addPair returns the evidence of a and b being built, creating it.
+func (s *Snapshot) addPair(a, b int) *Pair {
 	if a > b {
 		a, b = b, a
 	}

@@ -123,7 +123,7 @@ func (s *Snapshot) byWeightedDegree(sc *scope, member func(int) bool) []int {
 			continue
 		}
 		w := 0
-		for other, p := range s.adj[id] {
+		for other, p := range s.linksOf(id) {
 			if in(other) {
 				w += sc.weight(p)
 			}
@@ -145,7 +145,7 @@ func (s *Snapshot) edgesAmong(sc *scope, ids []int) []Edge {
 	}
 	var out []Edge
 	for _, a := range ids {
-		for b, p := range s.adj[a] {
+		for b, p := range s.linksOf(a) {
 			if a >= b || !in[b] {
 				continue
 			}

@@ -34,13 +34,17 @@ func (s *Snapshot) Suggest(id, first int) []Suggestion {
 	// Two hops out: who my partners' partners are, and through whom.
 	common := map[int][]int{}
 	for _, partner := range sc.neighbours(id) {
-		for other := range s.adj[partner] {
+		for other := range s.linksOf(partner) {
 			common[other] = append(common[other], partner)
 		}
 	}
+	linked := map[int]bool{}
+	for other := range s.linksOf(id) {
+		linked[other] = true
+	}
 	var out []Suggestion
 	for _, other := range s.actorIDs {
-		if other == id || s.adj[id][other] != nil {
+		if other == id || linked[other] {
 			continue
 		}
 		sg := Suggestion{Actor: other}
