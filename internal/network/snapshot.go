@@ -49,7 +49,7 @@ type Snapshot struct {
 	BuildTime time.Duration
 
 	actors      map[int]*actorInfo
-	actorIDs    []int // sorted
+	actorIDs    []int                 // sorted
 	adj         map[int]map[int]*Pair // during Build only: then compact holds the links
 	initiatives map[int]*initiativeInfo
 	themeParent map[int]int

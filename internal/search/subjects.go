@@ -144,4 +144,3 @@ func all(ps []func(*entsql.Selector)) func(*entsql.Selector) {
 		}
 	}
 }
-
