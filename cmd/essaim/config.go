@@ -92,6 +92,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 		"most buckets one initiativeStats/actorStats call may return; more is refused (env ESSAIM_MAX_STATS_BUCKETS)")
 	fs.IntVar(&c.server.StatsCacheSize, "stats-cache", envInt("ESSAIM_STATS_CACHE", d.StatsCacheSize),
 		"stats queries whose result is kept until the next write; 0: no cache (env ESSAIM_STATS_CACHE)")
+	fs.IntVar(&c.server.ResponseCacheBytes, "response-cache-bytes", envInt("ESSAIM_RESPONSE_CACHE_BYTES", d.ResponseCacheBytes),
+		"memory for whole answers to READER queries, kept until the next write; 0: no response cache (env ESSAIM_RESPONSE_CACHE_BYTES)")
 	fs.DurationVar(&c.server.NetworkMaxStaleness, "network-max-staleness", envDuration("ESSAIM_NETWORK_MAX_STALENESS", d.NetworkMaxStaleness),
 		"how long after it was last known current the actor-network snapshot may still be served while it is rebuilt; 0: reads wait for the rebuild (env ESSAIM_NETWORK_MAX_STALENESS)")
 	fs.BoolVar(&c.server.Introspection, "introspection", envBool("ESSAIM_INTROSPECTION", d.Introspection), "allow schema introspection (env ESSAIM_INTROSPECTION)")

@@ -172,7 +172,11 @@ func (l operationLimits) MutateOperationContext(_ context.Context, op *graphql.O
 }
 
 func (operationLimits) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
+	return withCost(ctx, next(ctx))
+}
+
+// withCost adds the operation's cost to the extensions of resp.
+func withCost(ctx context.Context, resp *graphql.Response) *graphql.Response {
 	if resp == nil || !graphql.HasOperationContext(ctx) {
 		return resp
 	}

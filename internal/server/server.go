@@ -23,6 +23,7 @@ import (
 	"github.com/essaim/essaim/internal/dashboard"
 	"github.com/essaim/essaim/internal/graphiql"
 	"github.com/essaim/essaim/internal/network"
+	"github.com/essaim/essaim/internal/respcache"
 	"github.com/essaim/essaim/internal/stats"
 	"github.com/essaim/essaim/internal/store"
 )
@@ -67,6 +68,9 @@ type Config struct {
 	Access Access
 	// RateLimit bounds the cost each key or client IP spends per minute.
 	RateLimit RateLimit
+	// ResponseCacheBytes bounds the answers to READER queries kept until the
+	// next write (see cachedAnswers); 0 turns the cache off.
+	ResponseCacheBytes int
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -78,6 +82,8 @@ func DefaultConfig() Config {
 		MaxNodes:        100,
 		MaxStatsBuckets: stats.DefaultMaxBuckets,
 		StatsCacheSize:  256,
+		// Dashboards' answers are 10-200 KB: a few hundred of them.
+		ResponseCacheBytes: 16 << 20,
 		// See README, "Links between actors": twice a rebuild of the
 		// reference network on a saturated server.
 		NetworkMaxStaleness: 10 * time.Second,
@@ -122,6 +128,10 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv.Use(accessControl{})
 	if cfg.RateLimit.PerMinute > 0 {
 		srv.Use(rateLimiter{}) // after operationLimits, which computes the cost
+	}
+	if answers := respcache.New(cfg.ResponseCacheBytes); answers != nil {
+		srv.AroundOperations(cachedAnswers(answers, st.Client)) // after every check above
+		cfg.Metrics.watchResponseCache(answers)
 	}
 	// Registered before the Transactioner so it sees its errors too.
 	srv.Use(codedResponses{log: log})

@@ -8,10 +8,11 @@ import (
 )
 
 // The graph version is a counter that every write to actors, initiatives,
-// participations, relations, themes or territories increments inside its own
-// transaction. Each server instance compares it with the version of its
-// cached actor network: PostgreSQL replicas and several stateless servers
-// then agree without any messaging of their own.
+// participations, relations, themes, territories or indicators increments
+// inside its own transaction. Each server instance compares it with the
+// version of its caches (the actor network, statistics, whole answers):
+// PostgreSQL replicas and several stateless servers then agree without any
+// messaging of their own.
 
 const bumpSQL = `UPDATE essaim_graph_version SET version = version + 1 WHERE id = 1`
 
@@ -43,8 +44,10 @@ func BumpGraphVersion(ctx context.Context, client *ent.Client) error {
 // bumpOnWrite is an ent hook that bumps the version after each successful
 // write of a type the network depends on. Territories are bumped by their
 // write paths instead (territory.Derive), once per import rather than once
-// per row. Indicators, API keys and audit entries are not part of the actor
-// network: they bump nothing.
+// per row. API keys and audit entries are never part of a cached answer:
+// they bump nothing. (Indicators are not part of the actor network, but the
+// response cache holds them: they bump it, and the network is rebuilt once
+// more, for nothing, after such a write.)
 func bumpOnWrite(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		v, err := next.Mutate(ctx, m)
@@ -62,10 +65,10 @@ func bumpOnWrite(next ent.Mutator) ent.Mutator {
 	})
 }
 
-// bumps reports whether writes of type t change the actor network.
+// bumps reports whether writes of type t can change a cached answer.
 func bumps(t string) bool {
 	switch t {
-	case ent.TypeTerritory, ent.TypeIndicator, ent.TypeAPIKey, ent.TypeAuditEntry:
+	case ent.TypeTerritory, ent.TypeAPIKey, ent.TypeAuditEntry:
 		return false
 	}
 	return true
