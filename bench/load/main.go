@@ -381,6 +381,10 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	} else {
 		srvCfg := server.DefaultConfig()
 		srvCfg.RateLimit.PerMinute = 0 // the load generator is one client
+		// As the child process would read it (see run.sh).
+		if n, err := strconv.Atoi(os.Getenv("ESSAIM_RESPONSE_CACHE_BYTES")); err == nil {
+			srvCfg.ResponseCacheBytes = n
+		}
 		mw = &counting{next: server.Handler(srvCfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))}
 		srv := httptest.NewServer(mw) // 127.0.0.1, random port
 		defer srv.Close()
