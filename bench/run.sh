@@ -16,6 +16,5 @@ DB=${ESSAIM_BENCH_SQLITE:-/tmp/essaim-bench.db}
 # workload's repeated reads itself), against PostGraphile, which has no cache.
 ESSAIM_RESPONSE_CACHE_BYTES=0 CGO_ENABLED=0 go run ./bench/load -sqlite "$DB" -postgres "$PG" -peer bench/peer -write BENCHMARKS.md
 # The default configuration: repeated reads answered by the response cache.
-CGO_ENABLED=0 go run ./bench/load -postgres "$PG" -ops dashboard,dashboard_rural_theme,covering_commune,node \
-  -clients 1,8,32 -mixed 8,32 -cold 0 -section cached -write BENCHMARKS.md
+CGO_ENABLED=0 go run ./bench/load -postgres "$PG" -cold 0 -section cached -write BENCHMARKS.md
 CGO_ENABLED=0 go run ./bench/sqlalone -postgres "$PG" -write BENCHMARKS.md
