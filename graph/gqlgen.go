@@ -1,13 +1,14 @@
 //go:build ignore
 
 // Command gqlgen runs gqlgen's generator (as `go tool gqlgen generate` would)
-// with one plugin: fields of objects other than Query resolve one after the
-// other instead of each in its own goroutine. Their resolvers read what
-// entgql's field collection loaded with the page (or the in-memory network),
-// so concurrency only added goroutines, stack growth and scheduling: a
-// dashboard page of 50 initiatives started ~200 of them per request. Root
-// Query fields still run concurrently (they do the I/O). Run it from the
-// module root (see generate.go).
+// with one plugin: the fields of an object without hand-written resolvers
+// resolve one after the other instead of each in its own goroutine. Such
+// fields are ent's edges, which read what entgql's field collection loaded
+// with the page, so concurrency only added goroutines, stack growth and
+// scheduling: a dashboard page of 50 initiatives started ~200 of them per
+// request. Query, and objects with hand-written resolvers (Actor.links,
+// ActorLinkEdge.sharedInitiatives…, which send statements per parent),
+// still resolve concurrently. Run it from the module root (see generate.go).
 package main
 
 import (
@@ -28,14 +29,15 @@ func main() {
 	}
 }
 
-// sequentialFields turns off concurrent field resolution outside Query.
+// sequentialFields turns off concurrent field resolution in the objects
+// without hand-written resolvers, Query excepted.
 type sequentialFields struct{}
 
 func (sequentialFields) Name() string { return "sequentialfields" }
 
 func (sequentialFields) GenerateCode(data *codegen.Data) error {
 	for _, o := range data.Objects {
-		if o.Definition != data.Schema.Query {
+		if o.Definition != data.Schema.Query && !o.HasResolvers() {
 			o.DisableConcurrency = true
 		}
 	}

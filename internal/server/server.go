@@ -133,6 +133,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 		srv.AroundOperations(cachedAnswers(answers, st.Client)) // after every check above
 		cfg.Metrics.watchResponseCache(answers)
 	}
+	srv.AroundOperations(mutationSlots(mutationConcurrency(st.DB.Stats().MaxOpenConnections)))
 	// Registered before the Transactioner so it sees its errors too.
 	srv.Use(codedResponses{log: log})
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})

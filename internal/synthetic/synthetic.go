@@ -84,8 +84,8 @@ type Progress = func(stage string, done, total int)
 
 // Generate plans the dataset of cfg over the territories of st and bulk-loads
 // it, one transaction per batch of about a thousand actors or initiatives
-// with their links. It bumps the graph version once at the end (and also
-// after a failure that left batches committed), so caches rebuild.
+// with their links. Each batch bumps the graph version in its transaction,
+// so caches rebuild.
 //
 // A failure part-way leaves the committed batches in place: rerun with
 // Replace to start over.
@@ -122,14 +122,7 @@ func Generate(ctx context.Context, st *store.Store, cfg Config, progress Progres
 
 	loadStart := time.Now()
 	l := &loader{st: st, w: w, themeIDs: themeIDs, source: rep.Source, now: time.Now().UTC(), rep: rep, progress: progress}
-	err = l.load(ctx, p)
-	if l.committed {
-		// Raw inserts bypass the ent hooks: mark the network changed once.
-		if berr := store.BumpGraphVersion(ctx, st.Client); berr != nil && err == nil {
-			err = berr
-		}
-	}
-	if err != nil {
+	if err = l.load(ctx, p); err != nil {
 		return nil, err
 	}
 	rep.Load = time.Since(loadStart)

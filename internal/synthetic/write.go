@@ -41,8 +41,7 @@ type loader struct {
 	rep      *Report
 	progress Progress
 
-	actorIDs  []int // by plan index
-	committed bool  // some batch is in the database
+	actorIDs []int // by plan index
 }
 
 func (l *loader) load(ctx context.Context, p *plan) error {
@@ -87,10 +86,16 @@ func (l *loader) inTx(ctx context.Context, stage string, done, total int, fn fun
 		_ = tx.Rollback()
 		return fmt.Errorf("synthetic: %s: %w", stage, err)
 	}
+	// Raw inserts bypass the ent hooks: the batch marks the data changed
+	// itself, in its own transaction, so that no cache (network, stats,
+	// answers) outlives a committed batch, even if the load stops there.
+	if err := store.BumpGraphVersion(ctx, tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("synthetic: %s: %w", stage, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("synthetic: %s: commit: %w", stage, err)
 	}
-	l.committed = true
 	l.progress(stage, done, total)
 	return nil
 }
