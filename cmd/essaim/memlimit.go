@@ -16,18 +16,22 @@ import (
 // (e.g. GOMEMLIMIT=1GiB, or off) overrides it.
 const defaultMemoryLimit = 150 << 20
 
-// defaultGCPercent is GOGC for `essaim serve` when GOGC is not set. Under the
-// memory limit above, a higher GOGC only matters while the live heap is small
-// (no network snapshot yet, or a small knowledge base): with the default 100
-// a dashboard page (~2 MB of garbage) triggered a collection every few
-// requests, and the collector took a quarter of the server's CPU.
+// defaultGCPercent is GOGC for `essaim serve` when neither GOGC nor
+// GOMEMLIMIT is set. Under the memory limit above, a higher GOGC only matters
+// while the live heap is small (no network snapshot yet, or a small
+// knowledge base): with the default 100 a dashboard page (~2 MB of garbage)
+// triggered a collection every few requests, and the collector took a
+// quarter of the server's CPU. Without that limit (GOMEMLIMIT set by the
+// operator, or off) the heap could grow to five times the live data, so GOGC
+// is left alone then.
 const defaultGCPercent = 400
 
 func applyMemoryLimit(log *slog.Logger) {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-		log.Debug("soft memory limit", "bytes", defaultMemoryLimit)
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
 	}
+	debug.SetMemoryLimit(defaultMemoryLimit)
+	log.Debug("soft memory limit", "bytes", defaultMemoryLimit)
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGCPercent)
 	}
