@@ -70,6 +70,15 @@ func TestGenerateMiniFrance(t *testing.T) {
 			if after <= before {
 				t.Errorf("graph version %d after the load, was %d: caches would not rebuild", after, before)
 			}
+			// Rows written over time: one shared timestamp misled SQLite's
+			// planner into skip-scans of the (created_at, id) index.
+			stamps, err := st.Client.Initiative.Query().GroupBy(initiative.FieldCreatedAt).Strings(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(stamps) != 500 {
+				t.Errorf("%d distinct creation times among 500 initiatives, want 500", len(stamps))
+			}
 
 			// A second run refuses, then replaces.
 			again := small

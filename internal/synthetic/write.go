@@ -42,10 +42,24 @@ type loader struct {
 	progress Progress
 
 	actorIDs []int // by plan index
+	// Actors, initiatives and relations are stamped one second apart,
+	// ending at now, as rows written over time would be: with one shared
+	// timestamp, SQLite's statistics saw a single created_at value and
+	// planned "newest first" pages as skip-scans of the (created_at, id)
+	// index, which took seconds once real rows with distinct times came in.
+	nextStamp time.Time
+}
+
+// stamp is the creation time of the next row.
+func (l *loader) stamp() time.Time {
+	t := l.nextStamp
+	l.nextStamp = t.Add(time.Second)
+	return t
 }
 
 func (l *loader) load(ctx context.Context, p *plan) error {
 	l.actorIDs = make([]int, len(p.actors))
+	l.nextStamp = l.now.Add(-time.Duration(len(p.actors)+len(p.initiatives)+len(p.relations)) * time.Second)
 	if err := batches(len(p.actors), func(lo, hi int) error {
 		return l.inTx(ctx, "actors", hi, len(p.actors), func(c *ent.Client) error {
 			return l.actors(ctx, c, p.actors[lo:hi], lo)
@@ -105,7 +119,8 @@ func (l *loader) actors(ctx context.Context, c *ent.Client, batch []actorPlan, o
 		actor.FieldDescription, actor.FieldSource, actor.HomeTerritoryColumn}
 	rows := make([]any, 0, len(batch)*len(cols))
 	for _, a := range batch {
-		rows = append(rows, l.now, l.now, a.name, string(a.kind), a.description, l.source, l.w.places[a.territories[0]].id)
+		t := l.stamp()
+		rows = append(rows, t, t, a.name, string(a.kind), a.description, l.source, l.w.places[a.territories[0]].id)
 	}
 	ids, err := l.insertReturning(ctx, c, actor.Table, cols, rows, actor.FieldName)
 	if err != nil {
@@ -142,7 +157,8 @@ func (l *loader) initiatives(ctx context.Context, c *ent.Client, batch []initiat
 		initiative.FieldStatus, initiative.FieldStartDate, initiative.FieldEndDate, initiative.FieldSource}
 	rows := make([]any, 0, len(batch)*len(cols))
 	for _, in := range batch {
-		rows = append(rows, l.now, l.now, in.title, in.summary, nullable(string(in.status)),
+		t := l.stamp()
+		rows = append(rows, t, t, in.title, in.summary, nullable(string(in.status)),
 			nullableTime(in.start), nullableTime(in.end), l.source)
 	}
 	ids, err := l.insertReturning(ctx, c, initiative.Table, cols, rows, initiative.FieldTitle)
@@ -189,7 +205,8 @@ func (l *loader) relations(ctx context.Context, c *ent.Client, batch []relationP
 		actorrelation.FieldSource}
 	rows := make([]any, 0, len(batch)*len(cols))
 	for _, r := range batch {
-		rows = append(rows, l.now, l.now, string(r.kind), l.actorIDs[r.from], l.actorIDs[r.to],
+		t := l.stamp()
+		rows = append(rows, t, t, string(r.kind), l.actorIDs[r.from], l.actorIDs[r.to],
 			nullableTime(r.since), nullableTime(r.until), l.source)
 	}
 	if err := l.insert(ctx, c, actorrelation.Table, cols, rows); err != nil {
