@@ -8,13 +8,15 @@ import (
 
 // defaultMemoryLimit is the soft memory limit of `essaim serve` when
 // GOMEMLIMIT is not set. The server's live heap is mostly the actor-network
-// snapshot (about 85 MiB for 20,000 actors and 50,000 initiatives); with the
-// default GOGC alone the heap grows to twice the live data before a
-// collection, which put the reference load run at 280–300 MiB of RSS. The
-// limit makes the collector work harder near it instead (issue #6: < 200 MB);
-// it is soft, so a larger network still fits, at some GC cost. GOMEMLIMIT
-// (e.g. GOMEMLIMIT=1GiB, or off) overrides it.
-const defaultMemoryLimit = 150 << 20
+// snapshot (about 47 MiB for 20,000 actors and 50,000 initiatives, two of
+// them during a rebuild); with the default GOGC alone the heap grows to twice
+// the live data before a collection, which put the reference load run at
+// 280–300 MiB of RSS. The limit makes the collector work harder near it
+// instead (issue #6: < 200 MB of RSS, which also holds the binary's code and
+// SQLite's own memory, about 50 MiB); it is soft, so a larger network still
+// fits, at some GC cost. GOMEMLIMIT (e.g. GOMEMLIMIT=1GiB, or off) overrides
+// it.
+const defaultMemoryLimit = 128 << 20
 
 // defaultGCPercent is GOGC for `essaim serve` when neither GOGC nor
 // GOMEMLIMIT is set. Under the memory limit above, a higher GOGC only matters
