@@ -105,12 +105,13 @@ func (sc *scope) actorOK(id int) bool {
 
 // evidence returns the relations and shared initiatives of p in scope.
 func (sc *scope) evidence(p *Pair) ([]Relation, []int) {
+	relations := sc.s.relationsOf(p)
 	if sc.unlimited {
-		return p.Relations, p.Initiatives
+		return relations, p.Initiatives
 	}
 	var rels []Relation
-	if len(p.Relations) > 0 && sc.actorOK(p.A) && sc.actorOK(p.B) {
-		for _, r := range p.Relations {
+	if len(relations) > 0 && sc.actorOK(p.A) && sc.actorOK(p.B) {
+		for _, r := range relations {
 			if sc.kinds == nil || sc.kinds[r.Kind] {
 				rels = append(rels, r)
 			}
@@ -131,7 +132,7 @@ func (sc *scope) evidence(p *Pair) ([]Relation, []int) {
 // scope; 0 means no link.
 func (sc *scope) weight(p *Pair) int {
 	if sc.unlimited {
-		return len(p.Relations) + len(p.Initiatives)
+		return len(sc.s.relationsOf(p)) + len(p.Initiatives)
 	}
 	rels, inits := sc.evidence(p)
 	return len(rels) + len(inits)

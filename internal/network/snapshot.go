@@ -27,8 +27,11 @@ type Relation struct {
 // Pair holds the evidence linking two actors.
 type Pair struct {
 	A, B        int // A < B
-	Relations   []Relation
 	Initiatives []int
+	// relations is 1 + the index of the pair's explicit relations in
+	// Snapshot.relations, 0 when it has none: few pairs have any, and a
+	// slice per pair was a sixth of the snapshot's memory.
+	relations int32
 }
 
 type actorInfo struct {
@@ -57,6 +60,7 @@ type Snapshot struct {
 	// itself and every territory containing it (never through an EPCI).
 	ancestors map[int][]int
 	areas     map[int]area.Area
+	relations [][]Relation // by Pair.relations - 1
 	compact   *compact
 	slab      []Pair // the block Pairs are being allocated from, during Build
 
@@ -209,7 +213,11 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 		}
 		if r.From != r.To {
 			p := s.addPair(r.From, r.To)
-			p.Relations = append(p.Relations, r)
+			if p.relations == 0 {
+				s.relations = append(s.relations, nil)
+				p.relations = int32(len(s.relations))
+			}
+			s.relations[p.relations-1] = append(s.relations[p.relations-1], r)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -218,6 +226,14 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 	// Each pair's initiatives are in ascending order already: the rows came
 	// ordered by initiative.
 	return nil
+}
+
+// relationsOf lists the explicit relations between the actors of p.
+func (s *Snapshot) relationsOf(p *Pair) []Relation {
+	if p.relations == 0 {
+		return nil
+	}
+	return s.relations[p.relations-1]
 }
 
 // addPair returns the evidence of a and b being built, creating it.
