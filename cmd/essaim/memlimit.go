@@ -8,7 +8,7 @@ import (
 
 // defaultMemoryLimit is the soft memory limit of `essaim serve` when
 // GOMEMLIMIT is not set. The server's live heap is mostly the actor-network
-// snapshot (about 47 MiB for 20,000 actors and 50,000 initiatives, two of
+// snapshot (about 42 MiB for 20,000 actors and 50,000 initiatives, two of
 // them during a rebuild); with the default GOGC alone the heap grows to twice
 // the live data before a collection, which put the reference load run at
 // 280–300 MiB of RSS. The limit makes the collector work harder near it
