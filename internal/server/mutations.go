@@ -5,9 +5,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/essaim/essaim/internal/apierr"
 )
 
 // mutationSlots lets at most n mutations run at once (n >= 1). A mutation
@@ -29,11 +26,12 @@ func mutationSlots(n int) func(context.Context, graphql.OperationHandler) graphq
 		return func(ctx context.Context) *graphql.Response {
 			select {
 			case slots <- struct{}{}:
+				defer func() { <-slots }()
 			case <-ctx.Done():
-				return &graphql.Response{Errors: gqlerror.List{
-					apierr.GraphQL(apierr.Timeout, "the request ran out of time waiting for other mutations to finish")}}
+				// Out of time while waiting: the operation fails at once on
+				// the expired context, and answers as any request out of
+				// time does (TIMEOUT, nothing written).
 			}
-			defer func() { <-slots }()
 			return h(ctx)
 		}
 	}
