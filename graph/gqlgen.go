@@ -1,14 +1,19 @@
 //go:build ignore
 
 // Command gqlgen runs gqlgen's generator (as `go tool gqlgen generate` would)
-// with one plugin: the fields of an object without hand-written resolvers
-// resolve one after the other instead of each in its own goroutine. Such
-// fields are ent's edges, which read what entgql's field collection loaded
-// with the page, so concurrency only added goroutines, stack growth and
-// scheduling: a dashboard page of 50 initiatives started ~200 of them per
-// request. Query, and objects with hand-written resolvers (Actor.links,
-// ActorLinkEdge.sharedInitiatives…, which send statements per parent),
-// still resolve concurrently. Run it from the module root (see generate.go).
+// with one plugin: the fields of every object but Query resolve one after the
+// other instead of each in its own goroutine.
+//   - Correctness: inside a mutation, resolvers and the where-argument checks
+//     read through the mutation's transaction, one connection, which cannot
+//     run two statements at once (lib/pq fails with a protocol error).
+//   - Speed: most fields are ent's edges, which read what entgql's field
+//     collection loaded with the page, so concurrency only added goroutines,
+//     stack growth and scheduling (~150 per dashboard page). Resolvers that
+//     send statements per parent (Actor.links, ActorLinkEdge.
+//     sharedInitiatives) now run one parent after the other.
+//
+// Root Query fields still run concurrently (queries have no transaction).
+// Run it from the module root (see generate.go).
 package main
 
 import (
@@ -29,15 +34,14 @@ func main() {
 	}
 }
 
-// sequentialFields turns off concurrent field resolution in the objects
-// without hand-written resolvers, Query excepted.
+// sequentialFields turns off concurrent field resolution outside Query.
 type sequentialFields struct{}
 
 func (sequentialFields) Name() string { return "sequentialfields" }
 
 func (sequentialFields) GenerateCode(data *codegen.Data) error {
 	for _, o := range data.Objects {
-		if o.Definition != data.Schema.Query && !o.HasResolvers() {
+		if o.Definition != data.Schema.Query {
 			o.DisableConcurrency = true
 		}
 	}

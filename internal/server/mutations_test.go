@@ -53,3 +53,47 @@ func TestConcurrentMutationsReadingTheNetwork(t *testing.T) {
 		}
 	})
 }
+
+// TestMutationAnswerReadingManyThings: the answer of a mutation is read
+// through its transaction, one connection, on which lib/pq refuses a
+// statement while another's rows are open (errQueryInProgress); its fields
+// resolve one after the other (graph/gqlgen.go). An answer whose fields each
+// send statements (the actor network, filtered connections whose territory
+// is checked) comes back whole on both stores.
+func TestMutationAnswerReadingManyThings(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		m := dbtest.NewMiniFrance(t, st)
+		c := gqltest.New(st)
+		a := st.Client.Actor.Create().SetName("A").SetKind(actor.KindASSOCIATION).SaveX(ctx)
+		b := st.Client.Actor.Create().SetName("B").SetKind(actor.KindASSOCIATION).SaveX(ctx)
+		i := st.Client.Initiative.Create().SetTitle("I").AddTerritories(m.Nevers).SaveX(ctx)
+		st.Client.Participation.Create().SetActor(a).SetInitiative(i).SetRole("LEAD").ExecX(ctx)
+		st.Client.Participation.Create().SetActor(b).SetInitiative(i).SetRole("PARTNER").ExecX(ctx)
+		const mutation = `mutation($from: ID!, $to: ID!, $t: ID!) {
+			createActorRelation(input: {kind: PARTNER_OF, fromID: $from, toID: $to}) {
+				from {
+					links { totalCount edges { sharedInitiatives { totalCount } } }
+					network { degree }
+					initiatives(where: {withinTerritory: $t}) { totalCount }
+					territories(where: {coveringTerritory: $t}) { totalCount }
+					relationsOut { totalCount }
+				}
+				to { links { totalCount } initiatives(where: {withinTerritory: $t}) { totalCount } }
+			} }`
+		vars := map[string]any{"from": strconv.Itoa(a.ID), "to": strconv.Itoa(b.ID), "t": strconv.Itoa(m.Nievre.ID)}
+		var data struct {
+			R struct {
+				From struct {
+					Links       struct{ TotalCount int }
+					Initiatives struct{ TotalCount int }
+				}
+			} `json:"createActorRelation"`
+		}
+		c.MustData(t, mutation, vars, &data)
+		if data.R.From.Links.TotalCount != 1 || data.R.From.Initiatives.TotalCount != 1 {
+			t.Errorf("answer %+v: want one link and one initiative in Nièvre", data.R.From)
+		}
+	})
+}

@@ -42,7 +42,8 @@ type loader struct {
 	progress Progress
 
 	actorIDs []int // by plan index
-	// Actors, initiatives and relations are stamped one second apart,
+	// Actors, initiatives (and their participations) and relations are
+	// stamped one second apart,
 	// ending at now, as rows written over time would be: with one shared
 	// timestamp, SQLite's statistics saw a single created_at value and
 	// planned "newest first" pages as skip-scans of the (created_at, id)
@@ -156,8 +157,10 @@ func (l *loader) initiatives(ctx context.Context, c *ent.Client, batch []initiat
 	cols := []string{initiative.FieldCreatedAt, initiative.FieldUpdatedAt, initiative.FieldTitle, initiative.FieldSummary,
 		initiative.FieldStatus, initiative.FieldStartDate, initiative.FieldEndDate, initiative.FieldSource}
 	rows := make([]any, 0, len(batch)*len(cols))
-	for _, in := range batch {
+	stamps := make([]time.Time, len(batch))
+	for i, in := range batch {
 		t := l.stamp()
+		stamps[i] = t
 		rows = append(rows, t, t, in.title, in.summary, nullable(string(in.status)),
 			nullableTime(in.start), nullableTime(in.end), l.source)
 	}
@@ -168,7 +171,7 @@ func (l *loader) initiatives(ctx context.Context, c *ent.Client, batch []initiat
 	pcols := []string{participation.FieldCreatedAt, participation.FieldUpdatedAt, participation.FieldRole,
 		participation.FieldActorID, participation.FieldInitiativeID}
 	var terr, them, parts []any
-	for _, in := range batch {
+	for i, in := range batch {
 		id, ok := ids[in.title]
 		if !ok {
 			return fmt.Errorf("no ID returned for initiative %q", in.title)
@@ -180,7 +183,8 @@ func (l *loader) initiatives(ctx context.Context, c *ent.Client, batch []initiat
 			them = append(them, id, l.themeIDs[t])
 		}
 		for _, p := range in.participants {
-			parts = append(parts, l.now, l.now, string(p.role), l.actorIDs[p.actor], id)
+			// A participation is as old as its initiative.
+			parts = append(parts, stamps[i], stamps[i], string(p.role), l.actorIDs[p.actor], id)
 		}
 	}
 	if err := l.insert(ctx, c, initiative.TerritoriesTable, initiative.TerritoriesPrimaryKey, terr); err != nil {
