@@ -25,6 +25,11 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	if err := loadTrustedDocuments(&c, log); err != nil {
 		return err
 	}
+	if c.maxConns < 0 || c.maxConns == 1 {
+		// A mutation whose answer reads the actor network holds one
+		// connection for its transaction and needs a second.
+		return fmt.Errorf("-db-max-conns %d: want 0 (the default) or at least 2", c.maxConns)
+	}
 	applyMemoryLimit(log)
 	start := time.Now()
 	st, err := store.Open(ctx, c.database)

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -124,6 +126,18 @@ func TestServeFlagsNetworkStaleness(t *testing.T) {
 	} {
 		if got := parse(t, c.args...); got != c.want {
 			t.Errorf("%v: %s, want %s", c.args, got, c.want)
+		}
+	}
+}
+
+// TestServeRefusesAPoolOfOne: a mutation reading the actor network needs a
+// second connection beside its transaction.
+func TestServeRefusesAPoolOfOne(t *testing.T) {
+	for _, n := range []string{"1", "-1"} {
+		err := run(context.Background(), []string{"serve", "-db", filepath.Join(t.TempDir(), "e.db"),
+			"-addr", "127.0.0.1:0", "-db-max-conns", n}, nil)
+		if err == nil || !strings.Contains(err.Error(), "-db-max-conns") {
+			t.Errorf("-db-max-conns %s: err = %v, want a refusal naming the flag", n, err)
 		}
 	}
 }

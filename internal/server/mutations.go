@@ -39,7 +39,8 @@ func mutationSlots(n int) func(context.Context, graphql.OperationHandler) graphq
 
 // mutationConcurrency is how many mutations may run beside each other on a
 // pool of maxConns connections (0: unbounded): two connections stay for
-// their second reads and for queries.
+// their second reads and for queries, one on a pool of 2 (serve refuses a
+// pool of 1).
 func mutationConcurrency(maxConns int) int {
 	if maxConns <= 0 {
 		return 64
