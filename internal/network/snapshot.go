@@ -30,7 +30,7 @@ type Pair struct {
 	Initiatives []int
 	// relations is 1 + the index of the pair's explicit relations in
 	// Snapshot.relations, 0 when it has none: few pairs have any, and a
-	// slice per pair was a sixth of the snapshot's memory.
+	// slice header per pair was an eighth of the snapshot's memory.
 	relations int32
 }
 
