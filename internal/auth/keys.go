@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/essaim/essaim/ent"
@@ -146,10 +147,27 @@ func Revoke(ctx context.Context, client *ent.Client, keyID string) error {
 // and minute, rather than one per request.
 const lastUsedGranularity = time.Minute
 
+// Keys authenticates tokens against the API keys of a store. It remembers
+// when this process last recorded each key's use, so that the requests of a
+// key that arrive together write last_used_at once, not each: on SQLite
+// every such write waits for the single writer while holding a pooled
+// connection.
+type Keys struct {
+	client  *ent.Client
+	mu      sync.Mutex
+	touched map[string]time.Time // by key ID; valid keys only, so bounded by the keys stored
+}
+
+// NewKeys authenticates against client's keys.
+func NewKeys(client *ent.Client) *Keys {
+	return &Keys{client: client, touched: map[string]time.Time{}}
+}
+
 // Authenticate returns the identity of a token: one indexed lookup. Any
 // malformed, unknown or revoked token gives ErrInvalidKey; other errors are
 // the database's.
-func Authenticate(ctx context.Context, client *ent.Client, token string, now time.Time) (Principal, error) {
+func (ks *Keys) Authenticate(ctx context.Context, token string, now time.Time) (Principal, error) {
+	client := ks.client
 	keyID, ok := parseToken(token)
 	if !ok {
 		return Principal{}, ErrInvalidKey
@@ -164,11 +182,23 @@ func Authenticate(ctx context.Context, client *ent.Client, token string, now tim
 	if subtle.ConstantTimeCompare([]byte(k.SecretHash), []byte(hashToken(token))) != 1 || k.RevokedAt != nil {
 		return Principal{}, ErrInvalidKey
 	}
-	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= lastUsedGranularity {
+	if (k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= lastUsedGranularity) && ks.due(k.KeyID, now) {
 		// Best effort: a failed write must not refuse a valid key.
 		_ = client.APIKey.UpdateOne(k).SetLastUsedAt(now).Exec(ctx)
 	}
 	return Principal{KeyID: k.KeyID, Role: Role(k.Role)}, nil
+}
+
+// due reports whether this process should record keyID's use at now, and
+// if so notes it.
+func (ks *Keys) due(keyID string, now time.Time) bool {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if last, ok := ks.touched[keyID]; ok && now.Sub(last) < lastUsedGranularity {
+		return false
+	}
+	ks.touched[keyID] = now
+	return true
 }
 
 // parseToken returns the key id of a well-formed token.

@@ -37,6 +37,7 @@ const exposedHeaders = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, Rate
 // configuration allows them. Anything else gets 401 with WWW-Authenticate
 // and an UNAUTHENTICATED GraphQL error, on reads too.
 func authenticate(cfg Access, client *ent.Client, log *slog.Logger, next http.Handler) http.Handler {
+	keys := auth.NewKeys(client)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
@@ -61,7 +62,7 @@ func authenticate(cfg Access, client *ent.Client, log *slog.Logger, next http.Ha
 		err := auth.ErrInvalidKey
 		if strings.EqualFold(scheme, "Bearer") {
 			var p auth.Principal
-			p, err = auth.Authenticate(r.Context(), client, strings.TrimSpace(token), time.Now())
+			p, err = keys.Authenticate(r.Context(), strings.TrimSpace(token), time.Now())
 			if err == nil {
 				next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 				return
