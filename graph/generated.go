@@ -24973,7 +24973,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, sel, v[i])
@@ -25029,7 +25029,7 @@ func (ec *executionContext) unmarshalNActorDimension2ᚕgithubᚗcomᚋessaimᚋ
 }
 
 func (ec *executionContext) marshalNActorDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ActorDimension) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimension(ctx, sel, v[i])
@@ -25063,7 +25063,7 @@ func (ec *executionContext) marshalNActorLinkConnection2ᚖgithubᚗcomᚋessaim
 }
 
 func (ec *executionContext) marshalNActorLinkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorLinkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorLinkEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdge(ctx, sel, v[i])
@@ -25117,7 +25117,7 @@ func (ec *executionContext) marshalNActorOrderField2ᚖgithubᚗcomᚋessaimᚋe
 }
 
 func (ec *executionContext) marshalNActorPath2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorPath) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorPath2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorPath(ctx, sel, v[i])
@@ -25141,7 +25141,7 @@ func (ec *executionContext) marshalNActorPath2ᚖgithubᚗcomᚋessaimᚋessaim�
 }
 
 func (ec *executionContext) marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ActorRelation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx, sel, v[i])
@@ -25210,7 +25210,7 @@ func (ec *executionContext) marshalNActorStats2ᚖgithubᚗcomᚋessaimᚋessaim
 }
 
 func (ec *executionContext) marshalNActorStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorStatsBucket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorStatsBucket2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucket(ctx, sel, v[i])
@@ -25234,7 +25234,7 @@ func (ec *executionContext) marshalNActorStatsBucket2ᚖgithubᚗcomᚋessaimᚋ
 }
 
 func (ec *executionContext) marshalNActorStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorStatsKey) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorStatsKey2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKey(ctx, sel, v[i])
@@ -25289,7 +25289,7 @@ func (ec *executionContext) marshalNAuditEntryConnection2ᚖgithubᚗcomᚋessai
 }
 
 func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEntryEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐAuditEntryEdge(ctx, sel, v[i])
@@ -25327,7 +25327,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCommonPartner2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCommonPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommonPartner) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommonPartner2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCommonPartner(ctx, sel, v[i])
@@ -25351,7 +25351,7 @@ func (ec *executionContext) marshalNCommonPartner2ᚖgithubᚗcomᚋessaimᚋess
 }
 
 func (ec *executionContext) marshalNCoverageGap2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCoverageGapᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoverageGap) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoverageGap2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐCoverageGap(ctx, sel, v[i])
@@ -25481,7 +25481,7 @@ func (ec *executionContext) marshalNImportIssue2githubᚗcomᚋessaimᚋessaim�
 }
 
 func (ec *executionContext) marshalNImportIssue2ᚕgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []exchange.Issue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImportIssue2githubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssue(ctx, sel, v[i])
@@ -25540,7 +25540,7 @@ func (ec *executionContext) unmarshalNIndicatorWhereInput2ᚖgithubᚗcomᚋessa
 }
 
 func (ec *executionContext) marshalNInitiative2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Initiative) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInitiative2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiative(ctx, sel, v[i])
@@ -25596,7 +25596,7 @@ func (ec *executionContext) unmarshalNInitiativeDimension2ᚕgithubᚗcomᚋessa
 }
 
 func (ec *executionContext) marshalNInitiativeDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InitiativeDimension) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInitiativeDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimension(ctx, sel, v[i])
@@ -25634,7 +25634,7 @@ func (ec *executionContext) marshalNInitiativeStats2ᚖgithubᚗcomᚋessaimᚋe
 }
 
 func (ec *executionContext) marshalNInitiativeStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InitiativeStatsBucket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInitiativeStatsBucket2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucket(ctx, sel, v[i])
@@ -25658,7 +25658,7 @@ func (ec *executionContext) marshalNInitiativeStatsBucket2ᚖgithubᚗcomᚋessa
 }
 
 func (ec *executionContext) marshalNInitiativeStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InitiativeStatsKey) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInitiativeStatsKey2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKey(ctx, sel, v[i])
@@ -25735,7 +25735,7 @@ func (ec *executionContext) unmarshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaim
 }
 
 func (ec *executionContext) marshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LinkKind) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx, sel, v[i])
@@ -25761,7 +25761,7 @@ func (ec *executionContext) marshalNMetricScope2githubᚗcomᚋessaimᚋessaim�
 }
 
 func (ec *executionContext) marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdge(ctx, sel, v[i])
@@ -25785,7 +25785,7 @@ func (ec *executionContext) marshalNNetworkEdge2ᚖgithubᚗcomᚋessaimᚋessai
 }
 
 func (ec *executionContext) marshalNNetworkNode2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkNode2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNode(ctx, sel, v[i])
@@ -25809,7 +25809,7 @@ func (ec *executionContext) marshalNNetworkNode2ᚖgithubᚗcomᚋessaimᚋessai
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋessaimᚋessaimᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋessaimᚋessaimᚋentᚐNoder(ctx, sel, v[i])
@@ -25886,7 +25886,7 @@ func (ec *executionContext) unmarshalNParticipationWhereInput2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNPartnerSuggestion2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPartnerSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnerSuggestion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnerSuggestion2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPartnerSuggestion(ctx, sel, v[i])
@@ -25910,7 +25910,7 @@ func (ec *executionContext) marshalNPartnerSuggestion2ᚖgithubᚗcomᚋessaim�
 }
 
 func (ec *executionContext) marshalNPathHop2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathHop) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPathHop2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHop(ctx, sel, v[i])
@@ -25942,7 +25942,7 @@ func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋessaimᚋ
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
@@ -26027,7 +26027,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNSuggestionReason2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SuggestionReason) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSuggestionReason2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReason(ctx, sel, v[i])
@@ -26061,7 +26061,7 @@ func (ec *executionContext) marshalNSuggestionReasonKind2githubᚗcomᚋessaim�
 }
 
 func (ec *executionContext) marshalNTerritory2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Territory) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, sel, v[i])
@@ -26122,7 +26122,7 @@ func (ec *executionContext) unmarshalNTerritoryWhereInput2ᚖgithubᚗcomᚋessa
 }
 
 func (ec *executionContext) marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, sel, v[i])
@@ -26240,7 +26240,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -26284,7 +26284,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -26312,7 +26312,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -26340,7 +26340,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -26388,7 +26388,7 @@ func (ec *executionContext) marshalOActorEdge2ᚕᚖgithubᚗcomᚋessaimᚋessa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOActorEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorEdge(ctx, sel, v[i])
@@ -26425,7 +26425,7 @@ func (ec *executionContext) marshalOActorKind2ᚕgithubᚗcomᚋessaimᚋessaim�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorᚐKind(ctx, sel, v[i])
@@ -26475,7 +26475,7 @@ func (ec *executionContext) marshalOActorRelationEdge2ᚕᚖgithubᚗcomᚋessai
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOActorRelationEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationEdge(ctx, sel, v[i])
@@ -26512,7 +26512,7 @@ func (ec *executionContext) marshalOActorRelationKind2ᚕgithubᚗcomᚋessaim�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx, sel, v[i])
@@ -26622,7 +26622,7 @@ func (ec *executionContext) marshalOArea2ᚕgithubᚗcomᚋessaimᚋessaimᚋint
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArea2githubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx, sel, v[i])
@@ -26831,7 +26831,7 @@ func (ec *executionContext) marshalOIndicatorEdge2ᚕᚖgithubᚗcomᚋessaimᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOIndicatorEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐIndicatorEdge(ctx, sel, v[i])
@@ -26891,7 +26891,7 @@ func (ec *executionContext) marshalOInitiativeEdge2ᚕᚖgithubᚗcomᚋessaim�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOInitiativeEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeEdge(ctx, sel, v[i])
@@ -26936,7 +26936,7 @@ func (ec *executionContext) marshalOInitiativeStatus2ᚕgithubᚗcomᚋessaimᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInitiativeStatus2githubᚗcomᚋessaimᚋessaimᚋentᚋinitiativeᚐStatus(ctx, sel, v[i])
@@ -27074,7 +27074,7 @@ func (ec *executionContext) marshalOLinkKind2ᚕgithubᚗcomᚋessaimᚋessaim�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx, sel, v[i])
@@ -27115,7 +27115,7 @@ func (ec *executionContext) marshalOParticipationEdge2ᚕᚖgithubᚗcomᚋessai
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOParticipationEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipationEdge(ctx, sel, v[i])
@@ -27160,7 +27160,7 @@ func (ec *executionContext) marshalOParticipationRole2ᚕgithubᚗcomᚋessaim�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipationRole2githubᚗcomᚋessaimᚋessaimᚋentᚋparticipationᚐRole(ctx, sel, v[i])
@@ -27237,7 +27237,7 @@ func (ec *executionContext) marshalOSearchType2ᚕgithubᚗcomᚋessaimᚋessaim
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchType2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSearchType(ctx, sel, v[i])
@@ -27328,7 +27328,7 @@ func (ec *executionContext) marshalOTerritoryEdge2ᚕᚖgithubᚗcomᚋessaimᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTerritoryEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryEdge(ctx, sel, v[i])
@@ -27365,7 +27365,7 @@ func (ec *executionContext) marshalOTerritoryKind2ᚕgithubᚗcomᚋessaimᚋess
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTerritoryKind2githubᚗcomᚋessaimᚋessaimᚋentᚋterritoryᚐKind(ctx, sel, v[i])
@@ -27440,7 +27440,7 @@ func (ec *executionContext) marshalOThemeEdge2ᚕᚖgithubᚗcomᚋessaimᚋessa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOThemeEdge2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeEdge(ctx, sel, v[i])
@@ -27546,7 +27546,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -27565,7 +27565,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -27584,7 +27584,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -27603,7 +27603,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -1,23 +1,32 @@
 //go:build ignore
 
-// Command gqlgen runs gqlgen's generator (as `go tool gqlgen generate` would)
-// with one plugin: the fields of every object but Query resolve one after the
-// other instead of each in its own goroutine.
-//   - Correctness: inside a mutation, resolvers and the where-argument checks
-//     read through the mutation's transaction, one connection, which cannot
-//     run two statements at once (lib/pq fails with a protocol error).
-//   - Speed: most fields are ent's edges, which read what entgql's field
-//     collection loaded with the page, so concurrency only added goroutines,
-//     stack growth and scheduling (~150 per dashboard page). Resolvers that
-//     send statements per parent (Actor.links, ActorLinkEdge.
-//     sharedInitiatives) now run one parent after the other.
+// Command gqlgen runs gqlgen's generator (as `go tool gqlgen generate` would),
+// then takes the goroutines out of the generated execution:
+//   - a plugin makes the fields of every object but Query resolve one after
+//     the other instead of each in its own goroutine;
+//   - the elements of every list are marshalled in order by
+//     marshalSliceInOrder (graph/slices.go) instead of gqlgen's
+//     MarshalSliceConcurrently, a goroutine each (gqlgen has no option for
+//     it, so the calls are rewritten in graph/generated.go; generation
+//     fails if gqlgen stops emitting them).
 //
-// Root Query fields still run concurrently (queries have no transaction).
-// Run it from the module root (see generate.go).
+// Why: most fields are ent's edges, which read what entgql's field
+// collection loaded with the page, so concurrency only added goroutines,
+// stack growth and scheduling: ~600 goroutines per dashboard page of 50
+// initiatives, whose stack copies alone were 13% of the server's CPU.
+// Marshalling in order gave 25-30% more dashboard pages per second (BENCHMARKS.md).
+// And inside a mutation, resolvers and the where-argument checks read through
+// the mutation's transaction, one connection, which cannot run two
+// statements at once (lib/pq refuses). Root Query fields still run
+// concurrently (queries have no transaction). Run it from the module root
+// (see generate.go).
 package main
 
 import (
+	"fmt"
 	"log"
+	"os"
+	"regexp"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
@@ -32,6 +41,26 @@ func main() {
 	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
+	if err := marshalListsInOrder(cfg.Exec.Filename); err != nil {
+		log.Fatalf("gqlgen: %v", err)
+	}
+}
+
+// concurrentSlice matches gqlgen's call for a list of objects; its worker
+// limit and panic-handler arguments come from gqlgen.yml (none, and kept).
+var concurrentSlice = regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `)
+
+// marshalListsInOrder rewrites the list marshalling of the generated file.
+func marshalListsInOrder(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	n := len(concurrentSlice.FindAllIndex(src, -1))
+	if n == 0 {
+		return fmt.Errorf("%s: no graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call: gqlgen changed what it emits, update graph/gqlgen.go", path)
+	}
+	return os.WriteFile(path, concurrentSlice.ReplaceAll(src, []byte("marshalSliceInOrder(ctx, len(v), ")), 0o644)
 }
 
 // sequentialFields turns off concurrent field resolution outside Query.
