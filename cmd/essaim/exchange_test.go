@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +92,40 @@ func TestMaxUploadBytesFlag(t *testing.T) {
 	}
 	if got := parse("-max-upload-bytes", "0"); got != 0 {
 		t.Errorf("flag %d", got)
+	}
+}
+
+// TestLargeImportRefreshesStatistics: after a bulk import SQLite's planner
+// has statistics (sqlite_stat1) for the tables written.
+func TestLargeImportRefreshesStatistics(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "essaim.db")
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.NewMiniFrance(t, st)
+	_ = st.Close()
+	var b strings.Builder
+	b.WriteString("Name,Kind\n")
+	for i := range analyzeAfterRows {
+		fmt.Fprintf(&b, "Association %d,ASSOCIATION\n", i)
+	}
+	file := filepath.Join(dir, "actors.csv")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"import", "actors", "-db", db, file}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.DB.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'actors'`).Scan(&n); err != nil || n == 0 {
+		t.Errorf("statistics of actors: %d rows (%v), want some", n, err)
 	}
 }
