@@ -15,19 +15,26 @@ import (
 	"github.com/essaim/essaim/internal/store"
 )
 
-// TestImportExportCommands runs `essaim import actors|initiatives` and
-// `essaim export` on an SQLite file: dry run, report file, refusal, and an
-// export that imports back unchanged.
-func TestImportExportCommands(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "essaim.db")
-	st, err := store.Open(ctx, db)
+// miniFranceFile is an SQLite file holding dbtest.MiniFrance, in a
+// temporary directory.
+func miniFranceFile(t *testing.T) (dir, db string) {
+	dir = t.TempDir()
+	db = filepath.Join(dir, "essaim.db")
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dbtest.NewMiniFrance(t, st)
 	_ = st.Close()
+	return dir, db
+}
+
+// TestImportExportCommands runs `essaim import actors|initiatives` and
+// `essaim export` on an SQLite file: dry run, report file, refusal, and an
+// export that imports back unchanged.
+func TestImportExportCommands(t *testing.T) {
+	ctx := context.Background()
+	dir, db := miniFranceFile(t)
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -99,14 +106,7 @@ func TestMaxUploadBytesFlag(t *testing.T) {
 // has statistics (sqlite_stat1) for the tables written.
 func TestLargeImportRefreshesStatistics(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "essaim.db")
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbtest.NewMiniFrance(t, st)
-	_ = st.Close()
+	dir, db := miniFranceFile(t)
 	var b strings.Builder
 	b.WriteString("Name,Kind\n")
 	for i := range analyzeAfterRows {
@@ -119,7 +119,7 @@ func TestLargeImportRefreshesStatistics(t *testing.T) {
 	if err := run(ctx, []string{"import", "actors", "-db", db, file}, nil); err != nil {
 		t.Fatal(err)
 	}
-	st, err = store.Open(ctx, db)
+	st, err := store.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
