@@ -127,7 +127,7 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 // waits for the rebuild in progress, or starts one.
 func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 	at := c.now()
-	v, err := store.GraphVersion(ctx, c.client)
+	v, err := store.RequestVersion(ctx, c.client)
 	if err != nil {
 		return nil, Freshness{}, err
 	}

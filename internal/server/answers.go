@@ -44,7 +44,7 @@ func cachedAnswers(c *respcache.Cache, client *ent.Client) func(context.Context,
 		if data, ok := c.Get(v, key); ok {
 			return once(withCost(ctx, &graphql.Response{Data: data}))
 		}
-		h := next(ctx)
+		h := next(store.WithRequestVersion(ctx, v)) // the stats and network caches reuse this read
 		return func(ctx context.Context) *graphql.Response {
 			resp := h(ctx)
 			if keepable(resp) {

@@ -39,7 +39,7 @@ func (c *Cache) cached(ctx context.Context, client *ent.Client, q string, args [
 	if c == nil {
 		return compute()
 	}
-	v, err := store.GraphVersion(ctx, client)
+	v, err := store.RequestVersion(ctx, client)
 	if err != nil {
 		return nil, err
 	}

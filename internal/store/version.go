@@ -32,6 +32,26 @@ func GraphVersion(ctx context.Context, client *ent.Client) (int64, error) {
 	return v, rows.Err()
 }
 
+type requestVersionKey struct{}
+
+// WithRequestVersion records the graph version a request has read, so that
+// the caches it consults afterwards (statistics, actor network) check
+// against that read instead of sending another: the response cache reads the
+// version of every READER query first.
+func WithRequestVersion(ctx context.Context, v int64) context.Context {
+	return context.WithValue(ctx, requestVersionKey{}, v)
+}
+
+// RequestVersion is the version recorded for this request by
+// WithRequestVersion, else the database's (GraphVersion). Work that must see
+// the latest version whatever the request read (a rebuild) calls GraphVersion.
+func RequestVersion(ctx context.Context, client *ent.Client) (int64, error) {
+	if v, ok := ctx.Value(requestVersionKey{}).(int64); ok {
+		return v, nil
+	}
+	return GraphVersion(ctx, client)
+}
+
 // BumpGraphVersion marks the actor network as changed; client should be the
 // writing transaction's client so the bump commits or rolls back with it.
 func BumpGraphVersion(ctx context.Context, client *ent.Client) error {
