@@ -559,7 +559,7 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		}
 	}
 	for _, clients := range cfg.mixedLevels {
-		m, err := runMixed(client, base, ops, clients, cfg, &seq, mem)
+		m, err := runMixed(client, base, ops, clients, cfg, &seq, &memMax)
 		if err != nil {
 			return nil, err
 		}

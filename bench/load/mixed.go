@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -13,7 +14,9 @@ import (
 // create-initiative mutation. Each write bumps the graph version, so network
 // reads after it pay or wait for a cache rebuild: the figure the per-operation
 // tables cannot show. It returns one row per operation and a total row.
-func runMixed(client *http.Client, base string, ops []prepared, clients int, cfg runConfig, seq *int, mem func() uint64) ([]*opStats, error) {
+// memMax is the peak that runStore's memory sampler keeps; the run resets it
+// and reads the peak of its own phase.
+func runMixed(client *http.Client, base string, ops []prepared, clients int, cfg runConfig, seq *int, memMax *atomic.Uint64) ([]*opStats, error) {
 	var reads []prepared
 	var write *prepared
 	for _, p := range ops {
@@ -43,22 +46,7 @@ func runMixed(client *http.Client, base string, ops []prepared, clients int, cfg
 		}
 		return reads[(i-i/10)%len(reads)]
 	}
-	var peak uint64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				peak = max(peak, mem())
-			}
-		}
-	}()
+	memMax.Store(0)
 	mixedCfg := cfg
 	mixedCfg.duration = 2 * cfg.duration
 	*seq = runPhase(clients, mixedCfg, *seq, func(i int) error {
@@ -74,8 +62,7 @@ func runMixed(client *http.Client, base string, ops []prepared, clients int, cfg
 			}
 		}
 	})
-	close(stop)
-	<-sampled
+	peak := memMax.Load()
 	for _, s := range append(rows, total) {
 		s.finish()
 		s.heapMax = peak
