@@ -56,8 +56,7 @@ func marshalListsInOrder(path string) error {
 	if err != nil {
 		return err
 	}
-	n := len(concurrentSlice.FindAllIndex(src, -1))
-	if n == 0 {
+	if !concurrentSlice.Match(src) {
 		return fmt.Errorf("%s: no graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call: gqlgen changed what it emits, update graph/gqlgen.go", path)
 	}
 	return os.WriteFile(path, concurrentSlice.ReplaceAll(src, []byte("marshalSliceInOrder(ctx, len(v), ")), 0o644)

@@ -42,7 +42,7 @@ func cachedAnswers(c *respcache.Cache, client *ent.Client) func(context.Context,
 		}
 		key := respcache.NewKey(string(role), op.OperationName, op.RawQuery, string(vars))
 		if data, ok := c.Get(v, key); ok {
-			return once(withCost(ctx, &graphql.Response{Data: data}))
+			return graphql.OneShot(withCost(ctx, &graphql.Response{Data: data}))
 		}
 		h := next(store.WithRequestVersion(ctx, v)) // the stats and network caches reuse this read
 		return func(ctx context.Context) *graphql.Response {
@@ -65,19 +65,6 @@ func keepable(resp *graphql.Response) bool {
 		}
 	}
 	return true
-}
-
-// once is a response handler giving resp, then nothing (one answer, no
-// incremental parts).
-func once(resp *graphql.Response) graphql.ResponseHandler {
-	done := false
-	return func(context.Context) *graphql.Response {
-		if done {
-			return nil
-		}
-		done = true
-		return resp
-	}
 }
 
 // watchResponseCache exports the cache's hits, misses and size.

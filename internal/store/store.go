@@ -68,15 +68,15 @@ func openDB(dsn string) (*Store, error) {
 	return s, nil
 }
 
-// SQLiteMaxConns is the SQLite pool's size: SQLite writes one at a time, so a
+// sqliteMaxConns is the SQLite pool's size: SQLite writes one at a time, so a
 // small pool avoids lock churn while WAL still lets readers run beside the
 // writer.
-const SQLiteMaxConns = 4
+const sqliteMaxConns = 4
 
-// DefaultMaxConns is the PostgreSQL pool's size unless configured: a few
+// defaultMaxConns is the PostgreSQL pool's size unless configured: a few
 // connections per core keep PostgreSQL's CPUs busy; more only make its
 // backends contend (requests beyond it wait in the pool, which is cheap).
-func DefaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
+func defaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 
 // SetMaxConns bounds the connection pool to n (0: the default for the
 // dialect) and keeps that many idle. database/sql keeps only 2 idle by
@@ -85,9 +85,9 @@ func DefaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 // cache).
 func (s *Store) SetMaxConns(n int) {
 	if n <= 0 {
-		n = DefaultMaxConns()
+		n = defaultMaxConns()
 		if s.Dialect == dialect.SQLite {
-			n = SQLiteMaxConns
+			n = sqliteMaxConns
 		}
 	}
 	s.DB.SetMaxOpenConns(n)
