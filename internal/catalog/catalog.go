@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/participation"
 	themeent "github.com/essaim/essaim/ent/theme"
@@ -162,4 +164,12 @@ func ThemeExists(ctx context.Context, client *ent.Client, field string, id int) 
 		return apierr.BadInput(field, "%s: no theme has this ID", field)
 	}
 	return nil
+}
+
+// ThemeTreeSQL writes th(id) AS (…), a recursive common table expression
+// (to follow WITH RECURSIVE) selecting the theme id and its sub-themes at any
+// depth.
+func ThemeTreeSQL(b *entsql.Builder, id int) {
+	b.WriteString("th(id) AS (SELECT id FROM themes WHERE id = ").Arg(id).
+		WriteString(" UNION SELECT t.id FROM themes t JOIN th ON t.theme_children = th.id)")
 }

@@ -3,6 +3,7 @@ package search
 import (
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/essaim/essaim/internal/catalog"
 	places "github.com/essaim/essaim/internal/territory"
 )
 
@@ -118,8 +119,9 @@ func linked(f Filter, inSet func(places.Set) func(*entsql.Selector), themes, col
 // themeSubtree writes a subquery selecting the theme and its sub-themes at
 // any depth.
 func themeSubtree(b *entsql.Builder, id int) {
-	b.WriteString("WITH RECURSIVE th(id) AS (SELECT id FROM themes WHERE id = ").Arg(id).
-		WriteString(" UNION SELECT t.id FROM themes t JOIN th ON t.theme_children = th.id) SELECT id FROM th")
+	b.WriteString("WITH RECURSIVE ")
+	catalog.ThemeTreeSQL(b, id)
+	b.WriteString(" SELECT id FROM th")
 }
 
 // idIn keeps the rows whose id the subquery selects.

@@ -9,6 +9,7 @@ import (
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/territory"
 	"github.com/essaim/essaim/internal/area"
+	"github.com/essaim/essaim/internal/catalog"
 	places "github.com/essaim/essaim/internal/territory"
 )
 
@@ -58,8 +59,9 @@ func CoverageGaps(ctx context.Context, client *ent.Client, q GapQuery) ([]*ent.T
 // initiative's territory lies in Within(T).
 func gapsSQL(b *entsql.Builder, q GapQuery) {
 	if q.Theme != nil {
-		b.WriteString("WITH RECURSIVE th(id) AS (SELECT id FROM themes WHERE id = ").Arg(*q.Theme).
-			WriteString(" UNION SELECT t.id FROM themes t JOIN th ON t.theme_children = th.id) ")
+		b.WriteString("WITH RECURSIVE ")
+		catalog.ThemeTreeSQL(b, *q.Theme)
+		b.WriteString(" ")
 	}
 	b.WriteString("SELECT g.id FROM territories g WHERE g.kind = ").Arg(q.Level.String())
 	if q.Area != nil {
