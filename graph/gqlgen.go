@@ -8,7 +8,10 @@
 //     marshalSliceInOrder (graph/slices.go) instead of gqlgen's
 //     MarshalSliceConcurrently, a goroutine each (gqlgen has no option for
 //     it, so the calls are rewritten in graph/generated.go; generation
-//     fails if gqlgen stops emitting them).
+//     fails if gqlgen stops emitting them);
+//   - objects no longer build a deferred group (@defer's bookkeeping: the
+//     field's path and a map) that only concurrent fields could fill: 10% of
+//     a dashboard page's CPU went to building and dropping them.
 //
 // Why: most fields are ent's edges, which read what entgql's field
 // collection loaded with the page, so concurrency only added goroutines,
@@ -41,7 +44,7 @@ func main() {
 	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
-	if err := marshalListsInOrder(cfg.Exec.Filename); err != nil {
+	if err := rewriteExecution(cfg.Exec.Filename); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
 }
@@ -50,8 +53,16 @@ func main() {
 // limit and panic-handler arguments come from gqlgen.yml (none, and kept).
 var concurrentSlice = regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `)
 
-// marshalListsInOrder rewrites the list marshalling of the generated file.
-func marshalListsInOrder(path string) error {
+// newDeferredGroup matches the deferred group every object's marshaller
+// builds; usedDeferredGroup, a concurrent field handing it over.
+var (
+	newDeferredGroup  = regexp.MustCompile(`deferred := graphql\.NewDeferredGroup\(ctx\)`)
+	usedDeferredGroup = regexp.MustCompile(`&deferred\b`)
+)
+
+// rewriteExecution rewrites the list marshalling and the deferred groups of
+// the generated file, or fails if gqlgen no longer emits what it rewrites.
+func rewriteExecution(path string) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -59,7 +70,17 @@ func marshalListsInOrder(path string) error {
 	if !concurrentSlice.Match(src) {
 		return fmt.Errorf("%s: no graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call: gqlgen changed what it emits, update graph/gqlgen.go", path)
 	}
-	return os.WriteFile(path, concurrentSlice.ReplaceAll(src, []byte("marshalSliceInOrder(ctx, len(v), ")), 0o644)
+	src = concurrentSlice.ReplaceAll(src, []byte("marshalSliceInOrder(ctx, len(v), "))
+	if !newDeferredGroup.Match(src) {
+		return fmt.Errorf("%s: no graphql.NewDeferredGroup(ctx) call: gqlgen changed what it emits, update graph/gqlgen.go", path)
+	}
+	if usedDeferredGroup.Match(src) {
+		return fmt.Errorf("%s: a deferred group is handed to a field: the fields of an object other than Query resolve concurrently again, update graph/gqlgen.go", path)
+	}
+	// Left empty, the group's Defers stay nil and the check after the
+	// fields finds nothing to defer, as it would have.
+	src = newDeferredGroup.ReplaceAll(src, []byte("var deferred graphql.DeferredGroup"))
+	return os.WriteFile(path, src, 0o644)
 }
 
 // sequentialFields turns off concurrent field resolution outside Query.

@@ -42,6 +42,7 @@ import (
 
 	"github.com/essaim/essaim/bench/workload"
 	"github.com/essaim/essaim/internal/auth"
+	"github.com/essaim/essaim/internal/memlimit"
 	"github.com/essaim/essaim/internal/server"
 	"github.com/essaim/essaim/internal/sqlcount"
 	"github.com/essaim/essaim/internal/store"
@@ -110,6 +111,8 @@ func main() {
 		}
 		defer logf.Close()
 		cfg.log = logf
+	} else {
+		memlimit.Apply(slog.Default()) // the server's GC settings, as `essaim serve` applies them
 	}
 
 	var out bytes.Buffer

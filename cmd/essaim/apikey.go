@@ -99,7 +99,7 @@ func withStore(ctx context.Context, fs *flag.FlagSet, args []string, c *config, 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.database)
+	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}

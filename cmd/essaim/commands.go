@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/essaim/essaim/internal/firstrun"
+	"github.com/essaim/essaim/internal/memlimit"
 	"github.com/essaim/essaim/internal/refdata"
 	"github.com/essaim/essaim/internal/server"
-	"github.com/essaim/essaim/internal/store"
 	"github.com/essaim/essaim/internal/territory"
 )
 
@@ -30,9 +30,9 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 		// connection for its transaction and needs a second.
 		return fmt.Errorf("-db-max-conns %d: want 0 (the default) or at least 2", c.maxConns)
 	}
-	applyMemoryLimit(log)
+	memlimit.Apply(log)
 	start := time.Now()
-	st, err := store.Open(ctx, c.database)
+	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func migrate(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.database)
+	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func importTerritories(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.database)
+	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"os"
 	"strconv"
@@ -9,18 +10,27 @@ import (
 
 	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/server"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // config is everything the commands read from flags and the environment;
 // main builds it once and passes it down.
 type config struct {
-	database  string // postgres:// URL or SQLite file path
-	maxConns  int    // database connection pool size, 0: the store's default
-	demo      bool
-	logFormat string
-	server    server.Config
+	database string // postgres:// URL or SQLite file path
+	maxConns int    // database connection pool size, 0: the store's default
+	// statementCache is how many statements each PostgreSQL connection keeps
+	// prepared, 0: none.
+	statementCache int
+	demo           bool
+	logFormat      string
+	server         server.Config
 	// trustedDocuments is the JSON manifest of the only documents served.
 	trustedDocuments string
+}
+
+// openStore opens and migrates the configured database.
+func (c *config) openStore(ctx context.Context) (*store.Store, error) {
+	return store.OpenWith(ctx, c.database, store.Options{StatementCache: c.statementCache})
 }
 
 func env(name, def string) string {
@@ -73,6 +83,8 @@ func databaseDefault() string {
 func storeFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.database, "db", databaseDefault(),
 		"database: a postgres:// URL, or the path of the embedded SQLite file (env DATABASE_URL, ESSAIM_DB)")
+	fs.IntVar(&c.statementCache, "db-statement-cache", envInt("ESSAIM_DB_STATEMENT_CACHE", store.DefaultStatementCache),
+		"statements each PostgreSQL connection keeps prepared; 0: none, for a PgBouncer older than 1.21 in transaction mode (env ESSAIM_DB_STATEMENT_CACHE)")
 	fs.StringVar(&c.logFormat, "log-format", env("ESSAIM_LOG_FORMAT", "text"), "log format: text or json (env ESSAIM_LOG_FORMAT)")
 }
 

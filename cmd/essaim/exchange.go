@@ -10,7 +10,6 @@ import (
 	"os"
 
 	"github.com/essaim/essaim/internal/exchange"
-	"github.com/essaim/essaim/internal/store"
 )
 
 // parseInterspersed parses flags wherever they stand among the arguments
@@ -62,7 +61,7 @@ func importFile(ctx context.Context, kind exchange.Kind, args []string, stdout i
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.database)
+	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -154,7 +153,7 @@ func export(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.database)
+	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}

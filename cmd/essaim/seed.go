@@ -45,7 +45,7 @@ func seedSynthetic(ctx context.Context, args []string) error {
 		return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), seedUsage)
 	}
 
-	st, err := store.Open(ctx, c.database)
+	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -134,6 +134,78 @@ func (c *compact) layers(sc *scope, src int32, maxDepth int, member func(int32) 
 	return dist, order
 }
 
+// pathLayers searches from src and from dst at once, a whole layer at a
+// time on the side with the smaller frontier, until the two searches meet
+// (at most maxHops links apart). It returns the distance from src of every
+// node the forward search reached and of every node on a shortest path, -1
+// elsewhere, or nil when dst is not within maxHops. Searching one way, a
+// path of 4 to 6 hops in the reference network reached nearly every actor;
+// meeting halfway visits a few hundred.
+func (c *compact) pathLayers(sc *scope, src, dst int32, maxHops int) []int32 {
+	fwd, bwd := unreached(len(c.ids)), unreached(len(c.ids))
+	fwd[src], bwd[dst] = 0, 0
+	ff, bf := []int32{src}, []int32{dst} // the last layer each side reached
+	a, b := 0, 0                         // the layers each side completed
+	best := int32(-1)
+	for best < 0 && a+b < maxHops && len(ff) > 0 && len(bf) > 0 {
+		if len(ff) <= len(bf) {
+			ff, best = c.expand(sc, ff, fwd, bwd, best)
+			a++
+		} else {
+			bf, best = c.expand(sc, bf, bwd, fwd, best)
+			b++
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	// Every shortest path has length best, and a+b >= best: its nodes up to
+	// layer a have their exact distance in fwd, the others their exact
+	// distance to dst in bwd. Extend fwd layer by layer through the nodes
+	// whose distance to dst completes a shortest path.
+	layer := slices.DeleteFunc(ff, func(v int32) bool { return bwd[v] != best-int32(a) })
+	for k := int32(a); k < best; k++ {
+		var next []int32
+		for _, u := range layer {
+			c.linked(sc, u, func(v int32) {
+				if fwd[v] < 0 && bwd[v] == best-k-1 {
+					fwd[v] = k + 1
+					next = append(next, v)
+				}
+			})
+		}
+		layer = next
+	}
+	return fwd
+}
+
+// expand reaches the next layer of one side of pathLayers' search, and
+// returns it with the shortest src-dst length found so far (-1: none).
+func (c *compact) expand(sc *scope, frontier, mine, other []int32, best int32) ([]int32, int32) {
+	var next []int32
+	for _, u := range frontier {
+		c.linked(sc, u, func(v int32) {
+			if mine[v] >= 0 {
+				return
+			}
+			mine[v] = mine[u] + 1
+			next = append(next, v)
+			if other[v] >= 0 && (best < 0 || mine[v]+other[v] < best) {
+				best = mine[v] + other[v]
+			}
+		})
+	}
+	return next, best
+}
+
+func unreached(n int) []int32 {
+	d := make([]int32, n)
+	for i := range d {
+		d[i] = -1
+	}
+	return d
+}
+
 // subgraph is a small compact graph induced by a set of actors, for the
 // metrics of a network view.
 type subgraph struct {

@@ -29,21 +29,33 @@ func (s *Snapshot) Paths(from, to, maxHops, maxPaths int, f LinkFilter) []Path {
 	sc := s.scope(f)
 	c := s.compact
 	src, dst := c.index[from], c.index[to]
-	dist, _ := c.layers(sc, src, maxHops, nil, dst)
-	if dist[dst] < 0 {
+	dist := c.pathLayers(sc, src, dst, maxHops)
+	if dist == nil {
 		return nil
 	}
-	// Every shortest path steps down one layer at a time: walk back from
-	// the target through the neighbours one layer closer to the source.
 	var out []Path
+	c.walkBack(sc, dist, src, dst, maxPaths, func(chain []int) {
+		out = append(out, s.pathOf(sc, chain))
+	})
+	return out
+}
+
+// walkBack emits up to maxPaths shortest paths from src to dst as actor ID
+// chains, given each node's distance from src (dist, -1 for nodes off every
+// shortest path beyond what is known): every shortest path steps down one
+// layer at a time, so it walks back from dst through the neighbours one layer
+// closer to src, in ascending actor ID order.
+func (c *compact) walkBack(sc *scope, dist []int32, src, dst int32, maxPaths int, emit func([]int)) {
+	found := 0
 	var walk func(cur int32, suffix []int)
 	walk = func(cur int32, suffix []int) {
-		if len(out) >= maxPaths {
+		if found >= maxPaths {
 			return
 		}
 		chain := append([]int{c.ids[cur]}, suffix...)
 		if cur == src {
-			out = append(out, s.pathOf(sc, chain))
+			found++
+			emit(chain)
 			return
 		}
 		c.linked(sc, cur, func(p int32) {
@@ -53,7 +65,6 @@ func (s *Snapshot) Paths(from, to, maxHops, maxPaths int, f LinkFilter) []Path {
 		})
 	}
 	walk(dst, nil)
-	return out
 }
 
 func (s *Snapshot) pathOf(sc *scope, actors []int) Path {

@@ -14,12 +14,13 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // registers "postgres"
+	"github.com/lib/pq"
 	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"github.com/essaim/essaim/ent"
 	_ "github.com/essaim/essaim/ent/runtime" // schema hooks and defaults
 	"github.com/essaim/essaim/internal/sqlcount"
+	"github.com/essaim/essaim/internal/stmtcache"
 )
 
 // Store is an open, migrated database.
@@ -37,10 +38,30 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// Open opens dsn (a postgres:// URL or an SQLite file path) and applies the
-// pending migrations.
+// Options tune how a store talks to its database.
+type Options struct {
+	// StatementCache is how many statements each PostgreSQL connection keeps
+	// prepared (see internal/stmtcache); 0 prepares none, as an older
+	// PgBouncer in transaction mode needs.
+	StatementCache int
+	// WrapDriver, when set, wraps ent's driver: benchmarks record the
+	// statements of a request with it.
+	WrapDriver func(dialect.Driver) dialect.Driver
+}
+
+// DefaultStatementCache is the statement cache's size unless configured: the
+// workload's operations use a few dozen statement texts between them.
+const DefaultStatementCache = 128
+
+// Open opens dsn (a postgres:// URL or an SQLite file path) with the default
+// options and applies the pending migrations.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s, err := openDB(dsn)
+	return OpenWith(ctx, dsn, Options{StatementCache: DefaultStatementCache})
+}
+
+// OpenWith opens dsn with opts and applies the pending migrations.
+func OpenWith(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	s, err := openDB(dsn, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -51,21 +72,35 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
-func openDB(dsn string) (*Store, error) {
-	name, dial, source := "sqlite", dialect.SQLite, SQLiteDSN(dsn)
-	if IsPostgres(dsn) {
-		name, dial, source = "postgres", dialect.Postgres, postgresDSN(dsn)
-	}
-	db, err := sql.Open(name, source)
+func openDB(dsn string, opts Options) (*Store, error) {
+	db, dial, err := openPool(dsn, opts.StatementCache)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dial, err)
 	}
-	drv := sqlcount.Driver(entsql.OpenDB(dial, db))
-	client := ent.NewClient(ent.Driver(drv))
+	var drv dialect.Driver = entsql.OpenDB(dial, db)
+	if opts.WrapDriver != nil {
+		drv = opts.WrapDriver(drv)
+	}
+	client := ent.NewClient(ent.Driver(sqlcount.Driver(drv)))
 	client.Use(refuseSetAndClear, bumpOnWrite)
 	s := &Store{Client: client, DB: db, Dialect: dial}
 	s.SetMaxConns(0)
 	return s, nil
+}
+
+func openPool(dsn string, statementCache int) (*sql.DB, string, error) {
+	if !IsPostgres(dsn) {
+		db, err := sql.Open("sqlite", SQLiteDSN(dsn))
+		return db, dialect.SQLite, err
+	}
+	connector, err := pq.NewConnector(postgresDSN(dsn))
+	if err != nil {
+		return nil, dialect.Postgres, err
+	}
+	if statementCache <= 0 {
+		return sql.OpenDB(connector), dialect.Postgres, nil
+	}
+	return sql.OpenDB(stmtcache.New(connector, statementCache)), dialect.Postgres, nil
 }
 
 // sqliteMaxConns is the SQLite pool's size: SQLite writes one at a time, so a

@@ -1,4 +1,8 @@
-package main
+// Package memlimit sets the Go runtime's memory limit and GC pace for a
+// server process, unless the operator set them (GOMEMLIMIT, GOGC). `essaim
+// serve` applies it; so do the benchmarks that serve in-process, to measure
+// the server as it runs.
+package memlimit
 
 import (
 	"log/slog"
@@ -6,8 +10,8 @@ import (
 	"runtime/debug"
 )
 
-// defaultMemoryLimit is the soft memory limit of `essaim serve` when
-// GOMEMLIMIT is not set. The server's live heap is mostly the actor-network
+// defaultMemoryLimit is the soft memory limit when GOMEMLIMIT is not set.
+// The server's live heap is mostly the actor-network
 // snapshot (about 42 MiB for 20,000 actors and 50,000 initiatives, two of
 // them during a rebuild); with the default GOGC alone the heap grows to twice
 // the live data before a collection, which put the reference load run at
@@ -18,8 +22,7 @@ import (
 // it.
 const defaultMemoryLimit = 128 << 20
 
-// defaultGCPercent is GOGC for `essaim serve` when neither GOGC nor
-// GOMEMLIMIT is set. Under the memory limit above, a higher GOGC only matters
+// defaultGCPercent is GOGC when neither GOGC nor GOMEMLIMIT is set. Under the memory limit above, a higher GOGC only matters
 // while the live heap is small (no network snapshot yet, or a small
 // knowledge base): with the default 100 a dashboard page (~2 MB of garbage)
 // triggered a collection every few requests, and the collector took a
@@ -28,7 +31,8 @@ const defaultMemoryLimit = 128 << 20
 // is left alone then.
 const defaultGCPercent = 400
 
-func applyMemoryLimit(log *slog.Logger) {
+// Apply sets the soft memory limit and GOGC as explained above.
+func Apply(log *slog.Logger) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}

@@ -1,0 +1,49 @@
+package server
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// encodeResponse writes the entries GraphQL over HTTP asks for, in its
+// order, the data as gqlgen produced it.
+func TestEncodeResponse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		resp graphql.Response
+		want string
+	}{
+		{"data", graphql.Response{Data: json.RawMessage(`{"node":{"id":"1","title":"a <b> & c"}}`)},
+			`{"data":{"node":{"id":"1","title":"a <b> & c"}}}`},
+		{"data null", graphql.Response{Data: json.RawMessage(`null`)}, `{"data":null}`},
+		{"request error: no data entry", graphql.Response{Errors: gqlerror.List{{Message: "bad"}}},
+			`{"errors":[{"message":"bad"}]}`},
+		{"everything", graphql.Response{
+			Errors:     gqlerror.List{{Message: "partial", Extensions: map[string]any{"code": "NOT_FOUND"}}},
+			Data:       json.RawMessage(`{"a":null}`),
+			Extensions: map[string]any{"cost": 3},
+		}, `{"errors":[{"message":"partial","extensions":{"code":"NOT_FOUND"}}],"data":{"a":null},"extensions":{"cost":3}}`},
+		{"data and extensions", graphql.Response{Data: json.RawMessage(`{}`), Extensions: map[string]any{"cost": 1}},
+			`{"data":{},"extensions":{"cost":1}}`},
+		{"nothing", graphql.Response{}, `{}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := encodeResponse(&tc.resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+			if !json.Valid(got) {
+				t.Errorf("not JSON: %s", got)
+			}
+		})
+	}
+}
