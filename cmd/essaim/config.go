@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type config struct {
 
 // openStore opens and migrates the configured database.
 func (c *config) openStore(ctx context.Context) (*store.Store, error) {
+	if c.statementCache < 0 {
+		return nil, fmt.Errorf("-db-statement-cache %d: want 0 (none) or more", c.statementCache)
+	}
 	return store.OpenWith(ctx, c.database, store.Options{StatementCache: c.statementCache})
 }
 

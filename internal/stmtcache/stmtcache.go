@@ -4,11 +4,14 @@
 // PostgreSQL parses and plans every statement sent unprepared. For the
 // windowed loads of a dashboard page, planning takes as long as running
 // (about 1 ms each): a named statement is parsed once per connection and,
-// after a few runs, PostgreSQL keeps a generic plan for it. The cache is
-// per connection, as prepared statements are; it needs a pooler that keeps a
-// client on one server connection, or one that tracks prepared statements
-// (PgBouncer ≥ 1.21 with max_prepared_statements): behind an older PgBouncer
-// in transaction mode, turn it off.
+// after a few runs, PostgreSQL keeps a generic plan for it (the URL's
+// plan_cache_mode=force_custom_plan keeps planning each run, if skewed data
+// ever needs it). The cache is per connection, as prepared statements are.
+// It must not run behind a pooler that moves a client between server
+// connections without tracking prepared statements (PgBouncer in transaction
+// mode before 1.21, or without max_prepared_statements): lib/pq names its
+// statements 1, 2, 3… on every connection, so a statement could run under
+// another client's name. Turn it off there (-db-statement-cache 0).
 package stmtcache
 
 import (

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lib/pq"
@@ -137,7 +138,9 @@ func TestLeastRecentlyUsedIsClosed(t *testing.T) {
 func TestStatementsOutliveTransactions(t *testing.T) {
 	t.Parallel()
 	db := onePool(t, 8)
-	for _, commit := range []bool{false, true, false} {
+	// The statements are prepared on their second run, in the second
+	// transaction, which rolls back: they stay prepared all the same.
+	for _, commit := range []bool{false, false, true} {
 		tx, err := db.Begin()
 		if err != nil {
 			t.Fatal(err)
@@ -170,45 +173,95 @@ func TestStatementsOutliveTransactions(t *testing.T) {
 func TestErrorsReachTheCaller(t *testing.T) {
 	t.Parallel()
 	db := onePool(t, 8)
-	const bad = "SELECT b FROM no_such_table WHERE a = $1"
-	for i := range 3 {
-		var b string
-		err := db.QueryRow(bad, 1).Scan(&b)
+	wantCode := func(t *testing.T, err error, code string) {
+		t.Helper()
 		var pqErr *pq.Error
-		if !errors.As(err, &pqErr) || pqErr.Code != "42P01" {
-			t.Fatalf("run %d: %v, want undefined_table", i, err)
+		if !errors.As(err, &pqErr) || string(pqErr.Code) != code {
+			t.Fatalf("%v, want SQLSTATE %s", err, code)
 		}
 	}
-	// An aborted transaction: the statement fails as it would unprepared.
+	const bad = "SELECT b FROM no_such_table WHERE a = $1"
+	for range 3 {
+		var b string
+		wantCode(t, db.QueryRow(bad, 1).Scan(&b), "42P01") // undefined_table, prepared or not
+	}
+
+	// A statement that fails to prepare inside a transaction reports its own
+	// error, not the aborted transaction.
+	const noColumn = "SELECT c FROM t WHERE a = $1"
+	var c int
+	wantCode(t, db.QueryRow(noColumn, 1).Scan(&c), "42703") // first run: unprepared
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = tx.Rollback() }()
+	wantCode(t, tx.QueryRow(noColumn, 1).Scan(&c), "42703") // second run: the prepare fails
+	_ = tx.Rollback()
+
+	// A prepared statement in an aborted transaction fails as it would
+	// unprepared.
+	word(t, db, byA, 1)
+	word(t, db, byA, 1) // prepared
+	tx, err = db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := tx.Exec("SELECT 1/0 WHERE 1 = $1", 1); err == nil {
 		t.Fatal("division by zero succeeded")
 	}
 	var b string
-	err = tx.QueryRow(byA, 1).Scan(&b)
-	var pqErr *pq.Error
-	if !errors.As(err, &pqErr) || pqErr.Code != "25P02" {
-		t.Fatalf("in an aborted transaction: %v, want in_failed_sql_transaction", err)
-	}
+	wantCode(t, tx.QueryRow(byA, 1).Scan(&b), "25P02") // in_failed_sql_transaction
 	_ = tx.Rollback()
 	if got := word(t, db, byA, 1); got != "one" {
 		t.Errorf("after the aborted transaction: %q", got)
 	}
 }
 
-// A change of the columns under a prepared statement fails that statement
-// once (PostgreSQL's "cached plan must not change result type"); the cache
-// then drops it and the next runs succeed.
-func TestStaleStatementIsDropped(t *testing.T) {
+// A second statement while a result set is still open on the connection is
+// refused, prepared or not, as lib/pq refuses it, instead of mixing two
+// statements' messages on the wire; the connection stays usable.
+func TestOneStatementAtATime(t *testing.T) {
 	t.Parallel()
 	db := onePool(t, 8)
+	word(t, db, byA, 1)
+	word(t, db, byA, 1) // prepared
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	rows, err := tx.Query(byA, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b string
+	for _, q := range []string{byA, byA2} {
+		if err := tx.QueryRow(q, 2).Scan(&b); err == nil || !strings.Contains(err.Error(), "already a query") {
+			t.Errorf("%s while rows are open: %v, want a refusal", q, err)
+		}
+	}
+	if _, err := tx.Exec("UPDATE t SET b = b WHERE a = $1", 1); err == nil {
+		t.Error("an update while rows are open was not refused")
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := word(t, tx, byA, 2); got != "two" {
+		t.Errorf("after the rows were closed: %q", got)
+	}
+}
+
+// A statement PostgreSQL no longer runs as prepared (its table changed
+// columns, or it was deallocated) is dropped: outside a transaction it runs
+// again unprepared at once; inside one its error stands (the transaction is
+// aborted). Either way it is prepared again later.
+func TestStaleStatementIsDropped(t *testing.T) {
+	t.Parallel()
 	const all = "SELECT * FROM t WHERE a = $1"
-	scanAll := func() error {
-		rows, err := db.Query(all, 1)
+	scanAll := func(q interface {
+		Query(string, ...any) (*sql.Rows, error)
+	}) error {
+		rows, err := q.Query(all, 1)
 		if err != nil {
 			return err
 		}
@@ -217,22 +270,58 @@ func TestStaleStatementIsDropped(t *testing.T) {
 		}
 		return rows.Err()
 	}
-	for range 2 {
-		if err := scanAll(); err != nil {
-			t.Fatal(err)
-		}
+	tests := []struct {
+		name   string
+		change string
+		inTx   bool
+		code   string // "" when the run succeeds
+	}{
+		{"columns changed", "ALTER TABLE t ADD COLUMN c int", false, ""},
+		{"columns changed, in a transaction", "ALTER TABLE t ADD COLUMN c int", true, "0A000"},
+		{"deallocated", "DEALLOCATE ALL", false, ""},
+		{"deallocated, in a transaction", "DEALLOCATE ALL", true, "26000"},
 	}
-	if _, err := db.Exec("ALTER TABLE t ADD COLUMN c int"); err != nil {
-		t.Fatal(err)
-	}
-	err := scanAll()
-	var pqErr *pq.Error
-	if !errors.As(err, &pqErr) || pqErr.Code != "0A000" {
-		t.Fatalf("after ALTER TABLE: %v, want feature_not_supported", err)
-	}
-	for i := range 3 {
-		if err := scanAll(); err != nil {
-			t.Fatalf("run %d after the stale one: %v", i, err)
-		}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db := onePool(t, 8)
+			for range 2 {
+				if err := scanAll(db); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := prepared(t, db); !slices.Equal(got, []string{all}) {
+				t.Fatalf("prepared %q", got)
+			}
+			if _, err := db.Exec(tc.change); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			if tc.inTx {
+				tx, txErr := db.Begin()
+				if txErr != nil {
+					t.Fatal(txErr)
+				}
+				err = scanAll(tx)
+				_ = tx.Rollback()
+			} else {
+				err = scanAll(db)
+			}
+			var pqErr *pq.Error
+			switch {
+			case tc.code == "" && err != nil:
+				t.Fatalf("run after the change: %v", err)
+			case tc.code != "" && (!errors.As(err, &pqErr) || string(pqErr.Code) != tc.code):
+				t.Fatalf("run after the change: %v, want SQLSTATE %s", err, tc.code)
+			}
+			for i := range 3 {
+				if err := scanAll(db); err != nil {
+					t.Fatalf("run %d after the stale one: %v", i, err)
+				}
+			}
+			if got := prepared(t, db); !slices.Equal(got, []string{all}) {
+				t.Errorf("prepared again: %q, want %q", got, []string{all})
+			}
+		})
 	}
 }
