@@ -105,9 +105,10 @@ func isStrict(ctx context.Context) bool { v, _ := ctx.Value(strictKey{}).(bool);
 
 // Freshness says how a snapshot returned by Read relates to the database.
 type Freshness struct {
-	// GraphVersion is the database's version read by the request; the
-	// snapshot's own Version is at least this unless Stale > 0.
-	GraphVersion int64
+	// NetworkVersion is the database's network version read by the
+	// request (store.Versions); the snapshot's own Version is at least this
+	// unless Stale > 0.
+	NetworkVersion int64
 	// Stale is 0 when the snapshot holds every write committed before the
 	// request's version read; otherwise how long ago the snapshot was last
 	// known to hold every committed write (the writes it misses are younger).
@@ -127,11 +128,12 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 // waits for the rebuild in progress, or starts one.
 func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 	at := c.now()
-	v, err := store.RequestVersion(ctx, c.client)
+	vs, err := store.RequestVersions(ctx, c.client)
 	if err != nil {
 		return nil, Freshness{}, err
 	}
-	fr := Freshness{GraphVersion: v}
+	v := vs.Network
+	fr := Freshness{NetworkVersion: v}
 	lax := c.maxStale > 0 && !isStrict(ctx)
 	c.mu.Lock()
 	c.observe(v, at)
@@ -223,7 +225,7 @@ func (c *Cache) start(ctx context.Context, v int64) *flight {
 
 // rebuild builds a snapshot at the current version, at least v.
 func (c *Cache) rebuild(ctx context.Context, v int64) (*Snapshot, error) {
-	cur, err := store.GraphVersion(ctx, c.client)
+	cur, err := store.NetworkVersion(ctx, c.client)
 	if err != nil {
 		return nil, err
 	}

@@ -102,7 +102,7 @@ func TestNetworkCacheStalenessBound(t *testing.T) {
 		b := newBuilds()
 		cache := network.NewCache(st.Client, network.WithMaxStaleness(10*time.Second), network.WithClock(clk.now), b.option())
 		s1, fr := read(t, ctx, cache)
-		if fr.Stale != 0 || s1.Version != fr.GraphVersion {
+		if fr.Stale != 0 || s1.Version != fr.NetworkVersion {
 			t.Fatalf("first read: version %d, freshness %+v", s1.Version, fr)
 		}
 
@@ -112,7 +112,7 @@ func TestNetworkCacheStalenessBound(t *testing.T) {
 		for _, step := range []time.Duration{0, 4 * time.Second, 6 * time.Second} { // 0 s, 4 s, 10 s after the sighting
 			clk.advance(step)
 			s, fr := read(t, ctx, cache)
-			if s != s1 || fr.GraphVersion != v || fr.Stale == 0 || fr.Stale > 10*time.Second {
+			if s != s1 || fr.NetworkVersion != v || fr.Stale == 0 || fr.Stale > 10*time.Second {
 				t.Fatalf("within the bound: got version %d (want the previous %d), freshness %+v", s.Version, s1.Version, fr)
 			}
 		}

@@ -94,7 +94,7 @@ func ptr[T any](v T) *T { return &v }
 func snapshots(t *testing.T, st *store.Store) map[string]*network.Snapshot {
 	t.Helper()
 	ctx := context.Background()
-	v, err := store.GraphVersion(ctx, st.Client)
+	v, err := store.NetworkVersion(ctx, st.Client)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func testSuggest(t *testing.T, n *dbtest.ActorNetwork, nm names, s *network.Snap
 
 func version(t *testing.T, st *store.Store) int64 {
 	t.Helper()
-	v, err := store.GraphVersion(context.Background(), st.Client)
+	v, err := store.NetworkVersion(context.Background(), st.Client)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,8 @@
 // suggestions. Graph algorithms come from gonum.
 //
 // The whole network is read from SQL in one pass into an immutable Snapshot,
-// cached per server and rebuilt when the database's graph version changes
-// (see store.GraphVersion), so several servers on one PostgreSQL agree.
+// cached per server and rebuilt when the database's network version changes
+// (see store.Versions), so several servers on one PostgreSQL agree.
 package network
 
 import (

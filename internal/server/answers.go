@@ -36,15 +36,16 @@ func cachedAnswers(c *respcache.Cache, client *ent.Client) func(context.Context,
 		}
 		// Read before computing: an answer is never filed under a version
 		// newer than the data it saw.
-		v, err := store.GraphVersion(ctx, client)
+		vs, err := store.ReadVersions(ctx, client)
 		if err != nil {
 			return next(ctx) // the operation reports the outage itself
 		}
 		key := respcache.NewKey(string(role), op.OperationName, op.RawQuery, string(vars))
+		v := vs.Graph
 		if data, ok := c.Get(v, key); ok {
 			return graphql.OneShot(withCost(ctx, &graphql.Response{Data: data}))
 		}
-		h := next(store.WithRequestVersion(ctx, v)) // the stats and network caches reuse this read
+		h := next(store.WithRequestVersions(ctx, vs)) // the stats and network caches reuse this read
 		return func(ctx context.Context) *graphql.Response {
 			resp := h(ctx)
 			if keepable(resp) {

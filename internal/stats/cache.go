@@ -39,10 +39,11 @@ func (c *Cache) cached(ctx context.Context, client *ent.Client, q string, args [
 	if c == nil {
 		return compute()
 	}
-	v, err := store.RequestVersion(ctx, client)
+	vs, err := store.RequestVersions(ctx, client)
 	if err != nil {
 		return nil, err
 	}
+	v := vs.Graph
 	// %#v quotes strings: with %v, ["a b", "c"] and ["a", "b c"] were one key.
 	key := fmt.Sprintf("%s\x00%#v", q, args)
 	c.mu.Lock()

@@ -3,93 +3,139 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/initiative"
 )
 
-// The graph version is a counter that every write to actors, initiatives,
-// participations, relations, themes, territories or indicators increments
-// inside its own transaction. Each server instance compares it with the
-// version of its caches (the actor network, statistics, whole answers):
-// PostgreSQL replicas and several stateless servers then agree without any
-// messaging of their own.
+// Two counters live in essaim_graph_version, each incremented inside the
+// writing transaction. The graph version (row 1) counts every write to
+// actors, initiatives, participations, relations, themes, territories or
+// indicators: the statistics and whole answers are cached against it. The
+// network version (row 2) counts only the writes that can change the actor
+// network, which is costly to rebuild: not indicators, and not a new
+// initiative, which joins the network through its participations. Each server
+// instance compares them with the versions of its caches: PostgreSQL replicas
+// and several stateless servers then agree without any messaging of their
+// own.
 
-const bumpSQL = `UPDATE essaim_graph_version SET version = version + 1 WHERE id = 1`
+const (
+	bumpBothSQL  = `UPDATE essaim_graph_version SET version = version + 1 WHERE id IN (1, 2)`
+	bumpGraphSQL = `UPDATE essaim_graph_version SET version = version + 1 WHERE id = 1`
+)
+
+// Versions are the two counters, read together.
+type Versions struct {
+	Graph, Network int64
+}
+
+// ReadVersions reads both counters in one statement.
+func ReadVersions(ctx context.Context, client *ent.Client) (Versions, error) {
+	rows, err := client.QueryContext(ctx, `SELECT id, version FROM essaim_graph_version WHERE id IN (1, 2)`)
+	if err != nil {
+		return Versions{}, fmt.Errorf("read graph version: %w", err)
+	}
+	defer rows.Close()
+	var vs Versions
+	for rows.Next() {
+		var id, v int64
+		if err := rows.Scan(&id, &v); err != nil {
+			return Versions{}, fmt.Errorf("read graph version: %w", err)
+		}
+		if id == 1 {
+			vs.Graph = v
+		} else {
+			vs.Network = v
+		}
+	}
+	return vs, rows.Err()
+}
 
 // GraphVersion reads the current graph version.
 func GraphVersion(ctx context.Context, client *ent.Client) (int64, error) {
-	rows, err := client.QueryContext(ctx, `SELECT version FROM essaim_graph_version WHERE id = 1`)
-	if err != nil {
-		return 0, fmt.Errorf("read graph version: %w", err)
-	}
-	defer rows.Close()
-	var v int64
-	if rows.Next() {
-		if err := rows.Scan(&v); err != nil {
-			return 0, fmt.Errorf("read graph version: %w", err)
-		}
-	}
-	return v, rows.Err()
+	vs, err := ReadVersions(ctx, client)
+	return vs.Graph, err
+}
+
+// NetworkVersion reads the current network version.
+func NetworkVersion(ctx context.Context, client *ent.Client) (int64, error) {
+	vs, err := ReadVersions(ctx, client)
+	return vs.Network, err
 }
 
 type requestVersionKey struct{}
 
-// WithRequestVersion records the graph version a request has read, so that
-// the caches it consults afterwards (statistics, actor network) check
-// against that read instead of sending another: the response cache reads the
-// version of every READER query first.
-func WithRequestVersion(ctx context.Context, v int64) context.Context {
-	return context.WithValue(ctx, requestVersionKey{}, v)
+// WithRequestVersions records the versions a request has read, so that the
+// caches it consults afterwards (statistics, actor network) check against
+// that read instead of sending another: the response cache reads the
+// versions of every READER query first.
+func WithRequestVersions(ctx context.Context, vs Versions) context.Context {
+	return context.WithValue(ctx, requestVersionKey{}, vs)
 }
 
-// RequestVersion is the version recorded for this request by
-// WithRequestVersion, else the database's (GraphVersion). Work that must see
-// the latest version whatever the request read (a rebuild) calls GraphVersion.
-func RequestVersion(ctx context.Context, client *ent.Client) (int64, error) {
-	if v, ok := ctx.Value(requestVersionKey{}).(int64); ok {
-		return v, nil
+// RequestVersions are the versions recorded for this request by
+// WithRequestVersions, else the database's. Work that must see the latest
+// versions whatever the request read (a rebuild) calls ReadVersions.
+func RequestVersions(ctx context.Context, client *ent.Client) (Versions, error) {
+	if vs, ok := ctx.Value(requestVersionKey{}).(Versions); ok {
+		return vs, nil
 	}
-	return GraphVersion(ctx, client)
+	return ReadVersions(ctx, client)
 }
 
-// BumpGraphVersion marks the actor network as changed; client should be the
-// writing transaction's client so the bump commits or rolls back with it.
+// BumpGraphVersion marks everything cached as changed, the actor network
+// included; client should be the writing transaction's client so the bump
+// commits or rolls back with it.
 func BumpGraphVersion(ctx context.Context, client *ent.Client) error {
-	if _, err := client.ExecContext(ctx, bumpSQL); err != nil {
+	return bump(ctx, client, bumpBothSQL)
+}
+
+func bump(ctx context.Context, client *ent.Client, stmt string) error {
+	if _, err := client.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("bump graph version: %w", err)
 	}
 	return nil
 }
 
-// bumpOnWrite is an ent hook that bumps the version after each successful
-// write of a type the network depends on. Territories are bumped by their
-// write paths instead (territory.Derive), once per import rather than once
-// per row. API keys and audit entries are never part of a cached answer:
-// they bump nothing. (Indicators are not part of the actor network, but the
-// response cache holds them: they bump it, and the network is rebuilt once
-// more, for nothing, after such a write.)
+// bumpOnWrite is an ent hook that bumps the versions after each successful
+// write that can change a cached answer (see bumpFor).
 func bumpOnWrite(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		v, err := next.Mutate(ctx, m)
-		if err != nil || !bumps(m.Type()) {
+		stmt := bumpFor(m)
+		if err != nil || stmt == "" {
 			return v, err
 		}
 		withClient, ok := m.(interface{ Client() *ent.Client })
 		if !ok {
 			return v, nil
 		}
-		if err := BumpGraphVersion(ctx, withClient.Client()); err != nil {
+		if err := bump(ctx, withClient.Client(), stmt); err != nil {
 			return nil, err
 		}
 		return v, nil
 	})
 }
 
-// bumps reports whether writes of type t can change a cached answer.
-func bumps(t string) bool {
-	switch t {
+// bumpFor is the statement bumping the counters a write of m can change:
+//   - none for territories (their write paths bump once per import rather
+//     than once per row, territory.Derive), API keys and audit entries
+//     (never part of a cached answer);
+//   - the graph version alone for indicators and for a new initiative
+//     without participants (the network holds initiatives only as the
+//     evidence of participations, which bump both when they come);
+//   - both otherwise.
+func bumpFor(m ent.Mutation) string {
+	switch m.Type() {
 	case ent.TypeTerritory, ent.TypeAPIKey, ent.TypeAuditEntry:
-		return false
+		return ""
+	case ent.TypeIndicator:
+		return bumpGraphSQL
+	case ent.TypeInitiative:
+		if m.Op().Is(ent.OpCreate) && !slices.Contains(m.AddedEdges(), initiative.EdgeActors) {
+			return bumpGraphSQL
+		}
 	}
-	return true
+	return bumpBothSQL
 }
