@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -9,19 +10,20 @@ import (
 	"github.com/essaim/essaim/ent/initiative"
 )
 
-// Two counters live in essaim_graph_version, each incremented inside the
-// writing transaction. The graph version (row 1) counts every write to
-// actors, initiatives, participations, relations, themes, territories or
-// indicators: the statistics and whole answers are cached against it. The
-// network version (row 2) counts only the writes that can change the actor
-// network, which is costly to rebuild: not indicators, and not a new
-// initiative, which joins the network through its participations. Each server
-// instance compares them with the versions of its caches: PostgreSQL replicas
-// and several stateless servers then agree without any messaging of their
-// own.
+// Two counters live in the one row of essaim_graph_version, each
+// incremented inside the writing transaction. The graph version counts every
+// write to actors, initiatives, participations, relations, themes,
+// territories or indicators: the statistics and whole answers are cached
+// against it. The network version counts only the writes that can change the
+// actor network, which is costly to rebuild: not indicators, and not a new
+// initiative, which joins the network through its participations. Each
+// server instance compares them with the versions of its caches: PostgreSQL
+// replicas and several stateless servers then agree without any messaging of
+// their own. (All servers on one database must run the same version of
+// Essaim: an older one would not bump the network version.)
 
 const (
-	bumpBothSQL  = `UPDATE essaim_graph_version SET version = version + 1 WHERE id IN (1, 2)`
+	bumpBothSQL  = `UPDATE essaim_graph_version SET version = version + 1, network_version = network_version + 1 WHERE id = 1`
 	bumpGraphSQL = `UPDATE essaim_graph_version SET version = version + 1 WHERE id = 1`
 )
 
@@ -32,22 +34,20 @@ type Versions struct {
 
 // ReadVersions reads both counters in one statement.
 func ReadVersions(ctx context.Context, client *ent.Client) (Versions, error) {
-	rows, err := client.QueryContext(ctx, `SELECT id, version FROM essaim_graph_version WHERE id IN (1, 2)`)
+	rows, err := client.QueryContext(ctx, `SELECT version, network_version FROM essaim_graph_version WHERE id = 1`)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read graph version: %w", err)
 	}
 	defer rows.Close()
-	var vs Versions
-	for rows.Next() {
-		var id, v int64
-		if err := rows.Scan(&id, &v); err != nil {
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
 			return Versions{}, fmt.Errorf("read graph version: %w", err)
 		}
-		if id == 1 {
-			vs.Graph = v
-		} else {
-			vs.Network = v
-		}
+		return Versions{}, errors.New("read graph version: essaim_graph_version has no row (migrations not applied?)")
+	}
+	var vs Versions
+	if err := rows.Scan(&vs.Graph, &vs.Network); err != nil {
+		return Versions{}, fmt.Errorf("read graph version: %w", err)
 	}
 	return vs, rows.Err()
 }
@@ -123,8 +123,9 @@ func bumpOnWrite(next ent.Mutator) ent.Mutator {
 //     than once per row, territory.Derive), API keys and audit entries
 //     (never part of a cached answer);
 //   - the graph version alone for indicators and for a new initiative
-//     without participants (the network holds initiatives only as the
-//     evidence of participations, which bump both when they come);
+//     given only its territories and themes (the network holds initiatives
+//     only as the evidence of participations, which bump both when they
+//     come);
 //   - both otherwise.
 func bumpFor(m ent.Mutation) string {
 	switch m.Type() {
@@ -133,9 +134,15 @@ func bumpFor(m ent.Mutation) string {
 	case ent.TypeIndicator:
 		return bumpGraphSQL
 	case ent.TypeInitiative:
-		if m.Op().Is(ent.OpCreate) && !slices.Contains(m.AddedEdges(), initiative.EdgeActors) {
+		if m.Op().Is(ent.OpCreate) && !slices.ContainsFunc(m.AddedEdges(), notPlace) {
 			return bumpGraphSQL
 		}
 	}
 	return bumpBothSQL
+}
+
+// notPlace reports whether an initiative's edge is other than its
+// territories and themes (its participations, say).
+func notPlace(edge string) bool {
+	return edge != initiative.EdgeTerritories && edge != initiative.EdgeThemes
 }
