@@ -61,7 +61,7 @@ func reportSnapshot(ctx context.Context, s *network.Snapshot, fr network.Freshne
 	}
 	graphql.RegisterExtension(ctx, "network", map[string]any{
 		"snapshotVersion": s.Version,
-		"graphVersion":    fr.NetworkVersion, // the network's counter, under its first name
+		"graphVersion":    fr.NetworkVersion,                                // the network's counter, under its first name
 		"staleMs":         (fr.Stale + time.Millisecond - 1).Milliseconds(), // rounded up: stale is never 0
 	})
 }
