@@ -51,25 +51,30 @@ func SQLite(t testing.TB) *store.Store {
 // test and dropped after it.
 func Postgres(t testing.TB) *store.Store {
 	t.Helper()
-	ctx := context.Background()
-	db, dsn, drop, err := CreatePostgresDB(ctx, PostgresURL(), "essaim_test")
+	db, dsn := PostgresDB(t, "essaim_test")
+	_ = db.Close()
+	s, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() }) // before the database is dropped
+	return s
+}
+
+// PostgresDB creates an empty database named prefix_<random>, dropped after
+// the test, and returns it and its URL; without PostgreSQL the test fails
+// when PostgresRequired, else it is skipped.
+func PostgresDB(t testing.TB, prefix string) (*sql.DB, string) {
+	t.Helper()
+	db, dsn, drop, err := CreatePostgresDB(context.Background(), PostgresURL(), prefix)
 	if err != nil {
 		if PostgresRequired() {
 			t.Fatalf("PostgreSQL is required (ESSAIM_REQUIRE_POSTGRES=1) but unusable: %v", err)
 		}
 		t.Skipf("PostgreSQL unavailable, skipping (set ESSAIM_REQUIRE_POSTGRES=1 to fail instead): %v", err)
 	}
-	_ = db.Close()
-	s, err := store.Open(ctx, dsn)
-	if err != nil {
-		drop()
-		t.Fatalf("open postgres store: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = s.Close()
-		drop()
-	})
-	return s
+	t.Cleanup(drop)
+	return db, dsn
 }
 
 // Store is a named store constructor, for tests that run on both stores.

@@ -108,15 +108,8 @@ func (p *tcpProxy) setCut(cut bool) {
 func proxiedPostgres(t *testing.T) (*store.Store, *tcpProxy) {
 	t.Helper()
 	ctx := context.Background()
-	db, dsn, drop, err := dbtest.CreatePostgresDB(ctx, dbtest.PostgresURL(), "essaim_test")
-	if err != nil {
-		if dbtest.PostgresRequired() {
-			t.Fatalf("PostgreSQL is required (ESSAIM_REQUIRE_POSTGRES=1) but unusable: %v", err)
-		}
-		t.Skipf("PostgreSQL unavailable, skipping: %v", err)
-	}
+	db, dsn := dbtest.PostgresDB(t, "essaim_test")
 	_ = db.Close()
-	t.Cleanup(drop)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)

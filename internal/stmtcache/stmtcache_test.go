@@ -20,14 +20,7 @@ import (
 func onePool(t *testing.T, size int) *sql.DB {
 	t.Helper()
 	ctx := context.Background()
-	admin, dsn, drop, err := dbtest.CreatePostgresDB(ctx, dbtest.PostgresURL(), "essaim_stmtcache")
-	if err != nil {
-		if dbtest.PostgresRequired() {
-			t.Fatalf("PostgreSQL is required (ESSAIM_REQUIRE_POSTGRES=1) but unusable: %v", err)
-		}
-		t.Skipf("PostgreSQL unavailable, skipping: %v", err)
-	}
-	t.Cleanup(drop)
+	admin, dsn := dbtest.PostgresDB(t, "essaim_stmtcache")
 	if _, err := admin.ExecContext(ctx, "CREATE TABLE t (a int, b text); INSERT INTO t VALUES (1, 'one'), (2, 'two')"); err != nil {
 		t.Fatal(err)
 	}
