@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/essaim/essaim/graph/model"
@@ -37,6 +38,13 @@ func (r *Resolver) importFile(ctx context.Context, kind exchange.Kind, file grap
 	var refused *exchange.WriteError
 	if errors.As(err, &refused) {
 		return nil, apierr.BadInput("file", "line %d, column %s: %s", refused.Issue.Line, refused.Issue.Column, refused.Issue.Message)
+	}
+	if err == nil && rep.StaleStatistics() && r.Dialect == dialect.SQLite {
+		// SQLite never refreshes its statistics by itself; PostgreSQL's
+		// autovacuum does, outside the request's transaction.
+		if _, err := r.db(ctx).ExecContext(ctx, "ANALYZE"); err != nil {
+			return nil, fmt.Errorf("refresh the planner's statistics: %w", err)
+		}
 	}
 	return rep, err
 }

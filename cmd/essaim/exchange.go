@@ -78,19 +78,13 @@ func importFile(ctx context.Context, kind exchange.Kind, args []string, stdout i
 	if !rep.OK() {
 		return fmt.Errorf("%s: %d problems, nothing was written", name, len(rep.Errors))
 	}
-	if !dryRun && rep.Created+rep.Updated >= analyzeAfterRows {
+	if rep.StaleStatistics() {
 		if _, err := st.DB.ExecContext(ctx, "ANALYZE"); err != nil {
 			return fmt.Errorf("%s: imported, but refreshing the planner's statistics failed: %w", name, err)
 		}
 	}
 	return nil
 }
-
-// analyzeAfterRows is the size of an import after which the planner's
-// statistics are refreshed (ANALYZE): SQLite never refreshes them by
-// itself, and stale ones can mislead its plans badly (BENCHMARKS.md: one
-// shared created_at turned "newest first" pages into seconds-long scans).
-const analyzeAfterRows = 1000
 
 func writeReport(rep *exchange.Report, file, format string, stdout io.Writer) error {
 	if file != "" {

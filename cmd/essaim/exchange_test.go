@@ -109,7 +109,7 @@ func TestLargeImportRefreshesStatistics(t *testing.T) {
 	dir, db := miniFranceFile(t)
 	var b strings.Builder
 	b.WriteString("Name,Kind\n")
-	for i := range analyzeAfterRows {
+	for i := range exchange.AnalyzeAfterRows {
 		fmt.Fprintf(&b, "Association %d,ASSOCIATION\n", i)
 	}
 	file := filepath.Join(dir, "actors.csv")

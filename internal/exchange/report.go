@@ -78,3 +78,16 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "%d %s rows imported: %d created, %d updated\n", r.Rows, r.Kind, r.Created, r.Updated)
 	}
 }
+
+// AnalyzeAfterRows is the size of an import after which the planner's
+// statistics are refreshed (ANALYZE): SQLite never refreshes them by
+// itself, and stale ones can mislead its plans badly (BENCHMARKS.md: one
+// shared created_at turned "newest first" pages into seconds-long scans).
+const AnalyzeAfterRows = 1000
+
+// StaleStatistics reports whether the import wrote enough rows for the
+// planner's statistics to need refreshing.
+func (r *Report) StaleStatistics() bool {
+	return r.OK() && !r.DryRun && r.Created+r.Updated >= AnalyzeAfterRows
+}
+

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/dbtest"
+	"github.com/essaim/essaim/internal/exchange"
 	"github.com/essaim/essaim/internal/server"
 	"github.com/essaim/essaim/internal/store"
 )
@@ -252,4 +254,36 @@ func TestImportWithoutUpload(t *testing.T) {
 	h := hHandler(t, st, nil)
 	rec, body := hPost(`mutation { importActors(file: "name,kind") { ok } }`).send(t, h)
 	hCheck(t, rec, body, http.StatusOK, hJSON, "BAD_USER_INPUT")
+}
+
+// TestLargeUploadRefreshesStatistics: after an import of
+// exchange.AnalyzeAfterRows rows or more through GraphQL, SQLite's planner
+// has statistics (sqlite_stat1) for the tables written; a dry run of the
+// same file leaves them alone.
+func TestLargeUploadRefreshesStatistics(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("key,title\n")
+	for i := range exchange.AnalyzeAfterRows {
+		fmt.Fprintf(&b, "k-%d,Initiative %d\n", i, i)
+	}
+	stats := func(st *store.Store) int {
+		var n int
+		if err := st.DB.QueryRow(`SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'initiatives'`).Scan(&n); err != nil {
+			return 0 // no sqlite_stat1 table: no statistics at all
+		}
+		return n
+	}
+	for _, dry := range []bool{true, false} {
+		st := dbtest.SQLite(t)
+		h := hHandler(t, st, func(c *server.Config) { c.MaxUploadBytes = 1 << 20 })
+		rec, body := xSend(t, h, xUpload(t, "f.csv", b.String(), dry, "GraphQL-Require-Preflight", "1"))
+		var rep xReport
+		if rec.Code != http.StatusOK || len(body.Errors) > 0 || json.Unmarshal(body.Data, &rep) != nil || rep.ImportInitiatives.Created != exchange.AnalyzeAfterRows {
+			t.Fatalf("dry run %v: status %d, body %+v", dry, rec.Code, body)
+		}
+		if n := stats(st); (n > 0) == dry {
+			t.Errorf("dry run %v: %d statistics rows for initiatives", dry, n)
+		}
+	}
 }
