@@ -90,4 +90,3 @@ const AnalyzeAfterRows = 1000
 func (r *Report) StaleStatistics() bool {
 	return r.OK() && !r.DryRun && r.Created+r.Updated >= AnalyzeAfterRows
 }
-
