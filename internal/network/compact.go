@@ -110,10 +110,7 @@ func (c *compact) linked(sc *scope, i int32, f func(j int32)) {
 // layer holding stop is complete (stop < 0: never). It returns each reached
 // node's distance (-1 when unreached) and the nodes in visiting order.
 func (c *compact) layers(sc *scope, src int32, maxDepth int, member func(int32) bool, stop int32) ([]int32, []int32) {
-	dist := make([]int32, len(c.ids))
-	for i := range dist {
-		dist[i] = -1
-	}
+	dist := unreached(len(c.ids))
 	dist[src] = 0
 	order := []int32{src}
 	for head := 0; head < len(order); head++ {

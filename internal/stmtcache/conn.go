@@ -45,9 +45,6 @@ type conn struct {
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if c.open > 0 {
-		return nil, errInProgress
-	}
 	st, err := c.statement(ctx, query, len(args))
 	if err != nil {
 		return nil, err
@@ -70,9 +67,6 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if c.open > 0 {
-		return nil, errInProgress
-	}
 	st, err := c.statement(ctx, query, len(args))
 	if err != nil {
 		return nil, err
@@ -99,10 +93,14 @@ func (c *conn) dropStale(query string, err error) bool {
 }
 
 // statement returns query's prepared statement, preparing it on its second
-// run, or nil when query should run unprepared. A failed prepare is the
-// statement's own error (inside a transaction, running it again unprepared
-// would only report the aborted transaction).
+// run, or nil when query should run unprepared. It refuses any statement
+// while rows are open. A failed prepare is the statement's own error
+// (inside a transaction, running it again unprepared would only report the
+// aborted transaction).
 func (c *conn) statement(ctx context.Context, query string, args int) (preparedStmt, error) {
+	if c.open > 0 {
+		return nil, errInProgress
+	}
 	if !cacheable(query, args) {
 		return nil, nil
 	}
