@@ -40,6 +40,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"github.com/essaim/essaim/bench/report"
 	"github.com/essaim/essaim/bench/workload"
 	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/memlimit"
@@ -47,12 +48,6 @@ import (
 	"github.com/essaim/essaim/internal/sqlcount"
 	"github.com/essaim/essaim/internal/store"
 )
-
-// The tables go between markers named by -section: <!-- load:begin --> and
-// <!-- load:end --> by default.
-func markers(section string) (begin, end string) {
-	return "<!-- " + section + ":begin -->", "<!-- " + section + ":end -->"
-}
 
 func main() {
 	sqlitePath := flag.String("sqlite", "", "SQLite file holding the reference dataset (copied, never written)")
@@ -146,7 +141,7 @@ func main() {
 	}
 	fmt.Print(out.String())
 	if *write != "" {
-		if err := writeSection(*write, *section, out.String()); err != nil {
+		if err := report.WriteSection(*write, *section, out.String()+"\n"); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Fprintf(os.Stderr, "wrote the tables into %s\n", *write)
@@ -419,7 +414,7 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		}
 		ops = append(ops, prepared{op, op.Query(), vars})
 	}
-	res.load[0] = loadAvg()
+	res.load[0] = report.LoadAvg()
 
 	// Memory sampler: the peak of each phase.
 	var memMax, peerMax atomic.Uint64
@@ -578,7 +573,7 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	} else {
 		res.heapIdle = mem()
 	}
-	res.load[1] = loadAvg()
+	res.load[1] = report.LoadAvg()
 	return res, nil
 }
 
@@ -621,15 +616,6 @@ func runPhase(clients int, cfg runConfig, seq int, do func(i int) error, done fu
 	}
 	wg.Wait()
 	return int(min(next.Load(), limit))
-}
-
-// loadAvg returns the 1-minute load average of the machine, or "?".
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "?"
 }
 
 // post sends one operation and fails on a transport error, a non-200 status
@@ -723,28 +709,6 @@ func (r *storeResult) peerMarkdown(w io.Writer) {
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
-
-// writeSection replaces the text between the markers of path with text,
-// appending the markers at the end of the file when it has none.
-func writeSection(path, section, text string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	beginMarker, endMarker := markers(section)
-	s := string(b)
-	block := beginMarker + "\n" + text + "\n" + endMarker
-	i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
-	switch {
-	case i >= 0 && j > i:
-		s = s[:i] + block + s[j+len(endMarker):]
-	case i < 0 && j < 0:
-		s = strings.TrimRight(s, "\n") + "\n\n" + block + "\n"
-	default:
-		return fmt.Errorf("%s: unbalanced %s / %s markers", path, beginMarker, endMarker)
-	}
-	return os.WriteFile(path, []byte(s), 0o644)
-}
 
 // serverEnv lists the ESSAIM_ variables the server inherits (its settings
 // besides the defaults), database locations left out.
