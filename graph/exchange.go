@@ -34,7 +34,7 @@ func (r *Resolver) importFile(ctx context.Context, kind exchange.Kind, file grap
 	if err != nil {
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
-	rep, err := exchange.Import(ctx, r.db(ctx), data, exchange.Options{Kind: kind, Format: f, DryRun: dryRun})
+	rep, err := exchange.Import(ctx, r.db(ctx), data, exchange.Options{Kind: kind, Format: f, DryRun: dryRun, Dialect: r.Dialect})
 	var refused *exchange.WriteError
 	if errors.As(err, &refused) {
 		return nil, apierr.BadInput("file", "line %d, column %s: %s", refused.Issue.Line, refused.Issue.Column, refused.Issue.Message)

@@ -67,7 +67,7 @@ func importFile(ctx context.Context, kind exchange.Kind, args []string, stdout i
 	}
 	defer st.Close()
 	rep, err := exchange.ImportTx(ctx, st.Client, data, exchange.Options{
-		Kind: kind, Format: f, DryRun: dryRun, Progress: throttled(progressPrinter(os.Stderr)),
+		Kind: kind, Format: f, DryRun: dryRun, Progress: throttled(progressPrinter(os.Stderr)), Dialect: st.Dialect,
 	})
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // Progress is told how far an import has gone, per stage ("check", "write").
@@ -18,6 +19,9 @@ type Options struct {
 	// DryRun checks every row, references included, and writes nothing.
 	DryRun   bool
 	Progress Progress
+	// Dialect is the store's (ent's dialect name): on PostgreSQL the facets
+	// of the imported initiatives are refreshed once, after every row.
+	Dialect string
 }
 
 // WriteError is a row the store refused while writing, after every check
@@ -49,7 +53,7 @@ func Import(ctx context.Context, client *ent.Client, data []byte, opt Options) (
 		return rep, nil
 	}
 	r := newRefs(client)
-	var write func() error
+	var write func(context.Context) error
 	switch opt.Kind {
 	case Actors:
 		rows, err := planActors(ctx, r, recs, rep, progress)
@@ -57,7 +61,7 @@ func Import(ctx context.Context, client *ent.Client, data []byte, opt Options) (
 			return nil, err
 		}
 		count(rep, rows, func(r actorRow) bool { return r.id == 0 })
-		write = func() error {
+		write = func(ctx context.Context) error {
 			return writeRows(rep, rows, progress, func(r actorRow) record { return r.rec },
 				func(row actorRow) error { return writeActor(ctx, client, row) })
 		}
@@ -67,9 +71,21 @@ func Import(ctx context.Context, client *ent.Client, data []byte, opt Options) (
 			return nil, err
 		}
 		count(rep, rows, func(r initiativeRow) bool { return r.id == 0 })
-		write = func() error {
-			return writeRows(rep, rows, progress, func(r initiativeRow) record { return r.rec },
-				func(row initiativeRow) error { return writeInitiative(ctx, client, row) })
+		write = func(ctx context.Context) error {
+			if err := store.DeferFacets(ctx, client, opt.Dialect); err != nil {
+				return err
+			}
+			ids := make([]int, 0, len(rows))
+			err := writeRows(rep, rows, progress, func(r initiativeRow) record { return r.rec },
+				func(row initiativeRow) error {
+					id, err := writeInitiative(ctx, client, row)
+					ids = append(ids, id)
+					return err
+				})
+			if err != nil {
+				return err
+			}
+			return store.RefreshFacets(ctx, client, opt.Dialect, ids)
 		}
 	default:
 		return nil, fmt.Errorf("unknown kind %q", opt.Kind)
@@ -81,7 +97,17 @@ func Import(ctx context.Context, client *ent.Client, data []byte, opt Options) (
 	if !rep.OK() || opt.DryRun {
 		return rep, nil
 	}
-	return rep, write()
+	return rep, writeAll(ctx, client, write)
+}
+
+// writeAll runs write with the versions bumped once at the end rather than
+// by every row (store.DeferBumps): nothing reads a cache meanwhile.
+func writeAll(ctx context.Context, client *ent.Client, write func(context.Context) error) error {
+	ctx, bumps := store.DeferBumps(ctx)
+	if err := write(ctx); err != nil {
+		return err
+	}
+	return bumps.Flush(ctx, client)
 }
 
 func count[T any](rep *Report, rows []T, isNew func(T) bool) {

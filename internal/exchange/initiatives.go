@@ -169,8 +169,9 @@ func members(ctx context.Context, r *refs, rec record, rep *Report) ([]member, e
 }
 
 // writeInitiative creates or updates the initiative of a checked row and,
-// when the actors column is there, replaces its participations.
-func writeInitiative(ctx context.Context, c *ent.Client, row initiativeRow) error {
+// when the actors column is there, replaces its participations. It returns
+// the initiative's ID.
+func writeInitiative(ctx context.Context, c *ent.Client, row initiativeRow) (int, error) {
 	rec, update := row.rec, row.id != 0
 	var m *ent.InitiativeMutation
 	var save func() (int, error)
@@ -205,20 +206,20 @@ func writeInitiative(ctx context.Context, c *ent.Client, row initiativeRow) erro
 	setEdges(rec, "themes", row.themeIDs, m.AddThemeIDs, m.ClearThemes, update)
 	id, err := save()
 	if err != nil || !rec.has("actors") {
-		return err
+		return id, err
 	}
 	if update {
 		if _, err := c.Participation.Delete().Where(participation.InitiativeID(id)).Exec(ctx); err != nil {
-			return err
+			return id, err
 		}
 	}
 	for _, p := range row.actors {
 		in := ent.CreateParticipationInput{ActorID: p.actor, InitiativeID: id, Role: p.role}
 		if _, err := catalog.CreateParticipation(ctx, c, in); err != nil {
-			return err
+			return id, err
 		}
 	}
-	return nil
+	return id, nil
 }
 
 func setDate(rec record, col string, v *time.Time, set func(time.Time), clear func(), update bool) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,9 +152,32 @@ func TestFacetsFollowWrites(t *testing.T) {
 	csv := "key,title,status,start_date,territories,themes\n" +
 		"k1,Imported,ACTIVE,2021-03-01,commune:58001|department:89,b|a11\n" +
 		"k2,Bare,,,,\n"
-	_, err = exchange.ImportTx(ctx, c, []byte(csv), exchange.Options{Kind: exchange.Initiatives, Format: exchange.CSV})
+	opt := exchange.Options{Kind: exchange.Initiatives, Format: exchange.CSV, Dialect: st.Dialect}
+	_, err = exchange.ImportTx(ctx, c, []byte(csv), opt)
 	must(err)
 	checkFacets(t, st, "import")
+	reimport := "key,title,status,start_date,territories,themes\n" +
+		"k1,Imported,PLANNED,2022-03-01,commune:58001,a1\n" +
+		"k2,Bare,ACTIVE,,department:89,b\n" +
+		"k3,New,,,commune:21231,\n"
+	_, err = exchange.ImportTx(ctx, c, []byte(reimport), opt)
+	must(err)
+	checkFacets(t, st, "import updating")
+
+	// Deferred in one transaction only: without its refresh the new
+	// initiative has no facets, and the next transaction's writes refresh
+	// theirs again.
+	tx, err := c.Tx(ctx)
+	must(err)
+	must(store.DeferFacets(ctx, tx.Client(), st.Dialect))
+	deferred := tx.Client().Initiative.Create().SetTitle("deferred").AddThemes(b).AddTerritories(m.Dijon).SaveX(ctx)
+	must(tx.Commit())
+	if rows := facetRows(t, c); slices.ContainsFunc(rows, func(r string) bool { return strings.HasPrefix(r, fmt.Sprint(deferred.ID, "/")) }) {
+		t.Fatalf("deferred: facets written before the refresh")
+	}
+	must(store.RefreshFacets(ctx, c, st.Dialect, []int{deferred.ID}))
+	c.Initiative.Create().SetTitle("after").AddThemes(a1).AddTerritories(m.Nevers).SaveX(ctx)
+	checkFacets(t, st, "deferred, then refreshed")
 
 	must(c.Initiative.DeleteOne(i2).Exec(ctx))
 	must(c.Theme.DeleteOne(a).Exec(ctx))

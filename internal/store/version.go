@@ -107,6 +107,10 @@ func bumpOnWrite(next ent.Mutator) ent.Mutator {
 		if err != nil || stmt == "" {
 			return v, err
 		}
+		if b := deferredBumps(ctx); b != nil {
+			b.add(stmt)
+			return v, nil
+		}
 		withClient, ok := m.(interface{ Client() *ent.Client })
 		if !ok {
 			return v, nil

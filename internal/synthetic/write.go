@@ -164,6 +164,10 @@ func (l *loader) initiatives(ctx context.Context, c *ent.Client, batch []initiat
 		rows = append(rows, t, t, in.title, in.summary, nullable(string(in.status)),
 			nullableTime(in.start), nullableTime(in.end), l.source)
 	}
+	// One facet refresh for the batch, once its links are in.
+	if err := store.DeferFacets(ctx, c, l.st.Dialect); err != nil {
+		return err
+	}
 	ids, err := l.insertReturning(ctx, c, initiative.Table, cols, rows, initiative.FieldTitle)
 	if err != nil {
 		return err
@@ -171,11 +175,13 @@ func (l *loader) initiatives(ctx context.Context, c *ent.Client, batch []initiat
 	pcols := []string{participation.FieldCreatedAt, participation.FieldUpdatedAt, participation.FieldRole,
 		participation.FieldActorID, participation.FieldInitiativeID}
 	var terr, them, parts []any
+	newIDs := make([]int, 0, len(batch))
 	for i, in := range batch {
 		id, ok := ids[in.title]
 		if !ok {
 			return fmt.Errorf("no ID returned for initiative %q", in.title)
 		}
+		newIDs = append(newIDs, id)
 		for _, t := range in.territories {
 			terr = append(terr, id, l.w.places[t].id)
 		}
@@ -194,6 +200,9 @@ func (l *loader) initiatives(ctx context.Context, c *ent.Client, batch []initiat
 		return err
 	}
 	if err := l.insert(ctx, c, participation.Table, pcols, parts); err != nil {
+		return err
+	}
+	if err := store.RefreshFacets(ctx, c, l.st.Dialect, newIDs); err != nil {
 		return err
 	}
 	l.rep.Initiatives += len(batch)

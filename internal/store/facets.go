@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/essaim/essaim/ent"
+)
+
+// DeferFacets makes the inserts of initiatives and of their territory and
+// theme links skip their facet refresh until the end of tx's transaction
+// (migration 20261127160000_deferred_facets): a bulk writer inserting a batch
+// of initiatives, then their links, would otherwise refresh each initiative
+// once per statement. The caller must call RefreshFacets with every
+// initiative it inserted or linked before it commits. Nothing on SQLite.
+func DeferFacets(ctx context.Context, tx *ent.Client, dialectName string) error {
+	if dialectName != dialect.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT set_config('essaim.facets', 'deferred', true)"); err != nil {
+		return fmt.Errorf("defer facets: %w", err)
+	}
+	return nil
+}
+
+// RefreshFacets recomputes the facets of the given initiatives, in one
+// statement (internal/stats reads the facet table). Nothing on SQLite.
+func RefreshFacets(ctx context.Context, tx *ent.Client, dialectName string, ids []int) error {
+	if dialectName != dialect.Postgres || len(ids) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(id))
+	}
+	b.WriteByte('}')
+	if _, err := tx.ExecContext(ctx, "SELECT essaim_refresh_facets($1::bigint[])", b.String()); err != nil {
+		return fmt.Errorf("refresh facets: %w", err)
+	}
+	return nil
+}
