@@ -11,7 +11,16 @@
 //     fails if gqlgen stops emitting them);
 //   - objects no longer build a deferred group (@defer's bookkeeping: the
 //     field's path and a map) that only concurrent fields could fill: 10% of
-//     a dashboard page's CPU went to building and dropping them.
+//     a dashboard page's CPU went to building and dropping them;
+//   - a leaf field read straight from its object's struct field (no
+//     resolver, arguments or directive: title, name, id, createdAt…) is
+//     marshalled at once instead of through graphql.ResolveField, which
+//     builds a field context, a context, closures, boxes the value and runs
+//     the field middleware, for a read that cannot fail. Such fields are
+//     most of a page's fields. The one field middleware of the server
+//     (internal/server's mutation audit) looks at Mutation's root fields
+//     only, which all have resolvers; a new field middleware that must see
+//     every field would need this rewrite gone.
 //
 // Why: most fields are ent's edges, which read what entgql's field
 // collection loaded with the page, so concurrency only added goroutines,
@@ -30,6 +39,7 @@ import (
 	"log"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
@@ -80,7 +90,52 @@ func rewriteExecution(path string) error {
 	// Left empty, the group's Defers stay nil and the check after the
 	// fields finds nothing to defer, as it would have.
 	src = newDeferredGroup.ReplaceAll(src, []byte("var deferred graphql.DeferredGroup"))
+	src, err = marshalLeavesDirectly(src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	return os.WriteFile(path, src, 0o644)
+}
+
+// structLeaf matches the resolution of a field read from its object's struct
+// field: no resolver, no argument, no directive (a nil middleware chain).
+// Groups: the field context function, the struct field, the marshaller's
+// value type, the marshaller.
+var structLeaf = regexp.MustCompile(`\{\n\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
+	`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.(fieldContext_\w+)\(ctx, field\)\n\t\t\},\n` +
+	`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n` +
+	`\t\tnil,\n` +
+	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v (\S+)\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^(]+)\(ctx, selections, v\)\n\t\t\},\n` +
+	`\t\ttrue,\n\t\t(?:true|false),\n\t\)\n\}`)
+
+// scalarFieldContext matches the field context function of a leaf field.
+var scalarFieldContext = regexp.MustCompile(`func \(ec \*executionContext\) (fieldContext_\w+)\([^\n]*\n\treturn graphql\.NewScalarFieldContext\(`)
+
+// marshalLeavesDirectly rewrites the resolution of every struct-field leaf
+// into its marshaller's call, where nothing but the field context could tell
+// the difference: a leaf (a scalar or an enum), not a list (its elements'
+// contexts hang off the field's), and never a pointer for a non-null type
+// (its null would be reported at the field's path).
+func marshalLeavesDirectly(src []byte) ([]byte, error) {
+	leaves := map[string]bool{}
+	for _, m := range scalarFieldContext.FindAllSubmatch(src, -1) {
+		leaves[string(m[1])] = true
+	}
+	rewritten := 0
+	src = structLeaf.ReplaceAllFunc(src, func(call []byte) []byte {
+		m := structLeaf.FindSubmatch(call)
+		fieldContext, structField, valueType, marshal := string(m[1]), string(m[2]), string(m[3]), string(m[4])
+		if !leaves[fieldContext] || strings.Contains(marshal, "ᚕ") ||
+			(strings.HasPrefix(marshal, "marshalN") && strings.HasPrefix(valueType, "*")) {
+			return call
+		}
+		rewritten++
+		return fmt.Appendf(nil, "{\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n}", marshal, structField)
+	})
+	if rewritten == 0 {
+		return nil, fmt.Errorf("no leaf field read from a struct field through graphql.ResolveField: gqlgen changed what it emits, update graph/gqlgen.go")
+	}
+	return src, nil
 }
 
 // sequentialFields turns off concurrent field resolution outside Query.
