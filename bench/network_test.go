@@ -74,9 +74,12 @@ func BenchmarkNetwork(b *testing.B) {
 	})
 }
 
-// measure runs one request per iteration and reports latency percentiles.
+// measure runs one request per iteration and reports latency percentiles,
+// and the CPU time of this process per request (the handler's and the test
+// client's, not the database server's).
 func measure(b *testing.B, c *gqltest.Client, query string, vars func() map[string]any) {
 	var lat []time.Duration
+	cpu := processCPU()
 	for b.Loop() {
 		v := vars()
 		start := time.Now()
@@ -85,6 +88,9 @@ func measure(b *testing.B, c *gqltest.Client, query string, vars func() map[stri
 		if len(resp.Errors) > 0 {
 			b.Fatalf("%v", resp.Errors)
 		}
+	}
+	if used := processCPU() - cpu; used > 0 {
+		b.ReportMetric(float64(used.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
 	reportPercentiles(b, lat)
 }

@@ -19578,7 +19578,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorConnectionImplementors = []string{"ActorConnection"}
@@ -19621,7 +19621,7 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorEdgeImplementors = []string{"ActorEdge"}
@@ -19659,7 +19659,7 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorLinkConnectionImplementors = []string{"ActorLinkConnection"}
@@ -19702,7 +19702,7 @@ func (ec *executionContext) _ActorLinkConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorLinkEdgeImplementors = []string{"ActorLinkEdge"}
@@ -19760,7 +19760,7 @@ func (ec *executionContext) _ActorLinkEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorNetworkImplementors = []string{"ActorNetwork"}
@@ -19808,7 +19808,7 @@ func (ec *executionContext) _ActorNetwork(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorNetworkMetricsImplementors = []string{"ActorNetworkMetrics"}
@@ -19861,7 +19861,7 @@ func (ec *executionContext) _ActorNetworkMetrics(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorPathImplementors = []string{"ActorPath"}
@@ -19904,7 +19904,7 @@ func (ec *executionContext) _ActorPath(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorRelationImplementors = []string{"ActorRelation", "Node"}
@@ -19992,7 +19992,7 @@ func (ec *executionContext) _ActorRelation(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorRelationConnectionImplementors = []string{"ActorRelationConnection"}
@@ -20035,7 +20035,7 @@ func (ec *executionContext) _ActorRelationConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorRelationEdgeImplementors = []string{"ActorRelationEdge"}
@@ -20073,7 +20073,7 @@ func (ec *executionContext) _ActorRelationEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorStatsImplementors = []string{"ActorStats"}
@@ -20111,7 +20111,7 @@ func (ec *executionContext) _ActorStats(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorStatsBucketImplementors = []string{"ActorStatsBucket"}
@@ -20149,7 +20149,7 @@ func (ec *executionContext) _ActorStatsBucket(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var actorStatsKeyImplementors = []string{"ActorStatsKey"}
@@ -20217,7 +20217,7 @@ func (ec *executionContext) _ActorStatsKey(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var auditEntryImplementors = []string{"AuditEntry"}
@@ -20275,7 +20275,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
@@ -20318,7 +20318,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
@@ -20356,7 +20356,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var commonPartnerImplementors = []string{"CommonPartner"}
@@ -20399,7 +20399,7 @@ func (ec *executionContext) _CommonPartner(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var coverageGapImplementors = []string{"CoverageGap"}
@@ -20437,7 +20437,7 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var importIssueImplementors = []string{"ImportIssue"}
@@ -20485,7 +20485,7 @@ func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var importReportImplementors = []string{"ImportReport"}
@@ -20543,7 +20543,7 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var indicatorImplementors = []string{"Indicator", "Node"}
@@ -20621,7 +20621,7 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var indicatorConnectionImplementors = []string{"IndicatorConnection"}
@@ -20664,7 +20664,7 @@ func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var indicatorEdgeImplementors = []string{"IndicatorEdge"}
@@ -20702,7 +20702,7 @@ func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var initiativeImplementors = []string{"Initiative", "Node", "SearchResult"}
@@ -20805,7 +20805,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
@@ -20848,7 +20848,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
@@ -20886,7 +20886,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var initiativeStatsImplementors = []string{"InitiativeStats"}
@@ -20924,7 +20924,7 @@ func (ec *executionContext) _InitiativeStats(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var initiativeStatsBucketImplementors = []string{"InitiativeStatsBucket"}
@@ -20962,7 +20962,7 @@ func (ec *executionContext) _InitiativeStatsBucket(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var initiativeStatsKeyImplementors = []string{"InitiativeStatsKey"}
@@ -21040,7 +21040,7 @@ func (ec *executionContext) _InitiativeStatsKey(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -21237,7 +21237,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var networkEdgeImplementors = []string{"NetworkEdge"}
@@ -21285,7 +21285,7 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var networkNodeImplementors = []string{"NetworkNode"}
@@ -21333,7 +21333,7 @@ func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -21381,7 +21381,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var participationImplementors = []string{"Participation", "Node"}
@@ -21449,7 +21449,7 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var participationConnectionImplementors = []string{"ParticipationConnection"}
@@ -21492,7 +21492,7 @@ func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var participationEdgeImplementors = []string{"ParticipationEdge"}
@@ -21530,7 +21530,7 @@ func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var partnerSuggestionImplementors = []string{"PartnerSuggestion"}
@@ -21573,7 +21573,7 @@ func (ec *executionContext) _PartnerSuggestion(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var pathHopImplementors = []string{"PathHop"}
@@ -21621,7 +21621,7 @@ func (ec *executionContext) _PathHop(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var queryImplementors = []string{"Query"}
@@ -21779,7 +21779,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var searchConnectionImplementors = []string{"SearchConnection"}
@@ -21822,7 +21822,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var searchEdgeImplementors = []string{"SearchEdge"}
@@ -21875,7 +21875,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var suggestionReasonImplementors = []string{"SuggestionReason"}
@@ -21928,7 +21928,7 @@ func (ec *executionContext) _SuggestionReason(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var territoryImplementors = []string{"Territory", "Node", "SearchResult"}
@@ -22031,7 +22031,7 @@ func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var territoryConnectionImplementors = []string{"TerritoryConnection"}
@@ -22074,7 +22074,7 @@ func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var territoryEdgeImplementors = []string{"TerritoryEdge"}
@@ -22112,7 +22112,7 @@ func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var themeImplementors = []string{"Theme", "Node", "SearchResult"}
@@ -22190,7 +22190,7 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var themeConnectionImplementors = []string{"ThemeConnection"}
@@ -22233,7 +22233,7 @@ func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var themeEdgeImplementors = []string{"ThemeEdge"}
@@ -22271,7 +22271,7 @@ func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -22324,7 +22324,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -22372,7 +22372,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -22430,7 +22430,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -22488,7 +22488,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -22546,7 +22546,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -22629,7 +22629,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectFields{fields, out.Values}
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -20,7 +20,10 @@
 //     most of a page's fields. The one field middleware of the server
 //     (internal/server's mutation audit) looks at Mutation's root fields
 //     only, which all have resolvers; a new field middleware that must see
-//     every field would need this rewrite gone.
+//     every field would need this rewrite gone;
+//   - objects are written by objectFields (graph/objects.go) instead of
+//     graphql.FieldSet's MarshalGQL, which allocates a map of the aliases
+//     written and a copy of every field, per object.
 //
 // Why: most fields are ent's edges, which read what entgql's field
 // collection loaded with the page, so concurrency only added goroutines,
@@ -94,8 +97,16 @@ func rewriteExecution(path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	if !objectEnd.Match(src) {
+		return fmt.Errorf("%s: no object marshaller ends with return out: gqlgen changed what it emits, update graph/gqlgen.go", path)
+	}
+	src = objectEnd.ReplaceAll(src, []byte("${1}return objectFields{fields, out.Values}\n}"))
 	return os.WriteFile(path, src, 0o644)
 }
+
+// objectEnd matches the end of an object's marshaller, once its fields are
+// resolved (out is its graphql.FieldSet of the fields collected in fields).
+var objectEnd = regexp.MustCompile(`(\t\tec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n\t)return out\n\}`)
 
 // structLeaf matches the resolution of a field read from its object's struct
 // field: no resolver, no argument, no directive (a nil middleware chain).
