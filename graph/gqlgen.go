@@ -47,6 +47,7 @@ import (
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
 	"github.com/99designs/gqlgen/codegen/config"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func main() {
@@ -54,10 +55,11 @@ func main() {
 	if err != nil {
 		log.Fatalf("gqlgen: loading gqlgen.yml: %v", err)
 	}
-	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{})); err != nil {
+	leaves := leafFields{}
+	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{}), api.AddPlugin(leaves)); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
-	if err := rewriteExecution(cfg.Exec.Filename); err != nil {
+	if err := rewriteExecution(cfg.Exec.Filename, leaves); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
 }
@@ -75,7 +77,7 @@ var (
 
 // rewriteExecution rewrites the list marshalling and the deferred groups of
 // the generated file, or fails if gqlgen no longer emits what it rewrites.
-func rewriteExecution(path string) error {
+func rewriteExecution(path string, leaves leafFields) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -93,7 +95,7 @@ func rewriteExecution(path string) error {
 	// Left empty, the group's Defers stay nil and the check after the
 	// fields finds nothing to defer, as it would have.
 	src = newDeferredGroup.ReplaceAll(src, []byte("var deferred graphql.DeferredGroup"))
-	src, err = marshalLeavesDirectly(src)
+	src, err = marshalLeavesDirectly(src, leaves)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -119,24 +121,27 @@ var structLeaf = regexp.MustCompile(`\{\n\treturn graphql\.ResolveField\(\n\t\tc
 	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v (\S+)\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^(]+)\(ctx, selections, v\)\n\t\t\},\n` +
 	`\t\ttrue,\n\t\t(?:true|false),\n\t\)\n\}`)
 
-// scalarFieldContext matches the field context function of a leaf field.
-var scalarFieldContext = regexp.MustCompile(`func \(ec \*executionContext\) (fieldContext_\w+)\([^\n]*\n\treturn graphql\.NewScalarFieldContext\(`)
+// marshaller matches a marshaller of the generated file and its body.
+var marshaller = regexp.MustCompile(`(?s)\nfunc \(ec \*executionContext\) (marshal[^(]+)\(ctx context\.Context, sel ast\.SelectionSet, v [^\n]*\) graphql\.Marshaler \{\n(.*?)\n\}\n`)
 
 // marshalLeavesDirectly rewrites the resolution of every struct-field leaf
 // into its marshaller's call, where nothing but the field context could tell
-// the difference: a leaf (a scalar or an enum), not a list (its elements'
-// contexts hang off the field's), and never a pointer for a non-null type
-// (its null would be reported at the field's path).
-func marshalLeavesDirectly(src []byte) ([]byte, error) {
-	leaves := map[string]bool{}
-	for _, m := range scalarFieldContext.FindAllSubmatch(src, -1) {
-		leaves[string(m[1])] = true
+// the difference: a scalar or an enum (leafFields: not a union, which also
+// gets a scalar field context), not a list (its elements' contexts hang off
+// the field's), never a pointer for a non-null type (its null would be
+// reported at the object's path), and no marshaller that reports its errors
+// through the context (a NaN Float would be).
+func marshalLeavesDirectly(src []byte, leaves leafFields) ([]byte, error) {
+	contextual := map[string]bool{}
+	for _, m := range marshaller.FindAllSubmatch(src, -1) {
+		body := string(m[2])
+		contextual[string(m[1])] = strings.Contains(body, "WrapContextMarshaler") || strings.Contains(body, "ec._")
 	}
 	rewritten := 0
 	src = structLeaf.ReplaceAllFunc(src, func(call []byte) []byte {
 		m := structLeaf.FindSubmatch(call)
 		fieldContext, structField, valueType, marshal := string(m[1]), string(m[2]), string(m[3]), string(m[4])
-		if !leaves[fieldContext] || strings.Contains(marshal, "ᚕ") ||
+		if !leaves[fieldContext] || contextual[marshal] || strings.Contains(marshal, "ᚕ") ||
 			(strings.HasPrefix(marshal, "marshalN") && strings.HasPrefix(valueType, "*")) {
 			return call
 		}
@@ -147,6 +152,29 @@ func marshalLeavesDirectly(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("no leaf field read from a struct field through graphql.ResolveField: gqlgen changed what it emits, update graph/gqlgen.go")
 	}
 	return src, nil
+}
+
+// leafFields collects, by their field context function, the fields whose
+// type is a scalar or an enum, read from a struct field of their object,
+// with no argument and no directive.
+type leafFields map[string]bool
+
+func (leafFields) Name() string { return "leaffields" }
+
+func (l leafFields) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		for _, f := range o.Fields {
+			if f.TypeReference == nil || f.TypeReference.Definition == nil {
+				continue
+			}
+			kind := f.TypeReference.Definition.Kind
+			if (kind == ast.Scalar || kind == ast.Enum) && f.IsVariable() && !f.IsResolver &&
+				len(f.Args) == 0 && len(f.Directives) == 0 && !f.TypeReference.IsSlice() {
+				l[f.FieldContextFunc()] = true
+			}
+		}
+	}
+	return nil
 }
 
 // sequentialFields turns off concurrent field resolution outside Query.

@@ -297,3 +297,40 @@ func TestImplicitKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestImportBumpsVersionsOnce: an import bumps each counter at most once,
+// whatever its rows (store.DeferBumps), and the network version only when a
+// row can change the actor network; a refused file bumps nothing.
+func TestImportBumpsVersionsOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		knowledge(t, st, reference(t, st))
+		cases := []struct {
+			name           string
+			kind           exchange.Kind
+			data           string
+			graph, network int64
+		}{
+			{"actors", exchange.Actors, "name,kind\nUn,ASSOCIATION\nDeux,COOPERATIVE\nTrois,NETWORK\n", 1, 1},
+			{"initiatives on places only", exchange.Initiatives,
+				"key,title,territories\nv-1,Un,commune:58194\nv-2,Deux,department:58\n", 1, 0},
+			{"initiatives with actors", exchange.Initiatives,
+				"key,title,actors\nv-3,Trois,356000000:LEAD\nv-4,Quatre,Un:PARTNER|Deux:PARTNER\n", 1, 1},
+			{"a refused file", exchange.Initiatives, "key,title,territories\nv-5,Cinq,commune:99999\n", 0, 0},
+		}
+		ctx := context.Background()
+		for _, tc := range cases {
+			before, err := store.ReadVersions(ctx, st.Client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			importString(t, st, tc.kind, exchange.CSV, tc.data, false)
+			after, err := store.ReadVersions(ctx, st.Client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, n := after.Graph-before.Graph, after.Network-before.Network; g != tc.graph || n != tc.network {
+				t.Errorf("%s: graph +%d, network +%d; want +%d, +%d", tc.name, g, n, tc.graph, tc.network)
+			}
+		}
+	})
+}

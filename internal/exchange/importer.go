@@ -101,13 +101,17 @@ func Import(ctx context.Context, client *ent.Client, data []byte, opt Options) (
 }
 
 // writeAll runs write with the versions bumped once at the end rather than
-// by every row (store.DeferBumps): nothing reads a cache meanwhile.
+// by every row (store.DeferBumps): nothing reads a cache meanwhile. They are
+// bumped after a failed write too, for a client outside a transaction,
+// whose rows before the failure stay (in a transaction the bump fails or
+// rolls back with them).
 func writeAll(ctx context.Context, client *ent.Client, write func(context.Context) error) error {
 	ctx, bumps := store.DeferBumps(ctx)
-	if err := write(ctx); err != nil {
-		return err
+	err := write(ctx)
+	if ferr := bumps.Flush(ctx, client); err == nil {
+		err = ferr
 	}
-	return bumps.Flush(ctx, client)
+	return err
 }
 
 func count[T any](rep *Report, rows []T, isNew func(T) bool) {

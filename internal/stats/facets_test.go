@@ -178,6 +178,15 @@ func TestFacetsFollowWrites(t *testing.T) {
 	must(store.RefreshFacets(ctx, c, st.Dialect, []int{deferred.ID}))
 	c.Initiative.Create().SetTitle("after").AddThemes(a1).AddTerritories(m.Nevers).SaveX(ctx)
 	checkFacets(t, st, "deferred, then refreshed")
+	// A GraphQL import shares its request's transaction with the other
+	// mutations of the document: what they write after it refreshes again.
+	tx, err = c.Tx(ctx)
+	must(err)
+	_, err = exchange.Import(ctx, tx.Client(), []byte("key,title,themes\nk4,Shared,b\n"), opt)
+	must(err)
+	tx.Client().Initiative.Create().SetTitle("after the import").AddThemes(a1).AddTerritories(m.Dijon).SaveX(ctx)
+	must(tx.Commit())
+	checkFacets(t, st, "written after an import in its transaction")
 
 	must(c.Initiative.DeleteOne(i2).Exec(ctx))
 	must(c.Theme.DeleteOne(a).Exec(ctx))

@@ -12,11 +12,14 @@ import (
 )
 
 // DeferFacets makes the inserts of initiatives and of their territory and
-// theme links skip their facet refresh until the end of tx's transaction
-// (migration 20261127160000_deferred_facets): a bulk writer inserting a batch
-// of initiatives, then their links, would otherwise refresh each initiative
-// once per statement. The caller must call RefreshFacets with every
-// initiative it inserted or linked before it commits. Nothing on SQLite.
+// theme links skip their facet refresh in tx's transaction until
+// RefreshFacets (migration 20261127160000_deferred_facets): a bulk writer
+// inserting a batch of initiatives, then their links, would otherwise
+// refresh each initiative once per statement. The caller must call
+// RefreshFacets with every initiative it inserted or linked, in the same
+// transaction, before anything else writes there (a GraphQL import shares
+// its request's transaction with the other mutations of the document).
+// Nothing on SQLite.
 func DeferFacets(ctx context.Context, tx *ent.Client, dialectName string) error {
 	if dialectName != dialect.Postgres {
 		return nil
@@ -27,10 +30,12 @@ func DeferFacets(ctx context.Context, tx *ent.Client, dialectName string) error 
 	return nil
 }
 
-// RefreshFacets recomputes the facets of the given initiatives, in one
-// statement (internal/stats reads the facet table). Nothing on SQLite.
+// RefreshFacets recomputes the facets of the given initiatives in one
+// statement (internal/stats reads the facet table), and ends DeferFacets:
+// later inserts in the transaction refresh their own again. Nothing on
+// SQLite.
 func RefreshFacets(ctx context.Context, tx *ent.Client, dialectName string, ids []int) error {
-	if dialectName != dialect.Postgres || len(ids) == 0 {
+	if dialectName != dialect.Postgres {
 		return nil
 	}
 	var b strings.Builder
@@ -42,7 +47,8 @@ func RefreshFacets(ctx context.Context, tx *ent.Client, dialectName string, ids 
 		b.WriteString(strconv.Itoa(id))
 	}
 	b.WriteByte('}')
-	if _, err := tx.ExecContext(ctx, "SELECT essaim_refresh_facets($1::bigint[])", b.String()); err != nil {
+	const refresh = "SELECT essaim_refresh_facets($1::bigint[]), set_config('essaim.facets', '', true)"
+	if _, err := tx.ExecContext(ctx, refresh, b.String()); err != nil {
 		return fmt.Errorf("refresh facets: %w", err)
 	}
 	return nil

@@ -113,6 +113,7 @@ func TestDeferredBumpsRunOnceAtFlush(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer func() { _ = tx.Rollback() }() // after a failure; a no-op once committed
 			dctx, bumps := store.DeferBumps(ctx)
 			if err := tc.write(dctx, tx.Client()); err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
