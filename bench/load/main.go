@@ -268,14 +268,20 @@ type opStats struct {
 	heapMax  uint64        // heap in use (in-process) or server RSS (separate process), peak of the phase
 	peerRSS  uint64        // PostGraphile's RSS, peak of the phase
 	cpu      time.Duration // CPU time of the serving process(es) during the phase; 0: not measured
+	dbCPU    time.Duration // CPU time of PostgreSQL's processes during the phase; 0: not measured
 }
 
 // cpuPerReq is the serving process's CPU time per request, in milliseconds.
-func (s *opStats) cpuPerReq() string {
-	if s.cpu <= 0 || len(s.lat) == 0 {
+func (s *opStats) cpuPerReq() string { return s.perReq(s.cpu) }
+
+// dbCPUPerReq is PostgreSQL's CPU time per request, in milliseconds.
+func (s *opStats) dbCPUPerReq() string { return s.perReq(s.dbCPU) }
+
+func (s *opStats) perReq(d time.Duration) string {
+	if d <= 0 || len(s.lat) == 0 {
 		return "–"
 	}
-	return strconv.FormatFloat(float64(s.cpu.Microseconds())/1000/float64(len(s.lat)), 'f', 2, 64)
+	return strconv.FormatFloat(float64(d.Microseconds())/1000/float64(len(s.lat)), 'f', 2, 64)
 }
 
 func (s *opStats) start() { s.t0 = time.Now() }
@@ -497,9 +503,12 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	seq := 0 // request index, so that mutations never repeat a title
 	phase := func(target string, p prepared, clients int, count bool, cpu func() time.Duration, do func(i int) error) *opStats {
 		s := &opStats{op: p.op.Name, clients: clients}
-		var cpu0 time.Duration
+		var cpu0, db0 time.Duration
 		if cpu != nil {
 			cpu0 = cpu()
+		}
+		if name == "PostgreSQL" {
+			db0 = postgresCPU()
 		}
 		s.start()
 		memMax.Store(0)
@@ -517,6 +526,9 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		s.finish()
 		if cpu != nil {
 			s.cpu = cpu() - cpu0
+		}
+		if db0 > 0 {
+			s.dbCPU = postgresCPU() - db0
 		}
 		if mw != nil {
 			mw.measure(nil)
@@ -695,14 +707,15 @@ func (r *storeResult) peerMarkdown(w io.Writer) {
 		fmt.Fprintf(w, "- `%s`: %s (%s%s)\n", n, verdict, c.note, extra)
 	}
 	fmt.Fprintln(w, "\nCPU ms / req: CPU time (user + system, /proc/PID/stat) of the Essaim server process, or of PostGraphile's processes, "+
-		"during the phase, per request; PostgreSQL's own CPU is not included.")
-	fmt.Fprintln(w, "\n| operation | clients | Essaim req/s | PostGraphile req/s | ratio Essaim/PostGraphile | Essaim p95 ms | PostGraphile p95 ms | Essaim CPU ms / req | PostGraphile CPU ms / req | errors E/P |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+		"during the phase, per request; PG CPU ms / req: the same for PostgreSQL's processes (all of them: the server and every backend), "+
+		"what each side's statements cost the database.")
+	fmt.Fprintln(w, "\n| operation | clients | Essaim req/s | PostGraphile req/s | ratio Essaim/PostGraphile | Essaim p95 ms | PostGraphile p95 ms | Essaim CPU ms / req | PostGraphile CPU ms / req | PG CPU ms / req, Essaim | PG CPU ms / req, PostGraphile | errors E/P |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, p := range r.peerStats {
 		for _, e := range r.stats {
 			if e.op == p.op && e.clients == p.clients {
-				fmt.Fprintf(w, "| %s | %d | %.0f | %.0f | **%.2f** | %.1f | %.1f | %s | %s | %d/%d |\n", p.op, p.clients, e.rate(), p.rate(),
-					e.rate()/p.rate(), e.pct(0.95), p.pct(0.95), e.cpuPerReq(), p.cpuPerReq(), e.errors.Load(), p.errors.Load())
+				fmt.Fprintf(w, "| %s | %d | %.0f | %.0f | **%.2f** | %.1f | %.1f | %s | %s | %s | %s | %d/%d |\n", p.op, p.clients, e.rate(), p.rate(),
+					e.rate()/p.rate(), e.pct(0.95), p.pct(0.95), e.cpuPerReq(), p.cpuPerReq(), e.dbCPUPerReq(), p.dbCPUPerReq(), e.errors.Load(), p.errors.Load())
 			}
 		}
 	}

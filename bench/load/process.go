@@ -144,7 +144,11 @@ func coldStarts(bin, dsn string, n int, logTo *os.File) ([]time.Duration, error)
 }
 
 // procCPU is the CPU time (user + system) a process has used so far.
-func procCPU(pid int) time.Duration {
+func procCPU(pid int) time.Duration { return procTicks(pid, 11, 12) }
+
+// procTicks sums the given fields of /proc/PID/stat, counted from the one
+// after the command name (0: the state), as clock ticks.
+func procTicks(pid int, fields ...int) time.Duration {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return 0
@@ -152,12 +156,40 @@ func procCPU(pid int) time.Duration {
 	// The fields after the command name, which is in parentheses.
 	s := string(b)
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
+	var ticks int64
+	for _, i := range fields {
+		if i >= len(f) {
+			return 0
+		}
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		ticks += n
 	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ
 }
 
 func (p *serverProc) cpu() time.Duration { return procCPU(p.cmd.Process.Pid) }
+
+// postgresCPU is the CPU time used so far by the processes named postgres
+// (the server and its backends: the harness runs beside PostgreSQL), or 0
+// when there is none to read. The time of backends that have exited is in
+// their parent's (the postmaster's) children's time, counted too:
+// PostGraphile's pool closes connections idle for 10 s, between phases.
+func postgresCPU() time.Duration {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var total time.Duration
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile("/proc/" + e.Name() + "/comm")
+		if err != nil || strings.TrimSpace(string(comm)) != "postgres" {
+			continue
+		}
+		total += procTicks(pid, 11, 12, 13, 14) // utime, stime, cutime, cstime
+	}
+	return total
+}
