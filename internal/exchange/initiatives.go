@@ -9,7 +9,6 @@ import (
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/initiative"
 	"github.com/essaim/essaim/ent/participation"
-	"github.com/essaim/essaim/internal/catalog"
 )
 
 // implicitKeyPrefix starts the key of an initiative stored without one.
@@ -213,9 +212,16 @@ func writeInitiative(ctx context.Context, c *ent.Client, row initiativeRow) (int
 			return id, err
 		}
 	}
-	for _, p := range row.actors {
-		in := ent.CreateParticipationInput{ActorID: p.actor, InitiativeID: id, Role: p.role}
-		if _, err := catalog.CreateParticipation(ctx, c, in); err != nil {
+	// One statement for the row's participations, through the hooks: the
+	// check made row by row by catalog.CreateParticipation (both ends exist,
+	// no actor twice) was made when the file was read, in this transaction
+	// (members), and an update has just deleted the old participations.
+	parts := make([]*ent.ParticipationCreate, len(row.actors))
+	for i, p := range row.actors {
+		parts[i] = c.Participation.Create().SetInput(ent.CreateParticipationInput{ActorID: p.actor, InitiativeID: id, Role: p.role})
+	}
+	if len(parts) > 0 {
+		if _, err := c.Participation.CreateBulk(parts...).Save(ctx); err != nil {
 			return id, err
 		}
 	}
