@@ -10,7 +10,8 @@ import (
 // from a struct field calls its marshaller directly; what needs its own field
 // context (a union, a list, a field with arguments or a resolver, a
 // marshaller reporting errors through the context) still goes through
-// graphql.ResolveField; every object is written by objectFields.
+// graphql.ResolveField; every object is written by objectFields, and only
+// Query dispatches its field set.
 func TestGeneratedExecutionRewrites(t *testing.T) {
 	src, err := os.ReadFile("generated.go")
 	if err != nil {
@@ -46,5 +47,9 @@ func TestGeneratedExecutionRewrites(t *testing.T) {
 	}
 	if n := len(regexp.MustCompile(`\n\treturn out\n\}`).FindAll(src, -1)); n != 0 {
 		t.Errorf("%d object marshallers still return their graphql.FieldSet", n)
+	}
+	// Only Query's root fields run when the field set is dispatched.
+	if n := len(regexp.MustCompile(`\tout\.Dispatch\(ctx\)\n`).FindAll(src, -1)); n != 1 {
+		t.Errorf("%d object marshallers dispatch their field set, want 1 (Query)", n)
 	}
 }

@@ -23,7 +23,9 @@
 //     every field would need this rewrite gone;
 //   - objects are written by objectFields (graph/objects.go) instead of
 //     graphql.FieldSet's MarshalGQL, which allocates a map of the aliases
-//     written and a copy of every field, per object.
+//     written and a copy of every field, per object; and objects whose
+//     fields all resolve in order no longer call the FieldSet's Dispatch,
+//     which has nothing to run for them and made it escape to the heap.
 //
 // Why: most fields are ent's edges, which read what entgql's field
 // collection loaded with the page, so concurrency only added goroutines,
@@ -38,6 +40,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"log"
 	"os"
@@ -103,12 +106,26 @@ func rewriteExecution(path string, leaves leafFields) error {
 		return fmt.Errorf("%s: no object marshaller ends with return out: gqlgen changed what it emits, update graph/gqlgen.go", path)
 	}
 	src = objectEnd.ReplaceAll(src, []byte("${1}return objectFields{fields, out.Values}\n}"))
+	src = orderedDispatch.ReplaceAllFunc(src, func(body []byte) []byte {
+		if concurrentTask.Match(body) {
+			return body // Query's root fields: Dispatch runs and waits for them
+		}
+		return bytes.TrimSuffix(body, []byte("\tout.Dispatch(ctx)\n"))
+	})
 	return os.WriteFile(path, src, 0o644)
 }
 
 // objectEnd matches the end of an object's marshaller, once its fields are
 // resolved (out is its graphql.FieldSet of the fields collected in fields).
 var objectEnd = regexp.MustCompile(`(\t\tec\.ProcessDeferredGroup\(deferred\)\n\t\}\n\n\t)return out\n\}`)
+
+// orderedDispatch matches an object marshaller from its field set to its
+// Dispatch; concurrentTask, a field handed to the set to run when it is
+// dispatched.
+var (
+	orderedDispatch = regexp.MustCompile(`(?s)out := graphql\.NewFieldSet\(fields\)\n.*?\n\tout\.Dispatch\(ctx\)\n`)
+	concurrentTask  = regexp.MustCompile(`out\.(?:ResolveRootConcurrently|Concurrently)\(`)
+)
 
 // structLeaf matches the resolution of a field read from its object's struct
 // field: no resolver, no argument, no directive (a nil middleware chain).
