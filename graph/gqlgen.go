@@ -143,22 +143,20 @@ var marshaller = regexp.MustCompile(`(?s)\nfunc \(ec \*executionContext\) (marsh
 
 // marshalLeavesDirectly rewrites the resolution of every struct-field leaf
 // into its marshaller's call, where nothing but the field context could tell
-// the difference: a scalar or an enum (leafFields: not a union, which also
-// gets a scalar field context), not a list (its elements' contexts hang off
-// the field's), never a pointer for a non-null type (its null would be
-// reported at the object's path), and no marshaller that reports its errors
-// through the context (a NaN Float would be).
+// the difference: a scalar or an enum that is not a list (leafFields), never
+// a pointer for a non-null type (its null would be reported at the object's
+// path), and no marshaller that reports its errors through the context (a
+// NaN Float would be).
 func marshalLeavesDirectly(src []byte, leaves leafFields) ([]byte, error) {
 	contextual := map[string]bool{}
 	for _, m := range marshaller.FindAllSubmatch(src, -1) {
-		body := string(m[2])
-		contextual[string(m[1])] = strings.Contains(body, "WrapContextMarshaler") || strings.Contains(body, "ec._")
+		contextual[string(m[1])] = bytes.Contains(m[2], []byte("WrapContextMarshaler"))
 	}
 	rewritten := 0
 	src = structLeaf.ReplaceAllFunc(src, func(call []byte) []byte {
 		m := structLeaf.FindSubmatch(call)
 		fieldContext, structField, valueType, marshal := string(m[1]), string(m[2]), string(m[3]), string(m[4])
-		if !leaves[fieldContext] || contextual[marshal] || strings.Contains(marshal, "ᚕ") ||
+		if !leaves[fieldContext] || contextual[marshal] ||
 			(strings.HasPrefix(marshal, "marshalN") && strings.HasPrefix(valueType, "*")) {
 			return call
 		}
@@ -172,8 +170,10 @@ func marshalLeavesDirectly(src []byte, leaves leafFields) ([]byte, error) {
 }
 
 // leafFields collects, by their field context function, the fields whose
-// type is a scalar or an enum, read from a struct field of their object,
-// with no argument and no directive.
+// type is a scalar or an enum, not a list (its elements' contexts hang off
+// the field's), read from a struct field of their object, with no argument
+// and no directive. A union is left out: gqlgen gives it a scalar field
+// context too, but its members' errors need the field's path.
 type leafFields map[string]bool
 
 func (leafFields) Name() string { return "leaffields" }

@@ -3,10 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"entgo.io/ent/dialect"
+	"github.com/lib/pq"
 
 	"github.com/essaim/essaim/ent"
 )
@@ -38,17 +37,8 @@ func RefreshFacets(ctx context.Context, tx *ent.Client, dialectName string, ids 
 	if dialectName != dialect.Postgres {
 		return nil
 	}
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Itoa(id))
-	}
-	b.WriteByte('}')
 	const refresh = "SELECT essaim_refresh_facets($1::bigint[]), set_config('essaim.facets', '', true)"
-	if _, err := tx.ExecContext(ctx, refresh, b.String()); err != nil {
+	if _, err := tx.ExecContext(ctx, refresh, pq.Array(ids)); err != nil {
 		return fmt.Errorf("refresh facets: %w", err)
 	}
 	return nil
