@@ -354,7 +354,13 @@ func (c *counting) measure(s *opStats) {
 }
 
 func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResult, error) {
-	st, err := store.Open(ctx, dsn) // the variables' IDs; the in-process server
+	// The variables' IDs; the in-process server, whose count cache follows
+	// ESSAIM_COUNT_CACHE as the child process's would (see run.sh).
+	counts := store.DefaultCountCache
+	if n, err := strconv.Atoi(os.Getenv("ESSAIM_COUNT_CACHE")); err == nil {
+		counts = n
+	}
+	st, err := store.OpenWith(ctx, dsn, store.Options{StatementCache: store.DefaultStatementCache, CountCache: counts})
 	if err != nil {
 		return nil, err
 	}

@@ -55,11 +55,20 @@ func main() {
 	memlimit.Apply(slog.Default()) // the server's GC settings, as `essaim serve` applies them
 	ctx := context.Background()
 	rec := &recorder{}
-	st, err := openCapturing(ctx, *pgURL, *statementCache, rec)
+	st, err := openCapturing(ctx, *pgURL, *statementCache, store.DefaultCountCache, rec)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer st.Close()
+	// totalCount is answered from the count cache after the first request;
+	// a second store without it counts every time, as the SQL alone would
+	// have to.
+	recNoCounts := &recorder{}
+	stNoCounts, err := openCapturing(ctx, *pgURL, *statementCache, 0, recNoCounts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer stNoCounts.Close()
 	cfg := server.DefaultConfig()
 	cfg.RateLimit.PerMinute = 0 // one client sends every request
 	cfg.ResponseCacheBytes = 0  // the server computes every answer: that is what is compared with the SQL
@@ -72,6 +81,9 @@ func main() {
 	cfg.StatsCacheSize = 0
 	noStatsCache := httptest.NewServer(server.Handler(cfg, st, quiet))
 	defer noStatsCache.Close()
+	cfg.StatsCacheSize = server.DefaultConfig().StatsCacheSize
+	noCountCache := httptest.NewServer(server.Handler(cfg, stNoCounts, quiet))
+	defer noCountCache.Close()
 	client := &http.Client{Timeout: time.Minute}
 
 	var out bytes.Buffer
@@ -85,12 +97,20 @@ func main() {
 		if op.Mutation {
 			continue
 		}
-		runs := []struct{ name, base string }{{op.Name, srv.URL}}
+		type run struct {
+			name, base string
+			st         *store.Store
+			rec        *recorder
+		}
+		runs := []run{{op.Name, srv.URL, st, rec}}
 		if op.Name == "initiative_stats" {
-			runs = append(runs, struct{ name, base string }{op.Name + " (stats cache off)", noStatsCache.URL})
+			runs = append(runs, run{op.Name + " (stats cache off)", noStatsCache.URL, st, rec})
+		}
+		if countedOps[op.Name] {
+			runs = append(runs, run{op.Name + " (count cache off)", noCountCache.URL, stNoCounts, recNoCounts})
 		}
 		for _, r := range runs {
-			row, err := measure(ctx, client, r.base, st, rec, op, r.name, *n, *maxTime, *verbose)
+			row, err := measure(ctx, client, r.base, r.st, r.rec, op, r.name, *n, *maxTime, *verbose)
 			if err != nil {
 				log.Fatalf("%s: %v", r.name, err)
 			}
@@ -106,13 +126,17 @@ func main() {
 	}
 }
 
+// countedOps are the operations whose totalCount is a COUNT statement
+// (actor_links counts in the actor-network snapshot).
+var countedOps = map[string]bool{"dashboard": true, "dashboard_rural_theme": true, "covering_commune": true}
+
 // openCapturing opens the store as the server does, with the recording
 // driver under ent. A dataset seeded by this version has every migration
 // applied, so the dataset is only read; an older one is migrated first.
-func openCapturing(ctx context.Context, dsn string, statementCache int, rec *recorder) (*store.Store, error) {
+func openCapturing(ctx context.Context, dsn string, statementCache, countCache int, rec *recorder) (*store.Store, error) {
 	return store.OpenWith(ctx, dsn, store.Options{
-		StatementCache: statementCache,
-		WrapDriver:     func(d dialect.Driver) dialect.Driver { return &capturing{Driver: d, rec: rec} },
+		StatementCache: statementCache, CountCache: countCache,
+		WrapDriver: func(d dialect.Driver) dialect.Driver { return &capturing{Driver: d, rec: rec} },
 	})
 }
 

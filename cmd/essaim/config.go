@@ -22,6 +22,8 @@ type config struct {
 	// statementCache is how many statements each PostgreSQL connection keeps
 	// prepared, 0: none.
 	statementCache int
+	// countCache is how many row counts are kept until the next write.
+	countCache int
 	demo           bool
 	logFormat      string
 	server         server.Config
@@ -34,7 +36,10 @@ func (c *config) openStore(ctx context.Context) (*store.Store, error) {
 	if c.statementCache < 0 {
 		return nil, fmt.Errorf("-db-statement-cache %d: want 0 (none) or more", c.statementCache)
 	}
-	return store.OpenWith(ctx, c.database, store.Options{StatementCache: c.statementCache})
+	if c.countCache < 0 {
+		return nil, fmt.Errorf("-count-cache %d: want 0 (none) or more", c.countCache)
+	}
+	return store.OpenWith(ctx, c.database, store.Options{StatementCache: c.statementCache, CountCache: c.countCache})
 }
 
 func env(name, def string) string {
@@ -89,6 +94,8 @@ func storeFlags(fs *flag.FlagSet, c *config) {
 		"database: a postgres:// URL, or the path of the embedded SQLite file (env DATABASE_URL, ESSAIM_DB)")
 	fs.IntVar(&c.statementCache, "db-statement-cache", envInt("ESSAIM_DB_STATEMENT_CACHE", store.DefaultStatementCache),
 		"statements each PostgreSQL connection keeps prepared; 0: none, for a PgBouncer older than 1.21 in transaction mode (env ESSAIM_DB_STATEMENT_CACHE)")
+	fs.IntVar(&c.countCache, "count-cache", envInt("ESSAIM_COUNT_CACHE", store.DefaultCountCache),
+		"row counts (totalCount) kept until the next write, one per distinct filter; 0: count every time (env ESSAIM_COUNT_CACHE)")
 	fs.StringVar(&c.logFormat, "log-format", env("ESSAIM_LOG_FORMAT", "text"), "log format: text or json (env ESSAIM_LOG_FORMAT)")
 }
 

@@ -91,3 +91,22 @@ func (m *Metrics) watchResponseCache(c *respcache.Cache) {
 		}
 	}
 }
+
+// watchCountCache exports the count cache's hits and misses.
+func (m *Metrics) watchCountCache(c *store.CountCache) {
+	if m == nil || c == nil {
+		return
+	}
+	hits := func() float64 { h, _ := c.Stats(); return float64(h) }
+	misses := func() float64 { _, mi := c.Stats(); return float64(mi) }
+	for _, col := range []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "essaim_count_cache_hits_total",
+			Help: "Row counts (totalCount) answered from the count cache."}, hits),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "essaim_count_cache_misses_total",
+			Help: "Row counts (totalCount) sent to the database, then kept until the next write."}, misses),
+	} {
+		if err := m.registry.Register(col); err != nil && !errors.As(err, &prometheus.AlreadyRegisteredError{}) {
+			panic(err)
+		}
+	}
+}

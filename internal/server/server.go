@@ -138,8 +138,13 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv.Use(codedResponses{log: log})
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(auditMutations)
+	cfg.Metrics.watchCountCache(st.Counts)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(graph.WithRequestMemo(ctx))
+		ctx = graph.WithRequestMemo(ctx)
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Query {
+			ctx = store.WithVersionMemo(ctx) // its counts, statistics and network reads share one version read
+		}
+		return next(ctx)
 	})
 	srv.SetErrorPresenter(presenter(log, cfg.FieldSuggestions))
 	srv.SetRecoverFunc(recoverer(log))

@@ -28,6 +28,8 @@ type Store struct {
 	Client  *ent.Client
 	DB      *sql.DB
 	Dialect string
+	// Counts is the count cache, nil when off.
+	Counts *CountCache
 }
 
 // Close closes the database.
@@ -44,6 +46,10 @@ type Options struct {
 	// prepared (see internal/stmtcache); 0 prepares none, as an older
 	// PgBouncer in transaction mode needs.
 	StatementCache int
+	// CountCache is how many distinct row counts (a connection's
+	// totalCount) are kept until the next write (see CountCache); 0 keeps
+	// none.
+	CountCache int
 	// WrapDriver, when set, wraps ent's driver: benchmarks record the
 	// statements of a request with it.
 	WrapDriver func(dialect.Driver) dialect.Driver
@@ -56,7 +62,7 @@ const DefaultStatementCache = 128
 // Open opens dsn (a postgres:// URL or an SQLite file path) with the default
 // options and applies the pending migrations.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	return OpenWith(ctx, dsn, Options{StatementCache: DefaultStatementCache})
+	return OpenWith(ctx, dsn, Options{StatementCache: DefaultStatementCache, CountCache: DefaultCountCache})
 }
 
 // OpenWith opens dsn with opts and applies the pending migrations.
@@ -81,9 +87,18 @@ func openDB(dsn string, opts Options) (*Store, error) {
 	if opts.WrapDriver != nil {
 		drv = opts.WrapDriver(drv)
 	}
-	client := ent.NewClient(ent.Driver(sqlcount.Driver(drv)))
+	// The count cache sits above the statement counter: a count it answers
+	// sends no statement.
+	drv = sqlcount.Driver(drv)
+	var counts *CountCache
+	if opts.CountCache > 0 {
+		counts = NewCountCache(opts.CountCache)
+		drv = &countDriver{Driver: drv, cache: counts}
+	}
+	client := ent.NewClient(ent.Driver(drv))
 	client.Use(refuseSetAndClear, bumpOnWrite)
-	s := &Store{Client: client, DB: db, Dialect: dial}
+	client.Intercept(ent.InterceptFunc(markCounts))
+	s := &Store{Client: client, DB: db, Dialect: dial, Counts: counts}
 	s.SetMaxConns(0)
 	return s, nil
 }

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/initiative"
@@ -32,12 +36,27 @@ type Versions struct {
 	Graph, Network int64
 }
 
+const versionsSQL = `SELECT version, network_version FROM essaim_graph_version WHERE id = 1`
+
 // ReadVersions reads both counters in one statement.
 func ReadVersions(ctx context.Context, client *ent.Client) (Versions, error) {
-	rows, err := client.QueryContext(ctx, `SELECT version, network_version FROM essaim_graph_version WHERE id = 1`)
+	rows, err := client.QueryContext(ctx, versionsSQL)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read graph version: %w", err)
 	}
+	return scanVersions(rows)
+}
+
+// readVersionsFrom reads them through an ent driver, below the client.
+func readVersionsFrom(ctx context.Context, drv dialect.Driver) (Versions, error) {
+	rows := &entsql.Rows{}
+	if err := drv.Query(ctx, versionsSQL, []any{}, rows); err != nil {
+		return Versions{}, fmt.Errorf("read graph version: %w", err)
+	}
+	return scanVersions(rows)
+}
+
+func scanVersions(rows entsql.ColumnScanner) (Versions, error) {
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
@@ -67,21 +86,59 @@ func NetworkVersion(ctx context.Context, client *ent.Client) (int64, error) {
 type requestVersionKey struct{}
 
 // WithRequestVersions records the versions a request has read, so that the
-// caches it consults afterwards (statistics, actor network) check against
-// that read instead of sending another: the response cache reads the
+// caches it consults afterwards (statistics, counts, actor network) check
+// against that read instead of sending another: the response cache reads the
 // versions of every READER query first.
 func WithRequestVersions(ctx context.Context, vs Versions) context.Context {
 	return context.WithValue(ctx, requestVersionKey{}, vs)
 }
 
-// RequestVersions are the versions recorded for this request by
-// WithRequestVersions, else the database's. Work that must see the latest
-// versions whatever the request read (a rebuild) calls ReadVersions.
-func RequestVersions(ctx context.Context, client *ent.Client) (Versions, error) {
-	if vs, ok := ctx.Value(requestVersionKey{}).(Versions); ok {
-		return vs, nil
+// WithVersionMemo makes the first cache of a read-only request that needs
+// the versions read them for all the others: a dashboard's counts,
+// statistics and network reads then share one read. Never for a mutation,
+// whose own writes move the versions.
+func WithVersionMemo(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(requestVersionKey{}).(Versions); ok {
+		return ctx
 	}
-	return ReadVersions(ctx, client)
+	return context.WithValue(ctx, requestVersionKey{}, &versionMemo{})
+}
+
+type versionMemo struct {
+	mu   sync.Mutex
+	vs   Versions
+	read bool
+}
+
+// RequestVersions are the versions recorded for this request by
+// WithRequestVersions or WithVersionMemo, else the database's. Work that
+// must see the latest versions whatever the request read (a rebuild) calls
+// ReadVersions.
+func RequestVersions(ctx context.Context, client *ent.Client) (Versions, error) {
+	return requestVersionsOr(ctx, func() (Versions, error) { return ReadVersions(ctx, client) })
+}
+
+func requestVersions(ctx context.Context, drv dialect.Driver) (Versions, error) {
+	return requestVersionsOr(ctx, func() (Versions, error) { return readVersionsFrom(ctx, drv) })
+}
+
+func requestVersionsOr(ctx context.Context, read func() (Versions, error)) (Versions, error) {
+	switch r := ctx.Value(requestVersionKey{}).(type) {
+	case Versions:
+		return r, nil
+	case *versionMemo:
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if !r.read {
+			vs, err := read()
+			if err != nil {
+				return Versions{}, err
+			}
+			r.vs, r.read = vs, true
+		}
+		return r.vs, nil
+	}
+	return read()
 }
 
 // BumpGraphVersion marks everything cached as changed, the actor network
