@@ -24,9 +24,9 @@ type config struct {
 	statementCache int
 	// countCache is how many row counts are kept until the next write.
 	countCache int
-	demo           bool
-	logFormat      string
-	server         server.Config
+	demo       bool
+	logFormat  string
+	server     server.Config
 	// trustedDocuments is the JSON manifest of the only documents served.
 	trustedDocuments string
 }
