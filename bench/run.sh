@@ -2,7 +2,7 @@
 # Regenerates the load, peer, count-cache, response-cache and SQL-alone tables of
 # BENCHMARKS.md (issue #6), from the repository root, on the synthetic
 # reference dataset already seeded in both stores (see BENCHMARKS.md). About
-# 20 minutes on 2 vCPUs.
+# 12 to 20 minutes on 2 vCPUs.
 #
 #   sh bench/run.sh
 #
