@@ -2,6 +2,10 @@ package server
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -45,5 +49,25 @@ func TestEncodeResponse(t *testing.T) {
 				t.Errorf("not JSON: %s", got)
 			}
 		})
+	}
+}
+
+// writeResponse declares the length of what it writes, so that a large
+// answer is not sent in chunks.
+func TestWriteResponseLength(t *testing.T) {
+	t.Parallel()
+	resp := &graphql.Response{Data: json.RawMessage(`{"a":"` + strings.Repeat("x", 10000) + `"}`),
+		Extensions: map[string]any{"cost": 2}}
+	rec := httptest.NewRecorder()
+	writeResponse(rec, mediaJSON, http.StatusOK, resp)
+	want, err := encodeResponse(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Body.String() != string(want) {
+		t.Errorf("body %.80s…, want %.80s…", rec.Body.String(), want)
+	}
+	if got := rec.Header().Get("Content-Length"); got != strconv.Itoa(len(want)) {
+		t.Errorf("Content-Length %q, want %d", got, len(want))
 	}
 }
