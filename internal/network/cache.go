@@ -128,9 +128,12 @@ func (c *Cache) Get(ctx context.Context) (*Snapshot, error) {
 // waits for the rebuild in progress, or starts one.
 func (c *Cache) Read(ctx context.Context) (*Snapshot, Freshness, error) {
 	at := c.now()
-	vs, err := store.RequestVersions(ctx, c.client)
+	vs, readAt, err := store.RequestVersionsAt(ctx, c.client)
 	if err != nil {
 		return nil, Freshness{}, err
+	}
+	if !readAt.IsZero() && readAt.Before(at) {
+		at = readAt // read earlier in the request: the versions are known current as of then
 	}
 	v := vs.Network
 	fr := Freshness{NetworkVersion: v}

@@ -68,3 +68,34 @@ func TestTotalCountFollowsWrites(t *testing.T) {
 		}
 	})
 }
+
+// Territories are counted from the cache too: their writes bump the graph
+// version through their own write path (territory.Derive), not the ent hook.
+func TestTerritoryCountFollowsWrites(t *testing.T) {
+	const count = `{ territories(first: 1, where: {kind: COMMUNE}) { totalCount } }`
+	const create = `mutation($d: ID!) { createTerritory(input: {kind: COMMUNE, code: "58277", name: "Nouvelle",
+		densityLevel: 7, containedInIDs: [$d]}) { id } }`
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		fr := dbtest.NewMiniFrance(t, st)
+		c := gqltest.New(st)
+		read := func() int {
+			t.Helper()
+			var out struct{ Territories struct{ TotalCount int } }
+			c.MustData(t, count, nil, &out)
+			return out.Territories.TotalCount
+		}
+		before := read()
+		if again := read(); again != before {
+			t.Fatalf("repeated count: %d, then %d", before, again)
+		}
+		if hits, _ := st.Counts.Stats(); hits != 1 {
+			t.Fatalf("%d counts from the cache, want the repeated one", hits)
+		}
+		if resp := c.Post(t, create, map[string]any{"d": qID(fr.Nievre.ID)}); len(resp.Errors) > 0 {
+			t.Fatalf("create: %+v", resp.Errors)
+		}
+		if after := read(); after != before+1 {
+			t.Errorf("communes after a new one: %d, want %d", after, before+1)
+		}
+	})
+}

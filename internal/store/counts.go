@@ -4,8 +4,10 @@ import (
 	"context"
 	stdsql "database/sql"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	entgo "entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -31,9 +33,10 @@ const DefaultCountCache = 1024
 // over thousands of IDs is counted every time rather than held.
 const maxCountKey = 8 << 10
 
-// countedTypes are the entities whose every write bumps the graph version
-// (see bumpFor and the territory write paths): API keys and audit entries
-// are never counted from the cache.
+// countedTypes are the entities whose writes bump the graph version: through
+// bumpOnWrite, or for territories through their write paths, which bump once
+// per import or mutation (territory.Derive). API keys and audit entries are
+// never counted from the cache.
 var countedTypes = map[string]bool{
 	ent.TypeActor: true, ent.TypeActorRelation: true, ent.TypeIndicator: true, ent.TypeInitiative: true,
 	ent.TypeParticipation: true, ent.TypeTerritory: true, ent.TypeTheme: true,
@@ -42,16 +45,16 @@ var countedTypes = map[string]bool{
 // CountCache holds counts computed at one graph version.
 type CountCache struct {
 	mu      sync.Mutex
-	max     int
+	limit   int
 	version int64
 	counts  map[string]int64
 
 	hits, misses atomic.Int64
 }
 
-// NewCountCache keeps at most max counts per graph version.
-func NewCountCache(max int) *CountCache {
-	return &CountCache{max: max, counts: map[string]int64{}}
+// NewCountCache keeps at most limit counts per graph version.
+func NewCountCache(limit int) *CountCache {
+	return &CountCache{limit: limit, counts: map[string]int64{}}
 }
 
 // Stats returns how many counts were answered from the cache and how many
@@ -71,9 +74,16 @@ func (c *CountCache) get(v int64, key string) (int64, bool) {
 func (c *CountCache) put(v int64, key string, n int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version == v && len(c.counts) < c.max {
-		c.counts[key] = n
+	if c.version != v {
+		return
 	}
+	if len(c.counts) >= c.limit {
+		// Full: start over rather than keep the first filters seen for as
+		// long as nothing is written (one-off filters would lock the
+		// common ones out).
+		c.counts = map[string]int64{}
+	}
+	c.counts[key] = n
 }
 
 type countQueryKey struct{}
@@ -102,13 +112,15 @@ func (d *countDriver) Query(ctx context.Context, query string, args, v any) erro
 	if marked, _ := ctx.Value(countQueryKey{}).(bool); !marked || !ok {
 		return d.Driver.Query(ctx, query, args, v)
 	}
-	key := fmt.Sprintf("%s\x00%#v", query, args) // %#v quotes strings: ["a b"] and ["a", "b"] differ
-	if len(key) > maxCountKey {
+	key, ok := countKey(query, args)
+	if !ok {
 		return d.Driver.Query(ctx, query, args, v)
 	}
 	vs, err := requestVersions(ctx, d.Driver)
 	if err != nil {
-		return err
+		// The count does not need the versions: an unread version only
+		// costs the cache.
+		return d.Driver.Query(ctx, query, args, v)
 	}
 	if n, ok := d.cache.get(vs.Graph, key); ok {
 		d.cache.hits.Add(1)
@@ -124,11 +136,42 @@ func (d *countDriver) Query(ctx context.Context, query string, args, v any) erro
 		err = cerr
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("read count: %w", err)
 	}
 	d.cache.put(vs.Graph, key, n)
 	*rows = entsql.Rows{ColumnScanner: &oneCount{n: n}}
 	return nil
+}
+
+// countKey is the cache key of a count, if its arguments are all plain
+// values (numbers, strings and the enums ent defines on them, booleans,
+// times): %#v prints a pointer as its address, which a later argument could
+// share. %#v quotes strings, so ["a b"] and ["a", "b"] differ.
+func countKey(query string, args any) (string, bool) {
+	list, ok := args.([]any)
+	if !ok {
+		return "", false
+	}
+	for _, a := range list {
+		if !plainValue(a) {
+			return "", false
+		}
+	}
+	key := fmt.Sprintf("%s\x00%#v", query, list)
+	return key, len(key) <= maxCountKey
+}
+
+func plainValue(a any) bool {
+	if _, ok := a.(time.Time); ok {
+		return true // printed through its GoString
+	}
+	switch reflect.ValueOf(a).Kind() {
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
 }
 
 // BeginTx keeps transaction options working through the wrapper.
@@ -143,11 +186,19 @@ func (d *countDriver) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dial
 
 // ExecContext and QueryContext serve ent's raw-SQL feature (never cached).
 func (d *countDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	return d.Driver.(execQuerier).ExecContext(ctx, query, args...)
+	eq, ok := d.Driver.(execQuerier)
+	if !ok {
+		return nil, fmt.Errorf("count cache: %T does not support ExecContext", d.Driver)
+	}
+	return eq.ExecContext(ctx, query, args...)
 }
 
 func (d *countDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	return d.Driver.(execQuerier).QueryContext(ctx, query, args...)
+	eq, ok := d.Driver.(execQuerier)
+	if !ok {
+		return nil, fmt.Errorf("count cache: %T does not support QueryContext", d.Driver)
+	}
+	return eq.QueryContext(ctx, query, args...)
 }
 
 type execQuerier interface {

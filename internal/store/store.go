@@ -97,7 +97,9 @@ func openDB(dsn string, opts Options) (*Store, error) {
 	}
 	client := ent.NewClient(ent.Driver(drv))
 	client.Use(refuseSetAndClear, bumpOnWrite)
-	client.Intercept(ent.InterceptFunc(markCounts))
+	if counts != nil {
+		client.Intercept(ent.InterceptFunc(markCounts))
+	}
 	s := &Store{Client: client, DB: db, Dialect: dial, Counts: counts}
 	s.SetMaxConns(0)
 	return s, nil

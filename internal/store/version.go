@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -85,12 +86,18 @@ func NetworkVersion(ctx context.Context, client *ent.Client) (int64, error) {
 
 type requestVersionKey struct{}
 
+// requestRead is a read of the versions made for the whole request, and when.
+type requestRead struct {
+	vs Versions
+	at time.Time
+}
+
 // WithRequestVersions records the versions a request has read, so that the
 // caches it consults afterwards (statistics, counts, actor network) check
 // against that read instead of sending another: the response cache reads the
 // versions of every READER query first.
 func WithRequestVersions(ctx context.Context, vs Versions) context.Context {
-	return context.WithValue(ctx, requestVersionKey{}, vs)
+	return context.WithValue(ctx, requestVersionKey{}, requestRead{vs, time.Now()})
 }
 
 // WithVersionMemo makes the first cache of a read-only request that needs
@@ -98,7 +105,7 @@ func WithRequestVersions(ctx context.Context, vs Versions) context.Context {
 // statistics and network reads then share one read. Never for a mutation,
 // whose own writes move the versions.
 func WithVersionMemo(ctx context.Context) context.Context {
-	if _, ok := ctx.Value(requestVersionKey{}).(Versions); ok {
+	if _, ok := ctx.Value(requestVersionKey{}).(requestRead); ok {
 		return ctx
 	}
 	return context.WithValue(ctx, requestVersionKey{}, &versionMemo{})
@@ -106,8 +113,8 @@ func WithVersionMemo(ctx context.Context) context.Context {
 
 type versionMemo struct {
 	mu   sync.Mutex
-	vs   Versions
-	read bool
+	read requestRead
+	done bool
 }
 
 // RequestVersions are the versions recorded for this request by
@@ -115,30 +122,41 @@ type versionMemo struct {
 // must see the latest versions whatever the request read (a rebuild) calls
 // ReadVersions.
 func RequestVersions(ctx context.Context, client *ent.Client) (Versions, error) {
+	vs, _, err := RequestVersionsAt(ctx, client)
+	return vs, err
+}
+
+// RequestVersionsAt also tells when the versions were read if the request
+// read them earlier (the zero time if they were read by this call): what is
+// known current is known current as of that read.
+func RequestVersionsAt(ctx context.Context, client *ent.Client) (Versions, time.Time, error) {
 	return requestVersionsOr(ctx, func() (Versions, error) { return ReadVersions(ctx, client) })
 }
 
 func requestVersions(ctx context.Context, drv dialect.Driver) (Versions, error) {
-	return requestVersionsOr(ctx, func() (Versions, error) { return readVersionsFrom(ctx, drv) })
+	vs, _, err := requestVersionsOr(ctx, func() (Versions, error) { return readVersionsFrom(ctx, drv) })
+	return vs, err
 }
 
-func requestVersionsOr(ctx context.Context, read func() (Versions, error)) (Versions, error) {
+func requestVersionsOr(ctx context.Context, read func() (Versions, error)) (Versions, time.Time, error) {
 	switch r := ctx.Value(requestVersionKey{}).(type) {
-	case Versions:
-		return r, nil
+	case requestRead:
+		return r.vs, r.at, nil
 	case *versionMemo:
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		if !r.read {
-			vs, err := read()
-			if err != nil {
-				return Versions{}, err
-			}
-			r.vs, r.read = vs, true
+		if r.done {
+			return r.read.vs, r.read.at, nil
 		}
-		return r.vs, nil
+		vs, err := read() // a failed read is not kept: the next cache tries again
+		if err != nil {
+			return Versions{}, time.Time{}, err
+		}
+		r.read, r.done = requestRead{vs, time.Now()}, true
+		return vs, time.Time{}, nil
 	}
-	return read()
+	vs, err := read()
+	return vs, time.Time{}, err
 }
 
 // BumpGraphVersion marks everything cached as changed, the actor network
