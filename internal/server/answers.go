@@ -84,11 +84,15 @@ func (m *Metrics) watchResponseCache(c *respcache.Cache) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "essaim_response_cache_bytes",
 			Help: "Bytes of answers held by the response cache."}, size),
 	} {
-		// One cache per registry; a second GraphQL handler on the same
-		// metrics keeps the first one's series.
-		if err := m.registry.Register(col); err != nil && !errors.As(err, &prometheus.AlreadyRegisteredError{}) {
-			panic(err)
-		}
+		m.registerCacheSeries(col)
+	}
+}
+
+// registerCacheSeries registers a cache's series: one cache per registry, a
+// second GraphQL handler on the same metrics keeps the first one's series.
+func (m *Metrics) registerCacheSeries(col prometheus.Collector) {
+	if err := m.registry.Register(col); err != nil && !errors.As(err, &prometheus.AlreadyRegisteredError{}) {
+		panic(err)
 	}
 }
 
@@ -105,8 +109,6 @@ func (m *Metrics) watchCountCache(c *store.CountCache) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "essaim_count_cache_misses_total",
 			Help: "Row counts (totalCount) sent to the database, then kept until the next write."}, misses),
 	} {
-		if err := m.registry.Register(col); err != nil && !errors.As(err, &prometheus.AlreadyRegisteredError{}) {
-			panic(err)
-		}
+		m.registerCacheSeries(col)
 	}
 }

@@ -91,6 +91,10 @@ func TestTerritoryCountFollowsWrites(t *testing.T) {
 		if hits, _ := st.Counts.Stats(); hits != 1 {
 			t.Fatalf("%d counts from the cache, want the repeated one", hits)
 		}
+		if hits, misses := metric(t, c.Handler, "essaim_count_cache_hits_total"),
+			metric(t, c.Handler, "essaim_count_cache_misses_total"); hits != 1 || misses < 1 {
+			t.Errorf("/metrics: %v hits, %v misses; want 1 and at least 1", hits, misses)
+		}
 		if resp := c.Post(t, create, map[string]any{"d": qID(fr.Nievre.ID)}); len(resp.Errors) > 0 {
 			t.Fatalf("create: %+v", resp.Errors)
 		}
