@@ -270,3 +270,36 @@ func (rateLimiter) MutateOperationContext(ctx context.Context, op *graphql.Opera
 	}
 	return nil
 }
+
+// exportCost is what an export spends from its identity's budget: it reads
+// every row of a kind that matches its filters, like a query of thousands of
+// nodes. A tenth of the default budget: ten exports a minute.
+const exportCost = 2000
+
+// exportLimited charges each GET of /export exportCost from the same budget
+// as the identity's GraphQL operations, refusing it with 429 and
+// Retry-After when the budget is spent, and writes the RateLimit headers on
+// every answer. lim nil: no rate limit.
+func exportLimited(lim *limiter, next http.Handler) http.Handler {
+	if lim == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &rateState{l: lim, identity: identity(r, lim.cfg.TrustForwardedFor)}
+		rw := &rateWriter{ResponseWriter: w, st: st}
+		if r.Method != http.MethodGet {
+			next.ServeHTTP(rw, r) // HEAD reads nothing; other methods are refused
+			return
+		}
+		d := lim.take(st.identity, exportCost)
+		st.decided = &d
+		if d.limited {
+			lim.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0])
+			exportError(rw, http.StatusTooManyRequests, apierr.New(apierr.RateLimited,
+				"the rate limit of %d cost points per minute is spent (an export costs %d): retry in %d s",
+				d.limit, exportCost, d.retryAfter))
+			return
+		}
+		next.ServeHTTP(rw, r)
+	})
+}

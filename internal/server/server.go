@@ -100,8 +100,21 @@ func DefaultConfig() Config {
 
 // GraphQL builds the GraphQL handler over the store: protocol (see
 // httpTransport), access control, limits, rate limit, audit, CORS and the
-// request timeout.
+// request timeout. Handler shares its rate limiter with /export; a GraphQL
+// handler built alone has its own.
 func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
+	return graphQL(cfg, st, log, newRateLimiter(cfg))
+}
+
+// newRateLimiter is the limiter of cfg, nil when rate limiting is off.
+func newRateLimiter(cfg Config) *limiter {
+	if cfg.RateLimit.PerMinute <= 0 {
+		return nil
+	}
+	return newLimiter(cfg.RateLimit, cfg.Metrics)
+}
+
+func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.Handler {
 	log = withRequestIDs(log)
 	srv := handler.New(graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
@@ -126,7 +139,7 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv.Use(operationLimits{Limits: cfg.Limits, paging: cfg.Paging}) // after paging checks page sizes
 	srv.Use(filterLimits{maxList: cfg.MaxNodes, maxDepth: cfg.Limits.MaxFilterDepth})
 	srv.Use(accessControl{})
-	if cfg.RateLimit.PerMinute > 0 {
+	if lim != nil {
 		srv.Use(rateLimiter{}) // after operationLimits, which computes the cost
 	}
 	if answers := respcache.New(cfg.ResponseCacheBytes); answers != nil {
@@ -149,8 +162,8 @@ func GraphQL(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	srv.SetErrorPresenter(presenter(log, cfg.FieldSuggestions))
 	srv.SetRecoverFunc(recoverer(log))
 	var h http.Handler = srv
-	if cfg.RateLimit.PerMinute > 0 {
-		h = rateLimited(newLimiter(cfg.RateLimit, cfg.Metrics), h)
+	if lim != nil {
+		h = rateLimited(lim, h)
 	}
 	h = authenticate(cfg.Access, st.Client, log, h)
 	return observe(log, cfg.Metrics, cors(cfg.CORSOrigins, withTimeout(cfg.RequestTimeout, noCache(h))))
@@ -177,7 +190,8 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", cfg.Metrics.Handler())
-	mux.Handle("/graphql", GraphQL(cfg, st, log))
+	lim := newRateLimiter(cfg) // one budget per identity, queries and exports together
+	mux.Handle("/graphql", graphQL(cfg, st, log, lim))
 	mux.Handle("GET /{$}", graphiql.Handler("Essaim GraphQL", "/graphql", "/graphiql/"))
 	mux.Handle("GET /graphiql/", graphiql.Assets("/graphiql/"))
 	mux.Handle("GET /dashboard/", dashboard.Handler("/dashboard/", "/graphql")) // /dashboard redirects here
@@ -190,7 +204,7 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	// queries: no anonymous export when anonymous reads are off.
 	// Any method, so that cors answers the browsers' OPTIONS preflight (a key
 	// in Authorization needs one); exportHandler refuses all but GET.
-	mux.Handle("/export", cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, log, exportHandler(st, log))))
+	mux.Handle("/export", cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, log, exportLimited(lim, exportHandler(st, log)))))
 	return mux
 }
 
