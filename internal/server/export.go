@@ -58,9 +58,16 @@ func exportHandler(st *store.Store, log *slog.Logger) http.HandlerFunc {
 			exportError(w, http.StatusInternalServerError, apierr.New(apierr.Internal, "internal error"))
 			return
 		}
+		if r.Method == http.MethodGet && !chargeExport(w, r) {
+			return
+		}
 		w.Header().Set("Content-Type", exp.ContentType())
 		w.Header().Set("Content-Disposition", `attachment; filename="essaim-`+string(kind)+"."+string(format)+`"`) // a format is named by its extension
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusOK) // the headers alone: no row is read
+			return
+		}
 		if err := exp.WriteTo(r.Context(), w); err != nil {
 			// The status is sent: the client sees a truncated body.
 			log.Error("export stopped", "type", kind, "err", err)

@@ -276,30 +276,37 @@ func (rateLimiter) MutateOperationContext(ctx context.Context, op *graphql.Opera
 // nodes. A tenth of the default budget: ten exports a minute.
 const exportCost = 2000
 
-// exportLimited charges each GET of /export exportCost from the same budget
-// as the identity's GraphQL operations, refusing it with 429 and
-// Retry-After when the budget is spent, and writes the RateLimit headers on
-// every answer. lim nil: no rate limit.
+// exportLimited gives /export its identity's rate state, and writes the
+// RateLimit headers on every answer (lim nil: no rate limit); the export
+// handler charges exportCost with chargeExport once the request is checked.
 func exportLimited(lim *limiter, next http.Handler) http.Handler {
 	if lim == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &rateState{l: lim, identity: identity(r, lim.cfg.TrustForwardedFor)}
-		rw := &rateWriter{ResponseWriter: w, st: st}
-		if r.Method != http.MethodGet {
-			next.ServeHTTP(rw, r) // HEAD reads nothing; other methods are refused
-			return
-		}
-		d := lim.take(st.identity, exportCost)
-		st.decided = &d
-		if d.limited {
-			lim.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0])
-			exportError(rw, http.StatusTooManyRequests, apierr.New(apierr.RateLimited,
-				"the rate limit of %d cost points per minute is spent (an export costs %d): retry in %d s",
-				d.limit, exportCost, d.retryAfter))
-			return
-		}
-		next.ServeHTTP(rw, r)
+		ctx := context.WithValue(r.Context(), rateStateKey{}, st)
+		next.ServeHTTP(&rateWriter{ResponseWriter: w, st: st}, r.WithContext(ctx))
 	})
+}
+
+// chargeExport spends exportCost from the budget of the request's identity,
+// from the same bucket as its GraphQL operations, or answers 429 with
+// Retry-After and RATE_LIMITED and reports false when it is spent. Bad
+// requests are refused before, and spend nothing, as on /graphql.
+func chargeExport(w http.ResponseWriter, r *http.Request) bool {
+	st, ok := r.Context().Value(rateStateKey{}).(*rateState)
+	if !ok {
+		return true
+	}
+	d := st.l.take(st.identity, exportCost)
+	st.decided = &d
+	if !d.limited {
+		return true
+	}
+	st.l.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0])
+	exportError(w, http.StatusTooManyRequests, apierr.New(apierr.RateLimited,
+		"the rate limit of %d cost points per minute is spent (an export costs %d): retry in %d s",
+		d.limit, exportCost, d.retryAfter))
+	return false
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/server"
+	"github.com/essaim/essaim/internal/sqlcount"
 	"github.com/essaim/essaim/internal/store"
 )
 
@@ -28,14 +30,20 @@ func TestRateLimitExport(t *testing.T) {
 			c.RateLimit = server.RateLimit{PerMinute: budget, MaxIdentities: 100, Now: clock.now}
 		})
 		_, token := aKey(t, st, auth.Reader)
-		export := func(method, authz string) *httptest.ResponseRecorder {
-			req := httptest.NewRequest(method, "/export?type=actors&format=json", nil)
+		var statements, authOnly int64 // of the last export; of one refused before any query
+		exportURL := func(method, url, authz string) *httptest.ResponseRecorder {
+			ctx, counter := sqlcount.With(context.Background())
+			req := httptest.NewRequest(method, url, nil).WithContext(ctx)
 			if authz != "" {
 				req.Header.Set("Authorization", authz)
 			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
+			statements = counter.Count()
 			return rec
+		}
+		export := func(method, authz string) *httptest.ResponseRecorder {
+			return exportURL(method, "/export?type=actors&format=json", authz)
 		}
 		code := func(rec *httptest.ResponseRecorder) string {
 			var body struct {
@@ -57,10 +65,21 @@ func TestRateLimitExport(t *testing.T) {
 		}{
 			{"first export", func() (int, string, http.Header) {
 				r := export(http.MethodGet, "Bearer "+token)
+				if statements == 0 {
+					t.Error("GET sent no statement: nothing exported")
+				}
 				return r.Code, code(r), r.Header()
 			}, http.StatusOK, "", "1000"},
-			{"HEAD costs nothing", func() (int, string, http.Header) {
+			{"a bad request costs nothing", func() (int, string, http.Header) {
+				r := exportURL(http.MethodGet, "/export?type=actor", "Bearer "+token)
+				authOnly = statements // refused before any query of its own: the key's lookup
+				return r.Code, code(r), r.Header()
+			}, http.StatusBadRequest, "BAD_USER_INPUT", "1000"},
+			{"HEAD reads no row and costs nothing", func() (int, string, http.Header) {
 				r := export(http.MethodHead, "Bearer "+token)
+				if statements != authOnly {
+					t.Errorf("HEAD sent %d statements, a request refused at once %d", statements, authOnly)
+				}
 				return r.Code, code(r), r.Header()
 			}, http.StatusOK, "", "1000"},
 			{"second export: refused", func() (int, string, http.Header) {
