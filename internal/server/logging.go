@@ -141,35 +141,14 @@ func noteOutcome(w http.ResponseWriter, errs gqlerror.List) {
 // operation, outcome, duration, SQL statements, status), and counts it in m.
 func observe(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		info := &requestInfo{id: requestID(r.Header.Get(RequestIDHeader))}
-		w.Header().Set(RequestIDHeader, info.id)
-		ctx := context.WithValue(r.Context(), requestKey{}, info)
-		// Keep a caller's counter (tests, benchmarks) so they still count.
-		counter, before := sqlcount.From(ctx), int64(0)
-		if counter == nil {
-			ctx, counter = sqlcount.With(ctx)
-		} else {
-			before = counter.Count()
-		}
-		ow := &observedWriter{ResponseWriter: w, info: info}
-		next.ServeHTTP(ow, r.WithContext(ctx))
-
-		took := time.Since(start)
-		statements := counter.Count() - before
-		name, opType, outcome := info.snapshot()
+		o, ctx := startObservation(w, r)
+		next.ServeHTTP(o.w, r.WithContext(ctx))
+		status, took, statements := o.end()
+		name, opType, outcome := o.info.snapshot()
 		if outcome == "" {
 			outcome = "none" // no GraphQL response: preflight, OPTIONS
 		}
-		status := ow.status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		level := slog.LevelInfo
-		if outcome == "INTERNAL" || status >= 500 {
-			level = slog.LevelError
-		}
-		log.LogAttrs(ctx, level, "graphql request",
+		log.LogAttrs(ctx, logLevel(outcome, status), "graphql request",
 			slog.String("method", r.Method),
 			slog.String("operation", truncate(name, 100)),
 			slog.String("type", opType),
@@ -180,6 +159,71 @@ func observe(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		)
 		m.observe(name, opType, outcome, took, statements)
 	})
+}
+
+// observeExport logs one line per /export request, as observe does for
+// /graphql: what was asked, how it ended, its time and its statements.
+func observeExport(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, ctx := startObservation(w, r)
+		next.ServeHTTP(o.w, r.WithContext(ctx))
+		status, took, statements := o.end()
+		_, _, outcome := o.info.snapshot() // an error's code; none when the rows were sent
+		if outcome == "" && status < 400 {
+			outcome = "ok"
+		}
+		q := r.URL.Query()
+		log.LogAttrs(ctx, logLevel(outcome, status), "export request",
+			slog.String("method", r.Method),
+			slog.String("type", truncate(q.Get("type"), 20)),
+			slog.String("format", truncate(q.Get("format"), 20)),
+			slog.String("outcome", outcome),
+			slog.Int("status", status),
+			slog.Duration("duration", took),
+			slog.Int64("sql", statements),
+		)
+	})
+}
+
+// observation follows one request: its id (echoed in X-Request-Id), its
+// status and its SQL statements.
+type observation struct {
+	start   time.Time
+	info    *requestInfo
+	w       *observedWriter
+	counter *sqlcount.Counter
+	before  int64
+}
+
+func startObservation(w http.ResponseWriter, r *http.Request) (*observation, context.Context) {
+	o := &observation{start: time.Now(), info: &requestInfo{id: requestID(r.Header.Get(RequestIDHeader))}}
+	w.Header().Set(RequestIDHeader, o.info.id)
+	ctx := context.WithValue(r.Context(), requestKey{}, o.info)
+	// Keep a caller's counter (tests, benchmarks) so they still count.
+	if o.counter = sqlcount.From(ctx); o.counter == nil {
+		ctx, o.counter = sqlcount.With(ctx)
+	} else {
+		o.before = o.counter.Count()
+	}
+	o.w = &observedWriter{ResponseWriter: w, info: o.info}
+	return o, ctx
+}
+
+// end returns the status sent (200 if the handler wrote nothing), the time
+// taken and the statements sent.
+func (o *observation) end() (status int, took time.Duration, statements int64) {
+	status = o.w.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return status, time.Since(o.start), o.counter.Count() - o.before
+}
+
+func logLevel(outcome string, status int) slog.Level {
+	if outcome == "INTERNAL" || status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelInfo
 }
 
 func truncate(s string, n int) string {

@@ -309,3 +309,40 @@ func TestTrustedDocumentsManifest(t *testing.T) {
 		}
 	})
 }
+
+// Each /export request leaves one "export request" line with its request
+// id, what it asked and how it ended.
+func TestExportRequestLog(t *testing.T) {
+	t.Parallel()
+	h, logs, _ := oHandler(t, nil)
+	for _, tc := range []struct {
+		name, url, typ, format, outcome string
+		status                          int
+		minSQL                          int
+	}{
+		{"export", "/export?type=actors&format=json", "actors", "json", "ok", 200, 1},
+		{"bad parameter", "/export?type=actor", "actor", "", "BAD_USER_INPUT", 400, 0},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.url, nil))
+		var lines []map[string]any
+		for _, r := range logs.records(t) {
+			if r["msg"] == "export request" && r["request_id"] == rec.Header().Get("X-Request-Id") {
+				lines = append(lines, r)
+			}
+		}
+		if len(lines) != 1 {
+			t.Fatalf("%s: %d export lines with the request's id %q, want 1", tc.name, len(lines), rec.Header().Get("X-Request-Id"))
+		}
+		l := lines[0]
+		want := map[string]any{"type": tc.typ, "format": tc.format, "outcome": tc.outcome, "status": float64(tc.status), "method": "GET"}
+		for k, v := range want {
+			if l[k] != v {
+				t.Errorf("%s: log %s = %v, want %v (line %v)", tc.name, k, l[k], v, l)
+			}
+		}
+		if sql, _ := l["sql"].(float64); int(sql) < tc.minSQL {
+			t.Errorf("%s: log sql = %v, want at least %d", tc.name, l["sql"], tc.minSQL)
+		}
+	}
+}

@@ -204,7 +204,9 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	// queries: no anonymous export when anonymous reads are off.
 	// Any method, so that cors answers the browsers' OPTIONS preflight (a key
 	// in Authorization needs one); exportHandler refuses all but GET.
-	mux.Handle("/export", cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, log, exportLimited(lim, exportHandler(st, log)))))
+	exportLog := withRequestIDs(log)
+	mux.Handle("/export", observeExport(exportLog, cors(cfg.CORSOrigins,
+		authenticate(cfg.Access, st.Client, exportLog, exportLimited(lim, exportHandler(st, exportLog))))))
 	return mux
 }
 
