@@ -203,7 +203,7 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	// Open data (other maps may fetch it), but under the same keys as the
 	// queries: no anonymous export when anonymous reads are off.
 	// Any method, so that cors answers the browsers' OPTIONS preflight (a key
-	// in Authorization needs one); exportHandler refuses all but GET.
+	// in Authorization needs one); exportHandler refuses all but GET and HEAD.
 	exportLog := withRequestIDs(log)
 	mux.Handle("/export", observeExport(exportLog, cors(cfg.CORSOrigins,
 		authenticate(cfg.Access, st.Client, exportLog, exportLimited(lim, exportHandler(st, exportLog))))))
