@@ -156,9 +156,21 @@ type rateState struct {
 
 type rateStateKey struct{}
 
-// rateLimited wraps the GraphQL handler: it names the request's identity
-// and writes the RateLimit headers (IETF draft style) on every response,
-// with 429 and Retry-After when the rateLimiter extension refused it.
+// charge spends cost from the identity's bucket, keeps the decision for the
+// response headers, and counts a refusal by identity kind ("key" or "ip").
+func (st *rateState) charge(cost int) decision {
+	d := st.l.take(st.identity, cost)
+	st.decided = &d
+	if d.limited {
+		st.l.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0])
+	}
+	return d
+}
+
+// rateLimited wraps the GraphQL and export handlers: it names the request's
+// identity and writes the RateLimit headers (IETF draft style) on every
+// response, with 429 and Retry-After when the rateLimiter extension or
+// chargeExport refused it.
 func rateLimited(l *limiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &rateState{l: l, identity: identity(r, l.cfg.TrustForwardedFor)}
@@ -261,10 +273,7 @@ func (rateLimiter) MutateOperationContext(ctx context.Context, op *graphql.Opera
 	if c, ok := op.Stats.GetExtension(costExtension).(*Cost); ok {
 		cost = c.RequestedQueryCost
 	}
-	d := st.l.take(st.identity, cost)
-	st.decided = &d
-	if d.limited {
-		st.l.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0]) // "key" or "ip"
+	if d := st.charge(cost); d.limited {
 		return apierr.GraphQL(apierr.RateLimited, "the rate limit of "+strconv.Itoa(d.limit)+
 			" cost points per minute is spent: retry in "+strconv.Itoa(d.retryAfter)+" s")
 	}
@@ -276,20 +285,6 @@ func (rateLimiter) MutateOperationContext(ctx context.Context, op *graphql.Opera
 // nodes. A tenth of the default budget: ten exports a minute.
 const exportCost = 2000
 
-// exportLimited gives /export its identity's rate state, and writes the
-// RateLimit headers on every answer (lim nil: no rate limit); the export
-// handler charges exportCost with chargeExport once the request is checked.
-func exportLimited(lim *limiter, next http.Handler) http.Handler {
-	if lim == nil {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &rateState{l: lim, identity: identity(r, lim.cfg.TrustForwardedFor)}
-		ctx := context.WithValue(r.Context(), rateStateKey{}, st)
-		next.ServeHTTP(&rateWriter{ResponseWriter: w, st: st}, r.WithContext(ctx))
-	})
-}
-
 // chargeExport spends exportCost from the budget of the request's identity,
 // from the same bucket as its GraphQL operations, or answers 429 with
 // Retry-After and RATE_LIMITED and reports false when it is spent. Bad
@@ -299,12 +294,10 @@ func chargeExport(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return true
 	}
-	d := st.l.take(st.identity, exportCost)
-	st.decided = &d
+	d := st.charge(exportCost)
 	if !d.limited {
 		return true
 	}
-	st.l.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0])
 	exportError(w, http.StatusTooManyRequests, apierr.New(apierr.RateLimited,
 		"the rate limit of %d cost points per minute is spent (an export costs %d): retry in %d s",
 		d.limit, exportCost, d.retryAfter))

@@ -205,8 +205,11 @@ func Handler(cfg Config, st *store.Store, log *slog.Logger) http.Handler {
 	// Any method, so that cors answers the browsers' OPTIONS preflight (a key
 	// in Authorization needs one); exportHandler refuses all but GET and HEAD.
 	exportLog := withRequestIDs(log)
-	mux.Handle("/export", observeExport(exportLog, cors(cfg.CORSOrigins,
-		authenticate(cfg.Access, st.Client, exportLog, exportLimited(lim, exportHandler(st, exportLog))))))
+	var export http.Handler = exportHandler(st, exportLog) // charges chargeExport's cost once the request is checked
+	if lim != nil {
+		export = rateLimited(lim, export) // the same budget as the identity's GraphQL operations
+	}
+	mux.Handle("/export", observeExport(exportLog, cors(cfg.CORSOrigins, authenticate(cfg.Access, st.Client, exportLog, export))))
 	return mux
 }
 
