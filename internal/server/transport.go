@@ -291,15 +291,6 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp *graphq
 	}
 }
 
-// encodeResponse is the answer responseParts describes, in one slice.
-func encodeResponse(resp *graphql.Response) ([]byte, error) {
-	parts, err := responseParts(resp)
-	if err != nil {
-		return nil, err
-	}
-	return bytes.Join(parts, nil), nil
-}
-
 // responseParts writes resp as sent: without a data entry when nothing ran
 // (a request error), as GraphQL over HTTP asks. The data, compact JSON from
 // gqlgen, is passed on as it is, never copied: json.Marshal would scan and
