@@ -131,19 +131,41 @@ func (p *peerProc) rss() uint64 {
 // request runs the PostGraphile twin of op: one document, or two when op
 // has a first round trip.
 func (p *peerProc) request(c *http.Client, op string, vars map[string]any) (json.RawMessage, error) {
-	if first, ok := p.pre[op]; ok {
-		data, err := postBody(c, p.base, op, first, vars)
-		if err != nil {
-			return nil, fmt.Errorf("first round trip: %w", err)
-		}
-		ids, _, err := fingerprint(data)
-		if err != nil {
-			return nil, err
-		}
-		vars = maps.Clone(vars)
-		vars["ids"] = slices.Compact(ids)
+	vars, err := p.firstTrip(c, op, vars)
+	if err != nil {
+		return nil, err
 	}
 	return postBody(c, p.base, op, p.docs[op], vars)
+}
+
+// load is request under load: the last answer is read, not decoded, as
+// Essaim's are (post).
+func (p *peerProc) load(c *http.Client, op string, vars map[string]any) error {
+	vars, err := p.firstTrip(c, op, vars)
+	if err != nil {
+		return err
+	}
+	return post(c, p.base, op, p.docs[op], vars)
+}
+
+// firstTrip runs op's first round trip, if it has one, and returns the
+// variables of its second.
+func (p *peerProc) firstTrip(c *http.Client, op string, vars map[string]any) (map[string]any, error) {
+	first, ok := p.pre[op]
+	if !ok {
+		return vars, nil
+	}
+	data, err := postBody(c, p.base, op, first, vars)
+	if err != nil {
+		return nil, fmt.Errorf("first round trip: %w", err)
+	}
+	ids, _, err := fingerprint(data)
+	if err != nil {
+		return nil, err
+	}
+	vars = maps.Clone(vars)
+	vars["ids"] = slices.Compact(ids)
+	return vars, nil
 }
 
 // postBody posts one operation and returns its data, failing on transport,
