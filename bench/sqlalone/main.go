@@ -84,6 +84,9 @@ func main() {
 	cfg.StatsCacheSize = server.DefaultConfig().StatsCacheSize
 	noCountCache := httptest.NewServer(server.Handler(cfg, stNoCounts, quiet))
 	defer noCountCache.Close()
+	fl := &floor{}
+	floorSrv := httptest.NewServer(fl)
+	defer floorSrv.Close()
 	client := &http.Client{Timeout: time.Minute}
 
 	var out bytes.Buffer
@@ -91,8 +94,8 @@ func main() {
 		"Medians of up to %d alternated runs per operation, one client. Statement cache: %d per connection "+
 		"(`-statement-cache`; the replay runs on the server's pool, so both use the same prepared statements).\n\n",
 		time.Now().UTC().Format("2 January 2006 15:04 MST"), runtime.GOMAXPROCS(0), report.LoadAvg(), *n, *statementCache)
-	fmt.Fprintln(&out, "| operation | statements | server p50 ms | SQL alone p50 ms | ratio server / SQL | runs |")
-	fmt.Fprintln(&out, "|---|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(&out, "| operation | statements | server p50 ms | HTTP + SQL p50 ms | SQL alone p50 ms | ratio server / SQL | ratio HTTP + SQL / SQL | ratio server / (HTTP + SQL) | runs |")
+	fmt.Fprintln(&out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, op := range workload.Ops {
 		if op.Mutation {
 			continue
@@ -110,7 +113,7 @@ func main() {
 			runs = append(runs, run{op.Name + " (count cache off)", noCountCache.URL, stNoCounts, recNoCounts})
 		}
 		for _, r := range runs {
-			row, err := measure(ctx, client, r.base, r.st, r.rec, op, r.name, *n, *maxTime, *verbose)
+			row, err := measure(ctx, client, r.base, floorSrv.URL, fl, r.st, r.rec, op, r.name, *n, *maxTime, *verbose)
 			if err != nil {
 				log.Fatalf("%s: %v", r.name, err)
 			}
@@ -140,7 +143,7 @@ func openCapturing(ctx context.Context, dsn string, statementCache, countCache i
 	})
 }
 
-func measure(ctx context.Context, c *http.Client, base string, st *store.Store, rec *recorder, op workload.Op, name string, n int, budget time.Duration, verbose bool) (string, error) {
+func measure(ctx context.Context, c *http.Client, base, floorBase string, fl *floor, st *store.Store, rec *recorder, op workload.Op, name string, n int, budget time.Duration, verbose bool) (string, error) {
 	varsOf, err := op.Prepare(ctx, st.Client)
 	if err != nil {
 		return "", err
@@ -155,14 +158,16 @@ func measure(ctx context.Context, c *http.Client, base string, st *store.Store, 
 		}
 	}
 	rec.arm()
-	if err := check(post(c, base, body)); err != nil {
+	answer, err := post(c, base, body)
+	if err := check(answer, err); err != nil {
 		return "", err
 	}
 	stmts := rec.take()
 	if len(stmts) == 0 {
 		return "", fmt.Errorf("no statement recorded")
 	}
-	var server, alone []time.Duration
+	fl.set(st.DB, stmts, answer)
+	var server, floored, alone []time.Duration
 	each := make([][]time.Duration, len(stmts))
 	start := time.Now()
 	for len(server) < n && time.Since(start) < budget {
@@ -171,6 +176,12 @@ func measure(ctx context.Context, c *http.Client, base string, st *store.Store, 
 		server = append(server, time.Since(t))
 		if err := check(answer, err); err != nil {
 			return "", err
+		}
+		t = time.Now()
+		answer, err = post(c, floorBase, body)
+		floored = append(floored, time.Since(t))
+		if err != nil {
+			return "", fmt.Errorf("HTTP + SQL: %w", err)
 		}
 		t = time.Now()
 		if err := replay(ctx, st.DB, stmts, each); err != nil {
@@ -183,12 +194,13 @@ func measure(ctx context.Context, c *http.Client, base string, st *store.Store, 
 			fmt.Fprintf(os.Stderr, "%s #%d %.2f ms: %s %v\n", name, i+1, ms(median(each[i])), s.query, s.args)
 		}
 	}
-	s, a := median(server), median(alone)
-	return fmt.Sprintf("| %s | %d | %.2f | %.2f | **%.2f** | %d |", name, len(stmts), ms(s), ms(a), float64(s)/float64(a), len(server)), nil
+	s, f, a := median(server), median(floored), median(alone)
+	return fmt.Sprintf("| %s | %d | %.2f | %.2f | %.2f | **%.2f** | %.2f | %.2f | %d |", name, len(stmts), ms(s), ms(f), ms(a),
+		float64(s)/float64(a), float64(f)/float64(a), float64(s)/float64(f), len(server)), nil
 }
 
 // replay runs the statements in order, reading every row, and appends the
-// time of each to each[i].
+// time of each to each[i] (each may be nil).
 func replay(ctx context.Context, db *sql.DB, stmts []stmt, each [][]time.Duration) error {
 	for i, s := range stmts {
 		t := time.Now()
@@ -213,7 +225,9 @@ func replay(ctx context.Context, db *sql.DB, stmts []stmt, each [][]time.Duratio
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		each[i] = append(each[i], time.Since(t))
+		if each != nil {
+			each[i] = append(each[i], time.Since(t))
+		}
 	}
 	return nil
 }
