@@ -30,6 +30,9 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 		// connection for its transaction and needs a second.
 		return fmt.Errorf("-db-max-conns %d: want 0 (the default) or at least 2", c.maxConns)
 	}
+	if c.server.OperationSlots < 0 {
+		return fmt.Errorf("-operation-slots %d: want 0 (no bound) or more", c.server.OperationSlots)
+	}
 	memlimit.Apply(log)
 	start := time.Now()
 	st, err := c.openStore(ctx)

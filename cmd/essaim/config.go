@@ -127,6 +127,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.server.Limits.MaxTokens, "max-tokens", envInt("ESSAIM_MAX_TOKENS", d.Limits.MaxTokens), "most lexical tokens in a document, 0: no limit (env ESSAIM_MAX_TOKENS)")
 	fs.IntVar(&c.server.Limits.MaxCost, "max-cost", envInt("ESSAIM_MAX_COST", d.Limits.MaxCost), "highest estimated cost of an operation, 0: no limit (env ESSAIM_MAX_COST)")
 	fs.IntVar(&c.server.Limits.MaxFilterDepth, "max-filter-depth", envInt("ESSAIM_MAX_FILTER_DEPTH", d.Limits.MaxFilterDepth), "deepest nesting of and/or/not and has…With in a filter, 0: no limit (env ESSAIM_MAX_FILTER_DEPTH)")
+	fs.IntVar(&c.server.OperationSlots, "operation-slots", envInt("ESSAIM_OPERATION_SLOTS", d.OperationSlots),
+		"GraphQL operations that execute at once, the others waiting their turn (answers from the response cache wait for none); 0: no bound; default: 4 per CPU, at least 8, as the PostgreSQL pool (env ESSAIM_OPERATION_SLOTS)")
 	fs.DurationVar(&c.server.RequestTimeout, "request-timeout", envDuration("ESSAIM_REQUEST_TIMEOUT", d.RequestTimeout), "time allowed to each GraphQL request, database included, 0: no limit (env ESSAIM_REQUEST_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser, * for any; none by default (env ESSAIM_CORS_ORIGINS)", func(v string) error {
 		c.server.CORSOrigins = splitList(v)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -139,5 +140,36 @@ func TestServeRefusesAPoolOfOne(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "-db-max-conns") {
 			t.Errorf("-db-max-conns %s: err = %v, want a refusal naming the flag", n, err)
 		}
+	}
+}
+
+// TestServeFlagsOperationSlots: the PostgreSQL pool's default size by default, the environment
+// over the default, the flag over both; a negative bound is refused.
+func TestServeFlagsOperationSlots(t *testing.T) {
+	parse := func(t *testing.T, args ...string) int {
+		t.Helper()
+		var c config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		serveFlags(fs, &c)
+		if err := parseFlags(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		return c.server.OperationSlots
+	}
+	if got, want := parse(t), max(8, 4*runtime.GOMAXPROCS(0)); got != want {
+		t.Errorf("default: %d, want %d", got, want)
+	}
+	t.Setenv("ESSAIM_OPERATION_SLOTS", "3")
+	if got := parse(t); got != 3 {
+		t.Errorf("ESSAIM_OPERATION_SLOTS=3: %d", got)
+	}
+	if got := parse(t, "-operation-slots", "0"); got != 0 {
+		t.Errorf("-operation-slots 0 over the environment: %d", got)
+	}
+	err := run(context.Background(), []string{"serve", "-db", filepath.Join(t.TempDir(), "e.db"),
+		"-addr", "127.0.0.1:0", "-operation-slots", "-1"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "-operation-slots") {
+		t.Errorf("-operation-slots -1: err = %v, want a refusal naming the flag", err)
 	}
 }

@@ -84,13 +84,14 @@ func (m *Metrics) watchResponseCache(c *respcache.Cache) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "essaim_response_cache_bytes",
 			Help: "Bytes of answers held by the response cache."}, size),
 	} {
-		m.registerCacheSeries(col)
+		m.registerHandlerSeries(col)
 	}
 }
 
-// registerCacheSeries registers a cache's series: one cache per registry, a
-// second GraphQL handler on the same metrics keeps the first one's series.
-func (m *Metrics) registerCacheSeries(col prometheus.Collector) {
+// registerHandlerSeries registers a series of a GraphQL handler's own (its
+// caches, its slots): one handler per registry, a second GraphQL handler on
+// the same metrics keeps the first one's series.
+func (m *Metrics) registerHandlerSeries(col prometheus.Collector) {
 	if err := m.registry.Register(col); err != nil && !errors.As(err, &prometheus.AlreadyRegisteredError{}) {
 		panic(err)
 	}
@@ -109,6 +110,6 @@ func (m *Metrics) watchCountCache(c *store.CountCache) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "essaim_count_cache_misses_total",
 			Help: "Row counts (totalCount) sent to the database, then kept until the next write."}, misses),
 	} {
-		m.registerCacheSeries(col)
+		m.registerHandlerSeries(col)
 	}
 }

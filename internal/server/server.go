@@ -71,6 +71,9 @@ type Config struct {
 	// ResponseCacheBytes bounds the answers to READER queries kept until the
 	// next write (see cachedAnswers); 0 turns the cache off.
 	ResponseCacheBytes int
+	// OperationSlots is how many operations execute at once, the others
+	// waiting their turn (see operationSlots); 0: no bound.
+	OperationSlots int
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -95,6 +98,7 @@ func DefaultConfig() Config {
 		MaxUploadBytes:      10 << 20,
 		Access:              Access{AnonymousRole: auth.Reader},
 		RateLimit:           DefaultRateLimit(),
+		OperationSlots:      DefaultOperationSlots(),
 	}
 }
 
@@ -145,6 +149,10 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 	if answers := respcache.New(cfg.ResponseCacheBytes); answers != nil {
 		srv.AroundOperations(cachedAnswers(answers, st.Client)) // after every check above
 		cfg.Metrics.watchResponseCache(answers)
+	}
+	if slots := newOperationSlots(cfg.OperationSlots); slots != nil {
+		srv.AroundOperations(slots.around) // after the response cache: its answers wait for nothing
+		cfg.Metrics.watchOperationSlots(slots)
 	}
 	srv.AroundOperations(mutationSlots(mutationConcurrency(st.DB.Stats().MaxOpenConnections)))
 	// Registered before the Transactioner so it sees its errors too.

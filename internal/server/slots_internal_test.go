@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// heldOperation is an operation that runs until released, reporting when it
+// starts and whether its context had ended.
+type heldOperation struct {
+	started chan int
+	release chan struct{}
+}
+
+func (h heldOperation) handler(id int) graphql.OperationHandler {
+	return func(context.Context) graphql.ResponseHandler {
+		return func(ctx context.Context) *graphql.Response {
+			if ctx.Err() != nil {
+				return &graphql.Response{Data: []byte(`"expired"`)}
+			}
+			h.started <- id
+			<-h.release
+			return &graphql.Response{Data: []byte(`"done"`)}
+		}
+	}
+}
+
+// waitFor polls cond: the slots' counters move on other goroutines.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// TestOperationSlotsBoundAndOrder: at most n operations run, the others wait
+// and start in the order they came, each as one ends.
+func TestOperationSlotsBoundAndOrder(t *testing.T) {
+	const n, ops = 2, 6
+	s := newOperationSlots(n)
+	h := heldOperation{started: make(chan int, ops), release: make(chan struct{})}
+	var wg sync.WaitGroup
+	answers := make(chan string, ops)
+	for i := range ops {
+		wg.Go(func() {
+			answers <- string(s.around(context.Background(), h.handler(i))(context.Background()).Data)
+		})
+		// One at a time, so that the order of arrival is known.
+		want := int64(max(0, i+1-n))
+		waitFor(t, "operation to run or wait", func() bool { return len(s.slots) == min(i+1, n) && s.waiting.Load() == want })
+	}
+	var order []int
+	for range n {
+		order = append(order, <-h.started)
+	}
+	for range ops - n {
+		h.release <- struct{}{} // one ends, the next in line starts
+		order = append(order, <-h.started)
+		if len(s.slots) != n {
+			t.Fatalf("%d running, want %d", len(s.slots), n)
+		}
+	}
+	for range n {
+		h.release <- struct{}{}
+	}
+	wg.Wait()
+	close(answers)
+	for a := range answers {
+		if a != `"done"` {
+			t.Errorf("answer %s", a)
+		}
+	}
+	for i, id := range order[n:] {
+		if id != n+i {
+			t.Fatalf("start order %v: waiting operations should start in their order of arrival", order)
+		}
+	}
+	if len(s.slots) != 0 || s.waiting.Load() != 0 {
+		t.Errorf("after the run: %d running, %d waiting", len(s.slots), s.waiting.Load())
+	}
+}
+
+// TestOperationSlotsTimeout: an operation out of time while waiting runs
+// on its expired context, which fails it at once, and takes no slot.
+func TestOperationSlotsTimeout(t *testing.T) {
+	s := newOperationSlots(1)
+	h := heldOperation{started: make(chan int, 1), release: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.around(context.Background(), h.handler(0))(context.Background())
+	}()
+	<-h.started
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if got := string(s.around(ctx, h.handler(1))(ctx).Data); got != `"expired"` {
+		t.Errorf("answer %s, want the expired context's", got)
+	}
+	if len(s.slots) != 1 || s.waiting.Load() != 0 {
+		t.Errorf("%d running, %d waiting; want the first alone", len(s.slots), s.waiting.Load())
+	}
+	close(h.release)
+	<-done
+}
+
+func TestOperationSlotsOff(t *testing.T) {
+	for _, n := range []int{0, -1} {
+		if s := newOperationSlots(n); s != nil {
+			t.Errorf("newOperationSlots(%d) = %v, want no bound", n, s)
+		}
+	}
+}
