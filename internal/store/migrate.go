@@ -68,11 +68,15 @@ func Migrate(ctx context.Context, db *sql.DB, dial string) error {
 	if err != nil {
 		return err
 	}
+	return applyAll(ctx, db, dial, ms)
+}
+
+func applyAll(ctx context.Context, db *sql.DB, dial string, ms []Migration) error {
 	if err := createMigrationsTable(ctx, db, dial); err != nil {
 		return err
 	}
-	for _, m := range ms {
-		if err := apply(ctx, db, dial, m); err != nil {
+	for i, m := range ms {
+		if err := apply(ctx, db, dial, m, i == len(ms)-1); err != nil {
 			return err
 		}
 	}
@@ -141,7 +145,13 @@ func lockMigrations(ctx context.Context, tx *sql.Tx, dial string) error {
 	return nil
 }
 
-func apply(ctx context.Context, db *sql.DB, dial string, m Migration) error {
+// apply applies m unless it was. The last migration also bumps the graph
+// versions in its transaction: a migration may rewrite data, and the
+// servers still running on the database (a rolling deploy) would otherwise
+// keep answering from their caches what it changed. Migrations apply in
+// order, so whenever one was pending the last one is, and by then the
+// version table has every column the bump writes.
+func apply(ctx context.Context, db *sql.DB, dial string, m Migration, last bool) error {
 	tx, err := beginMigration(ctx, db, dial)
 	if err != nil {
 		return fmt.Errorf("migration %s: begin: %w", m.Name, err)
@@ -164,6 +174,11 @@ func apply(ctx context.Context, db *sql.DB, dial string, m Migration) error {
 	q = rebind(dial, `INSERT INTO essaim_schema_migrations (version, name) VALUES (?, ?)`)
 	if _, err := tx.ExecContext(ctx, q, m.Version, m.Name); err != nil {
 		return fmt.Errorf("migration %s: record: %w", m.Name, err)
+	}
+	if last {
+		if _, err := tx.ExecContext(ctx, bumpBothSQL); err != nil {
+			return fmt.Errorf("migration %s: bump graph version: %w", m.Name, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migration %s: commit: %w", m.Name, err)

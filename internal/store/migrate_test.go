@@ -384,3 +384,53 @@ func sqlFiles(t *testing.T, dir string) []string {
 	slices.Sort(names)
 	return names
 }
+
+// TestMigrationBumpsVersions: a migration may rewrite data that running
+// servers hold in their caches (a rolling deploy): applying any migration
+// bumps both graph versions, so that they drop them; applying none bumps
+// nothing.
+func TestMigrationBumpsVersions(t *testing.T) {
+	t.Parallel()
+	for _, e := range emptyDBs() {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.open(t)
+			versions := func() (graph, network int64) {
+				t.Helper()
+				if err := db.QueryRowContext(ctx, `SELECT version, network_version FROM essaim_graph_version WHERE id = 1`).
+					Scan(&graph, &network); err != nil {
+					t.Fatal(err)
+				}
+				return graph, network
+			}
+			if err := store.Migrate(ctx, db, e.dial); err != nil {
+				t.Fatal(err)
+			}
+			g0, n0 := versions()
+			ms, err := store.Migrations(e.dial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := store.Migration{Version: "99991231000000", Name: "99991231000000_relabel.sql",
+				SQL: `UPDATE themes SET label = label || ''`}
+			steps := []struct {
+				name           string
+				migrate        func() error
+				graph, network int64
+			}{
+				{"a data migration", func() error { return store.MigrateThese(ctx, db, e.dial, append(ms, data)) }, g0 + 1, n0 + 1},
+				{"the same again", func() error { return store.MigrateThese(ctx, db, e.dial, append(ms, data)) }, g0 + 1, n0 + 1},
+				{"nothing pending", func() error { return store.Migrate(ctx, db, e.dial) }, g0 + 1, n0 + 1},
+			}
+			for _, s := range steps {
+				if err := s.migrate(); err != nil {
+					t.Fatalf("%s: %v", s.name, err)
+				}
+				if g, n := versions(); g != s.graph || n != s.network {
+					t.Errorf("%s: versions %d/%d, want %d/%d", s.name, g, n, s.graph, s.network)
+				}
+			}
+		})
+	}
+}
