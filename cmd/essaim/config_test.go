@@ -17,17 +17,7 @@ import (
 // TestServeFlagsLimits checks the protocol and limit settings: defaults,
 // environment, and flags over the environment.
 func TestServeFlagsLimits(t *testing.T) {
-	parse := func(t *testing.T, args ...string) server.Config {
-		t.Helper()
-		var c config
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		serveFlags(fs, &c)
-		if err := parseFlags(fs, args); err != nil {
-			t.Fatal(err)
-		}
-		return c.server
-	}
+	parse := parseServeFlags
 	t.Run("defaults", func(t *testing.T) {
 		got, want := parse(t), server.DefaultConfig()
 		if got.Limits != want.Limits || got.RequestTimeout != want.RequestTimeout ||
@@ -103,15 +93,7 @@ func TestServeFlagsRefuseBadEnvironment(t *testing.T) {
 // environment, and 0 (strict).
 func TestServeFlagsNetworkStaleness(t *testing.T) {
 	parse := func(t *testing.T, args ...string) time.Duration {
-		t.Helper()
-		var c config
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		serveFlags(fs, &c)
-		if err := parseFlags(fs, args); err != nil {
-			t.Fatal(err)
-		}
-		return c.server.NetworkMaxStaleness
+		return parseServeFlags(t, args...).NetworkMaxStaleness
 	}
 	if got := parse(t); got != 10*time.Second || got != server.DefaultConfig().NetworkMaxStaleness {
 		t.Errorf("default %s, want 10s", got)
@@ -146,17 +128,7 @@ func TestServeRefusesAPoolOfOne(t *testing.T) {
 // TestServeFlagsOperationSlots: the PostgreSQL pool's default size by default, the environment
 // over the default, the flag over both; a negative bound is refused.
 func TestServeFlagsOperationSlots(t *testing.T) {
-	parse := func(t *testing.T, args ...string) int {
-		t.Helper()
-		var c config
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		serveFlags(fs, &c)
-		if err := parseFlags(fs, args); err != nil {
-			t.Fatal(err)
-		}
-		return c.server.OperationSlots
-	}
+	parse := func(t *testing.T, args ...string) int { return parseServeFlags(t, args...).OperationSlots }
 	if got, want := parse(t), max(8, 4*runtime.GOMAXPROCS(0)); got != want {
 		t.Errorf("default: %d, want %d", got, want)
 	}
@@ -172,4 +144,18 @@ func TestServeFlagsOperationSlots(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "-operation-slots") {
 		t.Errorf("-operation-slots -1: err = %v, want a refusal naming the flag", err)
 	}
+}
+
+// parseServeFlags parses serve's flags (and the environment) as the
+// program does, and returns the server's configuration.
+func parseServeFlags(t *testing.T, args ...string) server.Config {
+	t.Helper()
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	serveFlags(fs, &c)
+	if err := parseFlags(fs, args); err != nil {
+		t.Fatal(err)
+	}
+	return c.server
 }
