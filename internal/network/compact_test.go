@@ -101,6 +101,6 @@ func randomCompact(rng *rand.Rand, nodes, edges int) *compact {
 		c.nbr = append(c.nbr, adj[i]...)
 		c.off[i+1] = int32(len(c.nbr))
 	}
-	c.pairs = make([]*Pair, len(c.nbr))
+	c.pairs = make([]int32, len(c.nbr)) // unread: the tests search in an unlimited scope
 	return c
 }

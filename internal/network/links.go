@@ -41,8 +41,8 @@ func (s *Snapshot) themesOf(initiatives []int) []int {
 	seen := map[int]bool{}
 	var out []int
 	for _, i := range initiatives {
-		if info := s.initiatives[i]; info != nil {
-			for _, t := range info.themes {
+		if _, themes, ok := s.initiative(i); ok {
+			for _, t := range themes {
 				if !seen[t] {
 					seen[t] = true
 					out = append(out, t)

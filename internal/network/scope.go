@@ -90,11 +90,11 @@ func (sc *scope) themesOK(themes []int) bool {
 }
 
 func (sc *scope) initiativeOK(id int) bool {
-	i := sc.s.initiatives[id]
-	if i == nil {
+	territories, themes, ok := sc.s.initiative(id)
+	if !ok {
 		return sc.themes == nil && sc.within == nil && sc.area == nil
 	}
-	return sc.themesOK(i.themes) && sc.placesOK(i.territories)
+	return sc.themesOK(themes) && sc.placesOK(territories)
 }
 
 // actorOK tells whether an actor matches the theme and place of the scope.
@@ -107,7 +107,7 @@ func (sc *scope) actorOK(id int) bool {
 func (sc *scope) evidence(p *Pair) ([]Relation, []int) {
 	relations := sc.s.relationsOf(p)
 	if sc.unlimited {
-		return relations, p.Initiatives
+		return relations, sc.s.initiativesOf(p)
 	}
 	var rels []Relation
 	if len(relations) > 0 && sc.actorOK(p.A) && sc.actorOK(p.B) {
@@ -119,7 +119,7 @@ func (sc *scope) evidence(p *Pair) ([]Relation, []int) {
 	}
 	var inits []int
 	if sc.kinds == nil || sc.kinds[CoParticipation] {
-		for _, i := range p.Initiatives {
+		for _, i := range sc.s.initiativesOf(p) {
 			if sc.initiativeOK(i) {
 				inits = append(inits, i)
 			}
@@ -132,7 +132,7 @@ func (sc *scope) evidence(p *Pair) ([]Relation, []int) {
 // scope; 0 means no link.
 func (sc *scope) weight(p *Pair) int {
 	if sc.unlimited {
-		return len(sc.s.relationsOf(p)) + len(p.Initiatives)
+		return len(sc.s.relationsOf(p)) + int(p.n)
 	}
 	rels, inits := sc.evidence(p)
 	return len(rels) + len(inits)

@@ -24,14 +24,27 @@ type Relation struct {
 	Kind         string
 }
 
-// Pair holds the evidence linking two actors.
+// Pair holds the evidence linking two actors. It holds no pointer, nor do
+// the arrays of pairs and of their initiatives: the garbage collector does
+// not scan them. With a slice of initiatives per pair, the collector marked
+// some 200,000 small objects at each cycle, and a busy server, collecting
+// every few dozen requests, spent a fifth of its CPU on it (BENCHMARKS.md).
 type Pair struct {
-	A, B        int // A < B
-	Initiatives []int
+	A, B int // A < B
+	// first and n place the pair's initiatives in
+	// Snapshot.pairInitiatives (see Snapshot.initiativesOf). During Build,
+	// first is the order in which the pair was made instead.
+	first, n int32
 	// relations is 1 + the index of the pair's explicit relations in
 	// Snapshot.relations, 0 when it has none: few pairs have any, and a
 	// slice header per pair was an eighth of the snapshot's memory.
 	relations int32
+}
+
+// pairBuild is a pair while Build makes it, with its initiatives so far.
+type pairBuild struct {
+	Pair
+	initiatives []int
 }
 
 type actorInfo struct {
@@ -41,9 +54,17 @@ type actorInfo struct {
 	themes      []int
 }
 
+// initiativeInfo is an initiative's territories and themes while Build
+// reads them; freezeInitiatives then moves them into initiativeLinks.
 type initiativeInfo struct {
 	territories []int
 	themes      []int
+}
+
+// initiativeSpan places an initiative's territories, then its themes, in
+// Snapshot.initiativeLinks, from first on: pointer-free, as Pair.
+type initiativeSpan struct {
+	first, territories, themes int32
 }
 
 // Snapshot is an immutable picture of the actor network.
@@ -52,17 +73,28 @@ type Snapshot struct {
 	BuildTime time.Duration
 
 	actors      map[int]*actorInfo
-	actorIDs    []int                 // sorted
-	adj         map[int]map[int]*Pair // during Build only: then compact holds the links
-	initiatives map[int]*initiativeInfo
-	themeParent map[int]int
+	actorIDs    []int                      // sorted
+	adj         map[int]map[int]*pairBuild // during Build only: then compact holds the links
+	initiatives map[int]initiativeSpan
+	// initiativeLinks holds the initiatives' territories and themes (see
+	// initiativeSpan).
+	initiativeLinks []int
+	themeParent     map[int]int
 	// ancestors lists, for each territory used by an actor or initiative,
 	// itself and every territory containing it (never through an EPCI).
 	ancestors map[int][]int
 	areas     map[int]area.Area
 	relations [][]Relation // by Pair.relations - 1
 	compact   *compact
-	slab      []Pair // the block Pairs are being allocated from, during Build
+	// pairs holds every pair, in the order they were made (compact refers
+	// to them by index), and pairInitiatives their initiatives, a pair's
+	// together, in ascending order.
+	pairs           []Pair
+	pairInitiatives []int
+	// During Build only: the blocks pairs are allocated from, in the order
+	// they were made, and each initiative's territories and themes.
+	slabs               [][]pairBuild
+	buildingInitiatives map[int]*initiativeInfo
 
 	lazy lazyMetrics
 }
@@ -92,8 +124,8 @@ func scanPairs(ctx context.Context, q rowsFunc, query string, add func(a, b int)
 func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, error) {
 	start := time.Now()
 	s := &Snapshot{
-		Version: version, actors: map[int]*actorInfo{}, adj: map[int]map[int]*Pair{},
-		initiatives: map[int]*initiativeInfo{}, themeParent: map[int]int{},
+		Version: version, actors: map[int]*actorInfo{}, adj: map[int]map[int]*pairBuild{},
+		buildingInitiatives: map[int]*initiativeInfo{}, themeParent: map[int]int{},
 	}
 	q := rowsFunc(client.QueryContext)
 	if err := s.loadActors(ctx, q); err != nil {
@@ -109,7 +141,9 @@ func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, e
 		return nil, err
 	}
 	s.buildCompact()
-	s.adj, s.slab = nil, nil // the maps cost more than the flat arrays holding the same links
+	s.freezePairs()
+	s.freezeInitiatives()
+	s.adj = nil // the maps cost more than the flat arrays holding the same links
 	s.BuildTime = time.Since(start)
 	return s, nil
 }
@@ -120,12 +154,18 @@ func (s *Snapshot) loadActors(ctx context.Context, q rowsFunc) error {
 		return fmt.Errorf("network: load actors: %w", err)
 	}
 	defer rows.Close()
+	kinds := map[string]string{} // a handful of kinds: one string each, not one per actor for the collector to mark
 	for rows.Next() {
 		var id int
 		var kind string
 		var home sql.NullInt64
 		if err := rows.Scan(&id, &kind, &home); err != nil {
 			return fmt.Errorf("network: scan actor: %w", err)
+		}
+		if k, ok := kinds[kind]; ok {
+			kind = k
+		} else {
+			kinds[kind] = kind
 		}
 		a := &actorInfo{id: id, kind: kind}
 		if home.Valid {
@@ -153,10 +193,10 @@ func (s *Snapshot) loadActors(ctx context.Context, q rowsFunc) error {
 
 func (s *Snapshot) loadInitiatives(ctx context.Context, q rowsFunc) error {
 	get := func(id int) *initiativeInfo {
-		i := s.initiatives[id]
+		i := s.buildingInitiatives[id]
 		if i == nil {
 			i = &initiativeInfo{}
-			s.initiatives[id] = i
+			s.buildingInitiatives[id] = i
 		}
 		return i
 	}
@@ -186,7 +226,7 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 		for x := 0; x < len(group); x++ {
 			for y := x + 1; y < len(group); y++ {
 				p := s.addPair(group[x], group[y])
-				p.Initiatives = append(p.Initiatives, cur)
+				p.initiatives = append(p.initiatives, cur)
 			}
 		}
 	}
@@ -228,6 +268,66 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 	return nil
 }
 
+// freezePairs moves the pairs built in blocks into one array, in the order
+// they were made (compact's indexes), and their initiatives into one array
+// beside it.
+func (s *Snapshot) freezePairs() {
+	pairs, total := 0, 0
+	for _, slab := range s.slabs {
+		pairs += len(slab)
+		for i := range slab {
+			total += len(slab[i].initiatives)
+		}
+	}
+	s.pairs = make([]Pair, 0, pairs)
+	s.pairInitiatives = make([]int, 0, total)
+	for _, slab := range s.slabs {
+		for i := range slab {
+			p := slab[i].Pair
+			p.first, p.n = int32(len(s.pairInitiatives)), int32(len(slab[i].initiatives))
+			s.pairs = append(s.pairs, p)
+			s.pairInitiatives = append(s.pairInitiatives, slab[i].initiatives...)
+		}
+	}
+	s.slabs = nil
+}
+
+// freezeInitiatives moves the initiatives' territories and themes into
+// one array.
+func (s *Snapshot) freezeInitiatives() {
+	total := 0
+	for _, i := range s.buildingInitiatives {
+		total += len(i.territories) + len(i.themes)
+	}
+	s.initiatives = make(map[int]initiativeSpan, len(s.buildingInitiatives))
+	s.initiativeLinks = make([]int, 0, total)
+	for id, i := range s.buildingInitiatives {
+		s.initiatives[id] = initiativeSpan{first: int32(len(s.initiativeLinks)),
+			territories: int32(len(i.territories)), themes: int32(len(i.themes))}
+		s.initiativeLinks = append(append(s.initiativeLinks, i.territories...), i.themes...)
+	}
+	s.buildingInitiatives = nil
+}
+
+// initiative returns the territories and themes of an initiative (the
+// caller must not change them); ok is false when the network has no such
+// initiative.
+func (s *Snapshot) initiative(id int) (territories, themes []int, ok bool) {
+	sp, ok := s.initiatives[id]
+	if !ok {
+		return nil, nil, false
+	}
+	mid, end := sp.first+sp.territories, sp.first+sp.territories+sp.themes
+	return s.initiativeLinks[sp.first:mid:mid], s.initiativeLinks[mid:end:end], true
+}
+
+// initiativesOf lists the initiatives the actors of p share, ascending; the
+// caller must not change it.
+func (s *Snapshot) initiativesOf(p *Pair) []int {
+	end := p.first + p.n
+	return s.pairInitiatives[p.first:end:end]
+}
+
 // relationsOf lists the explicit relations between the actors of p.
 func (s *Snapshot) relationsOf(p *Pair) []Relation {
 	if p.relations == 0 {
@@ -237,22 +337,26 @@ func (s *Snapshot) relationsOf(p *Pair) []Relation {
 }
 
 // addPair returns the evidence of a and b being built, creating it.
-func (s *Snapshot) addPair(a, b int) *Pair {
+func (s *Snapshot) addPair(a, b int) *pairBuild {
 	if a > b {
 		a, b = b, a
 	}
 	if p := s.adj[a][b]; p != nil {
 		return p
 	}
-	if len(s.slab) == cap(s.slab) {
-		s.slab = make([]Pair, 0, 4096) // pairs are allocated by blocks: hundreds of thousands of them
+	// Pairs are allocated by blocks: hundreds of thousands of them.
+	const block = 4096
+	n := len(s.slabs)
+	if n == 0 || len(s.slabs[n-1]) == block {
+		s.slabs, n = append(s.slabs, make([]pairBuild, 0, block)), n+1
 	}
-	s.slab = append(s.slab, Pair{A: a, B: b})
-	p := &s.slab[len(s.slab)-1]
+	slab := &s.slabs[n-1]
+	*slab = append(*slab, pairBuild{Pair: Pair{A: a, B: b, first: int32((n-1)*block + len(*slab))}})
+	p := &(*slab)[len(*slab)-1]
 	for _, e := range [][2]int{{a, b}, {b, a}} {
 		m := s.adj[e[0]]
 		if m == nil {
-			m = map[int]*Pair{}
+			m = map[int]*pairBuild{}
 			s.adj[e[0]] = m
 		}
 		m[e[1]] = p
@@ -269,7 +373,7 @@ func (s *Snapshot) loadTerritories(ctx context.Context, q rowsFunc) error {
 			used[t] = true
 		}
 	}
-	for _, i := range s.initiatives {
+	for _, i := range s.buildingInitiatives {
 		for _, t := range i.territories {
 			used[t] = true
 		}
