@@ -139,7 +139,9 @@ func TestServeFlagsOperationSlots(t *testing.T) {
 	if got := parse(t, "-operation-slots", "0"); got != 0 {
 		t.Errorf("-operation-slots 0 over the environment: %d", got)
 	}
-	err := run(context.Background(), []string{"serve", "-db", filepath.Join(t.TempDir(), "e.db"),
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a server that starts fails the test, not hangs it
+	defer cancel()
+	err := run(ctx, []string{"serve", "-db", filepath.Join(t.TempDir(), "e.db"),
 		"-addr", "127.0.0.1:0", "-operation-slots", "-1"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "-operation-slots") {
 		t.Errorf("-operation-slots -1: err = %v, want a refusal naming the flag", err)

@@ -150,11 +150,13 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 		srv.AroundOperations(cachedAnswers(answers, st.Client)) // after every check above
 		cfg.Metrics.watchResponseCache(answers)
 	}
+	// Mutations wait for a mutation slot before an operation slot, so that
+	// mutations queued behind one another never hold the slots reads need.
+	srv.AroundOperations(mutationSlots(mutationConcurrency(st.DB.Stats().MaxOpenConnections)))
 	if slots := newOperationSlots(cfg.OperationSlots); slots != nil {
 		srv.AroundOperations(slots.around) // after the response cache: its answers wait for nothing
 		cfg.Metrics.watchOperationSlots(slots)
 	}
-	srv.AroundOperations(mutationSlots(mutationConcurrency(st.DB.Stats().MaxOpenConnections)))
 	// Registered before the Transactioner so it sees its errors too.
 	srv.Use(codedResponses{log: log})
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})

@@ -54,6 +54,8 @@ func TestOperationSlotsBoundAndOrder(t *testing.T) {
 		// One at a time, so that the order of arrival is known.
 		want := int64(max(0, i+1-n))
 		waitFor(t, "operation to run or wait", func() bool { return len(s.slots) == min(i+1, n) && s.waiting.Load() == want })
+		// waiting is counted just before the send blocks: let it block.
+		time.Sleep(5 * time.Millisecond)
 	}
 	var order []int
 	for range n {

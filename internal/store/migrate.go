@@ -75,8 +75,8 @@ func applyAll(ctx context.Context, db *sql.DB, dial string, ms []Migration) erro
 	if err := createMigrationsTable(ctx, db, dial); err != nil {
 		return err
 	}
-	for i, m := range ms {
-		if err := apply(ctx, db, dial, m, i == len(ms)-1); err != nil {
+	for _, m := range ms {
+		if err := apply(ctx, db, dial, m, m.Version >= versionsComplete); err != nil {
 			return err
 		}
 	}
@@ -145,13 +145,17 @@ func lockMigrations(ctx context.Context, tx *sql.Tx, dial string) error {
 	return nil
 }
 
-// apply applies m unless it was. The last migration also bumps the graph
-// versions in its transaction: a migration may rewrite data, and the
+// versionsComplete is the migration from which the version table has every
+// column bumpBothSQL writes.
+const versionsComplete = "20261127150000"
+
+// apply applies m unless it was. From versionsComplete on, a migration also
+// bumps the graph versions in its transaction: it may rewrite data, and the
 // servers still running on the database (a rolling deploy) would otherwise
-// keep answering from their caches what it changed. Migrations apply in
-// order, so whenever one was pending the last one is, and by then the
-// version table has every column the bump writes.
-func apply(ctx context.Context, db *sql.DB, dial string, m Migration, last bool) error {
+// keep answering from their caches what it changed. Each migration bumps in
+// its own transaction, so one applied out of order, or before a later one
+// fails, bumps too.
+func apply(ctx context.Context, db *sql.DB, dial string, m Migration, bumps bool) error {
 	tx, err := beginMigration(ctx, db, dial)
 	if err != nil {
 		return fmt.Errorf("migration %s: begin: %w", m.Name, err)
@@ -175,7 +179,7 @@ func apply(ctx context.Context, db *sql.DB, dial string, m Migration, last bool)
 	if _, err := tx.ExecContext(ctx, q, m.Version, m.Name); err != nil {
 		return fmt.Errorf("migration %s: record: %w", m.Name, err)
 	}
-	if last {
+	if bumps {
 		if _, err := tx.ExecContext(ctx, bumpBothSQL); err != nil {
 			return fmt.Errorf("migration %s: bump graph version: %w", m.Name, err)
 		}
