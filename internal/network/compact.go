@@ -9,8 +9,9 @@ import (
 
 // compact is the network as flat arrays (compressed sparse rows): actor i's
 // links are nbr[off[i]:off[i+1]], with the indexes of their evidence in
-// Snapshot.pairs at the same positions in pairs. Traversals over it touch no map and allocate almost nothing,
-// which is what keeps a path query over 20,000 actors in milliseconds.
+// Snapshot.pairs at the same positions in pairs. Traversals over it touch no
+// map and allocate almost nothing, which is what keeps a path query over
+// 20,000 actors in milliseconds.
 type compact struct {
 	ids   []int         // dense index -> actor ID (sorted)
 	index map[int]int32 // actor ID -> dense index

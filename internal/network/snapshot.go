@@ -141,9 +141,9 @@ func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, e
 		return nil, err
 	}
 	s.buildCompact()
+	s.adj = nil // the maps cost more than the flat arrays holding the same links; freezing no longer needs them
 	s.freezePairs()
 	s.freezeInitiatives()
-	s.adj = nil // the maps cost more than the flat arrays holding the same links
 	s.BuildTime = time.Since(start)
 	return s, nil
 }
@@ -281,13 +281,14 @@ func (s *Snapshot) freezePairs() {
 	}
 	s.pairs = make([]Pair, 0, pairs)
 	s.pairInitiatives = make([]int, 0, total)
-	for _, slab := range s.slabs {
+	for k, slab := range s.slabs {
 		for i := range slab {
 			p := slab[i].Pair
 			p.first, p.n = int32(len(s.pairInitiatives)), int32(len(slab[i].initiatives))
 			s.pairs = append(s.pairs, p)
 			s.pairInitiatives = append(s.pairInitiatives, slab[i].initiatives...)
 		}
+		s.slabs[k] = nil // copied: the collector may take it while the rest is copied
 	}
 	s.slabs = nil
 }

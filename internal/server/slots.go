@@ -2,11 +2,12 @@ package server
 
 import (
 	"context"
-	"runtime"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/essaim/essaim/internal/store"
 )
 
 // DefaultOperationSlots is how many operations execute at once unless told
@@ -14,7 +15,7 @@ import (
 // CPU, at least 8). Beyond those, operations would wait for a connection
 // anyway, and database/sql hands a freed one to any of its waiters; in a
 // slot they wait in order of arrival.
-func DefaultOperationSlots() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
+func DefaultOperationSlots() int { return store.DefaultMaxConns() }
 
 // operationSlots lets at most n operations execute at once; the others wait
 // their turn, first come first served (Go wakes a channel's blocked senders

@@ -125,10 +125,10 @@ func openPool(dsn string, statementCache int) (*sql.DB, string, error) {
 // writer.
 const sqliteMaxConns = 4
 
-// defaultMaxConns is the PostgreSQL pool's size unless configured: a few
+// DefaultMaxConns is the PostgreSQL pool's size unless configured: a few
 // connections per core keep PostgreSQL's CPUs busy; more only make its
 // backends contend (requests beyond it wait in the pool, which is cheap).
-func defaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
+func DefaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 
 // SetMaxConns bounds the connection pool to n (0: the default for the
 // dialect) and keeps that many idle. database/sql keeps only 2 idle by
@@ -137,7 +137,7 @@ func defaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 // cache).
 func (s *Store) SetMaxConns(n int) {
 	if n <= 0 {
-		n = defaultMaxConns()
+		n = DefaultMaxConns()
 		if s.Dialect == dialect.SQLite {
 			n = sqliteMaxConns
 		}
