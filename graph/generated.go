@@ -2627,6 +2627,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	memo operationMemo
 }
 
 func newExecutionContext(
@@ -5918,7 +5919,7 @@ func (ec *executionContext) fieldContext_Actor_territories(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Actor_territories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_territories_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5962,7 +5963,7 @@ func (ec *executionContext) fieldContext_Actor_themes(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Actor_themes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_themes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6006,7 +6007,7 @@ func (ec *executionContext) fieldContext_Actor_relationsOut(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Actor_relationsOut_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_relationsOut_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6050,7 +6051,7 @@ func (ec *executionContext) fieldContext_Actor_relationsIn(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Actor_relationsIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_relationsIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6094,7 +6095,7 @@ func (ec *executionContext) fieldContext_Actor_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Actor_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6138,7 +6139,7 @@ func (ec *executionContext) fieldContext_Actor_participations(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Actor_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7908,7 +7909,7 @@ func (ec *executionContext) fieldContext_Initiative_territories(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Initiative_territories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_territories_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7952,7 +7953,7 @@ func (ec *executionContext) fieldContext_Initiative_themes(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Initiative_themes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_themes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7996,7 +7997,7 @@ func (ec *executionContext) fieldContext_Initiative_actors(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Initiative_actors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_actors_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8040,7 +8041,7 @@ func (ec *executionContext) fieldContext_Initiative_participations(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Initiative_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11178,7 +11179,7 @@ func (ec *executionContext) fieldContext_Territory_containedIn(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Territory_containedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_containedIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11222,7 +11223,7 @@ func (ec *executionContext) fieldContext_Territory_contains(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Territory_contains_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_contains_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11266,7 +11267,7 @@ func (ec *executionContext) fieldContext_Territory_actors(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Territory_actors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_actors_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11310,7 +11311,7 @@ func (ec *executionContext) fieldContext_Territory_initiatives(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Territory_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11354,7 +11355,7 @@ func (ec *executionContext) fieldContext_Territory_indicators(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Territory_indicators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_indicators_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11582,7 +11583,7 @@ func (ec *executionContext) fieldContext_Theme_children(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Theme_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Theme_children_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11626,7 +11627,7 @@ func (ec *executionContext) fieldContext_Theme_actors(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Theme_actors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Theme_actors_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11670,7 +11671,7 @@ func (ec *executionContext) fieldContext_Theme_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Theme_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Theme_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19578,9 +19579,9 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 var actorImplementors = []string{"Actor", "Node", "SearchResult"}
 
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *ent.Actor) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -19695,9 +19696,9 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 var actorConnectionImplementors = []string{"ActorConnection"}
 
 func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -19737,9 +19738,9 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 var actorEdgeImplementors = []string{"ActorEdge"}
 
 func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -19774,9 +19775,9 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 var actorLinkConnectionImplementors = []string{"ActorLinkConnection"}
 
 func (ec *executionContext) _ActorLinkConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActorLinkConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorLinkConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorLinkConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -19816,9 +19817,9 @@ func (ec *executionContext) _ActorLinkConnection(ctx context.Context, sel ast.Se
 var actorLinkEdgeImplementors = []string{"ActorLinkEdge"}
 
 func (ec *executionContext) _ActorLinkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActorLinkEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorLinkEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorLinkEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -19873,9 +19874,9 @@ func (ec *executionContext) _ActorLinkEdge(ctx context.Context, sel ast.Selectio
 var actorNetworkImplementors = []string{"ActorNetwork"}
 
 func (ec *executionContext) _ActorNetwork(ctx context.Context, sel ast.SelectionSet, obj *model.ActorNetwork) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorNetworkImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorNetworkImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -19920,9 +19921,9 @@ func (ec *executionContext) _ActorNetwork(ctx context.Context, sel ast.Selection
 var actorNetworkMetricsImplementors = []string{"ActorNetworkMetrics"}
 
 func (ec *executionContext) _ActorNetworkMetrics(ctx context.Context, sel ast.SelectionSet, obj *model.ActorNetworkMetrics) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorNetworkMetricsImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorNetworkMetricsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -19972,9 +19973,9 @@ func (ec *executionContext) _ActorNetworkMetrics(ctx context.Context, sel ast.Se
 var actorPathImplementors = []string{"ActorPath"}
 
 func (ec *executionContext) _ActorPath(ctx context.Context, sel ast.SelectionSet, obj *model.ActorPath) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorPathImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorPathImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20014,9 +20015,9 @@ func (ec *executionContext) _ActorPath(ctx context.Context, sel ast.SelectionSet
 var actorRelationImplementors = []string{"ActorRelation", "Node"}
 
 func (ec *executionContext) _ActorRelation(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorRelation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorRelationImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorRelationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20101,9 +20102,9 @@ func (ec *executionContext) _ActorRelation(ctx context.Context, sel ast.Selectio
 var actorRelationConnectionImplementors = []string{"ActorRelationConnection"}
 
 func (ec *executionContext) _ActorRelationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorRelationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorRelationConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorRelationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20143,9 +20144,9 @@ func (ec *executionContext) _ActorRelationConnection(ctx context.Context, sel as
 var actorRelationEdgeImplementors = []string{"ActorRelationEdge"}
 
 func (ec *executionContext) _ActorRelationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActorRelationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorRelationEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorRelationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20180,9 +20181,9 @@ func (ec *executionContext) _ActorRelationEdge(ctx context.Context, sel ast.Sele
 var actorStatsImplementors = []string{"ActorStats"}
 
 func (ec *executionContext) _ActorStats(ctx context.Context, sel ast.SelectionSet, obj *model.ActorStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorStatsImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorStatsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20217,9 +20218,9 @@ func (ec *executionContext) _ActorStats(ctx context.Context, sel ast.SelectionSe
 var actorStatsBucketImplementors = []string{"ActorStatsBucket"}
 
 func (ec *executionContext) _ActorStatsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.ActorStatsBucket) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorStatsBucketImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorStatsBucketImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20254,9 +20255,9 @@ func (ec *executionContext) _ActorStatsBucket(ctx context.Context, sel ast.Selec
 var actorStatsKeyImplementors = []string{"ActorStatsKey"}
 
 func (ec *executionContext) _ActorStatsKey(ctx context.Context, sel ast.SelectionSet, obj *model.ActorStatsKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorStatsKeyImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, actorStatsKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20321,9 +20322,9 @@ func (ec *executionContext) _ActorStatsKey(ctx context.Context, sel ast.Selectio
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntry) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, auditEntryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20378,9 +20379,9 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
 
 func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20420,9 +20421,9 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
 
 func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20457,9 +20458,9 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 var commonPartnerImplementors = []string{"CommonPartner"}
 
 func (ec *executionContext) _CommonPartner(ctx context.Context, sel ast.SelectionSet, obj *model.CommonPartner) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, commonPartnerImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, commonPartnerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20499,9 +20500,9 @@ func (ec *executionContext) _CommonPartner(ctx context.Context, sel ast.Selectio
 var coverageGapImplementors = []string{"CoverageGap"}
 
 func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageGap) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGapImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, coverageGapImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20536,9 +20537,9 @@ func (ec *executionContext) _CoverageGap(ctx context.Context, sel ast.SelectionS
 var importIssueImplementors = []string{"ImportIssue"}
 
 func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionSet, obj *exchange.Issue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, importIssueImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, importIssueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20583,9 +20584,9 @@ func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionS
 var importReportImplementors = []string{"ImportReport"}
 
 func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *exchange.Report) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, importReportImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20640,9 +20641,9 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 var indicatorImplementors = []string{"Indicator", "Node"}
 
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *ent.Indicator) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, indicatorImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20717,9 +20718,9 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 var indicatorConnectionImplementors = []string{"IndicatorConnection"}
 
 func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20759,9 +20760,9 @@ func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.Se
 var indicatorEdgeImplementors = []string{"IndicatorEdge"}
 
 func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20796,9 +20797,9 @@ func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.Selectio
 var initiativeImplementors = []string{"Initiative", "Node", "SearchResult"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, initiativeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20898,9 +20899,9 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 
 func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20940,9 +20941,9 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
 
 func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -20977,9 +20978,9 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 var initiativeStatsImplementors = []string{"InitiativeStats"}
 
 func (ec *executionContext) _InitiativeStats(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeStats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeStatsImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, initiativeStatsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21014,9 +21015,9 @@ func (ec *executionContext) _InitiativeStats(ctx context.Context, sel ast.Select
 var initiativeStatsBucketImplementors = []string{"InitiativeStatsBucket"}
 
 func (ec *executionContext) _InitiativeStatsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeStatsBucket) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeStatsBucketImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, initiativeStatsBucketImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21051,9 +21052,9 @@ func (ec *executionContext) _InitiativeStatsBucket(ctx context.Context, sel ast.
 var initiativeStatsKeyImplementors = []string{"InitiativeStatsKey"}
 
 func (ec *executionContext) _InitiativeStatsKey(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeStatsKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeStatsKeyImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, initiativeStatsKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21128,12 +21129,12 @@ func (ec *executionContext) _InitiativeStatsKey(ctx context.Context, sel ast.Sel
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -21324,9 +21325,9 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var networkEdgeImplementors = []string{"NetworkEdge"}
 
 func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, networkEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, networkEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21371,9 +21372,9 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 var networkNodeImplementors = []string{"NetworkNode"}
 
 func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkNode) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, networkNodeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, networkNodeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21418,9 +21419,9 @@ func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionS
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21465,9 +21466,9 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var participationImplementors = []string{"Participation", "Node"}
 
 func (ec *executionContext) _Participation(ctx context.Context, sel ast.SelectionSet, obj *ent.Participation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, participationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21532,9 +21533,9 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 var participationConnectionImplementors = []string{"ParticipationConnection"}
 
 func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ParticipationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, participationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21574,9 +21575,9 @@ func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel as
 var participationEdgeImplementors = []string{"ParticipationEdge"}
 
 func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ParticipationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, participationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21611,9 +21612,9 @@ func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.Sele
 var partnerSuggestionImplementors = []string{"PartnerSuggestion"}
 
 func (ec *executionContext) _PartnerSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.PartnerSuggestion) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnerSuggestionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, partnerSuggestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21653,9 +21654,9 @@ func (ec *executionContext) _PartnerSuggestion(ctx context.Context, sel ast.Sele
 var pathHopImplementors = []string{"PathHop"}
 
 func (ec *executionContext) _PathHop(ctx context.Context, sel ast.SelectionSet, obj *model.PathHop) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pathHopImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, pathHopImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21700,7 +21701,7 @@ func (ec *executionContext) _PathHop(ctx context.Context, sel ast.SelectionSet, 
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -21858,9 +21859,9 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var searchConnectionImplementors = []string{"SearchConnection"}
 
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21900,9 +21901,9 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 var searchEdgeImplementors = []string{"SearchEdge"}
 
 func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -21952,9 +21953,9 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 var suggestionReasonImplementors = []string{"SuggestionReason"}
 
 func (ec *executionContext) _SuggestionReason(ctx context.Context, sel ast.SelectionSet, obj *model.SuggestionReason) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, suggestionReasonImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, suggestionReasonImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22004,9 +22005,9 @@ func (ec *executionContext) _SuggestionReason(ctx context.Context, sel ast.Selec
 var territoryImplementors = []string{"Territory", "Node", "SearchResult"}
 
 func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet, obj *ent.Territory) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, territoryImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, territoryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22106,9 +22107,9 @@ func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet
 var territoryConnectionImplementors = []string{"TerritoryConnection"}
 
 func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TerritoryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, territoryConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, territoryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22148,9 +22149,9 @@ func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.Se
 var territoryEdgeImplementors = []string{"TerritoryEdge"}
 
 func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TerritoryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, territoryEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, territoryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22185,9 +22186,9 @@ func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.Selectio
 var themeImplementors = []string{"Theme", "Node", "SearchResult"}
 
 func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, obj *ent.Theme) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, themeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, themeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22262,9 +22263,9 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 var themeConnectionImplementors = []string{"ThemeConnection"}
 
 func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ThemeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, themeConnectionImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, themeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22304,9 +22305,9 @@ func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.Select
 var themeEdgeImplementors = []string{"ThemeEdge"}
 
 func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ThemeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, themeEdgeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, themeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22341,9 +22342,9 @@ func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22393,9 +22394,9 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22440,9 +22441,9 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22497,9 +22498,9 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22554,9 +22555,9 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22611,9 +22612,9 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := ec.memo.collectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -22733,7 +22734,7 @@ func (ec *executionContext) unmarshalNActorDimension2githubᚗcomᚋessaimᚋess
 }
 
 func (ec *executionContext) marshalNActorDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimension(ctx context.Context, sel ast.SelectionSet, v model.ActorDimension) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNActorDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorDimensionᚄ(ctx context.Context, v any) ([]model.ActorDimension, error) {
@@ -22773,7 +22774,7 @@ func (ec *executionContext) unmarshalNActorKind2githubᚗcomᚋessaimᚋessaim�
 }
 
 func (ec *executionContext) marshalNActorKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorᚐKind(ctx context.Context, sel ast.SelectionSet, v actor.Kind) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) marshalNActorLinkConnection2ᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkConnection(ctx context.Context, sel ast.SelectionSet, v *model.ActorLinkConnection) graphql.Marshaler {
@@ -22901,7 +22902,7 @@ func (ec *executionContext) unmarshalNActorRelationKind2githubᚗcomᚋessaimᚋ
 }
 
 func (ec *executionContext) marshalNActorRelationKind2githubᚗcomᚋessaimᚋessaimᚋentᚋactorrelationᚐKind(ctx context.Context, sel ast.SelectionSet, v actorrelation.Kind) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNActorRelationOrderField2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationOrderField(ctx context.Context, v any) (*ent.ActorRelationOrderField, error) {
@@ -22991,7 +22992,7 @@ func (ec *executionContext) unmarshalNArea2githubᚗcomᚋessaimᚋessaimᚋinte
 }
 
 func (ec *executionContext) marshalNArea2githubᚗcomᚋessaimᚋessaimᚋinternalᚋareaᚐArea(ctx context.Context, sel ast.SelectionSet, v area.Area) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
@@ -23300,7 +23301,7 @@ func (ec *executionContext) unmarshalNInitiativeDimension2githubᚗcomᚋessaim�
 }
 
 func (ec *executionContext) marshalNInitiativeDimension2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimension(ctx context.Context, sel ast.SelectionSet, v model.InitiativeDimension) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNInitiativeDimension2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeDimensionᚄ(ctx context.Context, v any) ([]model.InitiativeDimension, error) {
@@ -23410,7 +23411,7 @@ func (ec *executionContext) unmarshalNInitiativeStatus2githubᚗcomᚋessaimᚋe
 }
 
 func (ec *executionContext) marshalNInitiativeStatus2githubᚗcomᚋessaimᚋessaimᚋentᚋinitiativeᚐStatus(ctx context.Context, sel ast.SelectionSet, v initiative.Status) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNInitiativeWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeWhereInput(ctx context.Context, v any) (*ent.InitiativeWhereInput, error) {
@@ -23439,7 +23440,7 @@ func (ec *executionContext) unmarshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋ
 }
 
 func (ec *executionContext) marshalNLinkKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKind(ctx context.Context, sel ast.SelectionSet, v model.LinkKind) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx context.Context, v any) ([]model.LinkKind, error) {
@@ -23479,7 +23480,7 @@ func (ec *executionContext) unmarshalNMetricScope2githubᚗcomᚋessaimᚋessaim
 }
 
 func (ec *executionContext) marshalNMetricScope2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐMetricScope(ctx context.Context, sel ast.SelectionSet, v model.MetricScope) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
@@ -23547,7 +23548,7 @@ func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentg
 }
 
 func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v entgql.OrderDirection) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
@@ -23599,7 +23600,7 @@ func (ec *executionContext) unmarshalNParticipationRole2githubᚗcomᚋessaimᚋ
 }
 
 func (ec *executionContext) marshalNParticipationRole2githubᚗcomᚋessaimᚋessaimᚋentᚋparticipationᚐRole(ctx context.Context, sel ast.SelectionSet, v participation.Role) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNParticipationWhereInput2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipationWhereInput(ctx context.Context, v any) (*ent.ParticipationWhereInput, error) {
@@ -23702,7 +23703,7 @@ func (ec *executionContext) unmarshalNSearchType2githubᚗcomᚋessaimᚋessaim�
 }
 
 func (ec *executionContext) marshalNSearchType2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSearchType(ctx context.Context, sel ast.SelectionSet, v model.SearchType) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -23779,7 +23780,7 @@ func (ec *executionContext) unmarshalNSuggestionReasonKind2githubᚗcomᚋessaim
 }
 
 func (ec *executionContext) marshalNSuggestionReasonKind2githubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonKind(ctx context.Context, sel ast.SelectionSet, v model.SuggestionReasonKind) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) marshalNTerritory2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Territory) graphql.Marshaler {
@@ -23821,7 +23822,7 @@ func (ec *executionContext) unmarshalNTerritoryKind2githubᚗcomᚋessaimᚋessa
 }
 
 func (ec *executionContext) marshalNTerritoryKind2githubᚗcomᚋessaimᚋessaimᚋentᚋterritoryᚐKind(ctx context.Context, sel ast.SelectionSet, v territory.Kind) graphql.Marshaler {
-	return v
+	return enumValue(v)
 }
 
 func (ec *executionContext) unmarshalNTerritoryOrderField2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryOrderField(ctx context.Context, v any) (*ent.TerritoryOrderField, error) {

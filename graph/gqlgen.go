@@ -21,11 +21,20 @@
 //     (internal/server's mutation audit) looks at Mutation's root fields
 //     only, which all have resolvers; a new field middleware that must see
 //     every field would need this rewrite gone;
+//   - the fields collected from a selection set for a type, and the
+//     arguments of ent's edge fields, are worked out once per operation
+//     (graph/operation_memo.go, kept in a field added to executionContext)
+//     instead of once per object: a page's 50 initiatives collected the
+//     same fields and parsed the same actors(first: 10) 50 times;
+//   - an enum value read as a string is written by enumValue
+//     (graph/objects.go), without the quoted copy that ent's and
+//     gqlgen's enums make of it (hundreds per dashboard page);
 //   - objects are written by objectFields (graph/objects.go) instead of
 //     graphql.FieldSet's MarshalGQL, which allocates a map of the aliases
 //     written and a copy of every field, per object; and objects whose
-//     fields all resolve in order no longer call the FieldSet's Dispatch,
-//     which has nothing to run for them and made it escape to the heap.
+//     fields all resolve in order no longer build a FieldSet (one
+//     allocation per object) nor call its Dispatch, which has nothing to
+//     run for them: they fill an orderedFields (graph/objects.go).
 //
 // Why: most fields are ent's edges, which read what entgql's field
 // collection loaded with the page, so concurrency only added goroutines,
@@ -42,6 +51,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/types"
 	"log"
 	"os"
 	"regexp"
@@ -58,11 +68,12 @@ func main() {
 	if err != nil {
 		log.Fatalf("gqlgen: loading gqlgen.yml: %v", err)
 	}
-	leaves := leafFields{}
-	if err := api.Generate(cfg, api.AddPlugin(sequentialFields{}), api.AddPlugin(leaves)); err != nil {
+	leaves, edgeArgs, enums := leafFields{}, entEdgeArgs{}, stringEnums{}
+	plugins := []api.Option{api.AddPlugin(sequentialFields{}), api.AddPlugin(leaves), api.AddPlugin(edgeArgs), api.AddPlugin(enums)}
+	if err := api.Generate(cfg, plugins...); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
-	if err := rewriteExecution(cfg.Exec.Filename, leaves); err != nil {
+	if err := rewriteExecution(cfg.Exec.Filename, leaves, edgeArgs, enums); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}
 }
@@ -80,7 +91,7 @@ var (
 
 // rewriteExecution rewrites the list marshalling and the deferred groups of
 // the generated file, or fails if gqlgen no longer emits what it rewrites.
-func rewriteExecution(path string, leaves leafFields) error {
+func rewriteExecution(path string, leaves leafFields, edgeArgs entEdgeArgs, enums stringEnums) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -102,6 +113,14 @@ func rewriteExecution(path string, leaves leafFields) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	src, err = memoizePerOperation(src, edgeArgs)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	src, err = marshalEnumsDirectly(src, enums)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	if !objectEnd.Match(src) {
 		return fmt.Errorf("%s: no object marshaller ends with return out: gqlgen changed what it emits, update graph/gqlgen.go", path)
 	}
@@ -110,7 +129,9 @@ func rewriteExecution(path string, leaves leafFields) error {
 		if concurrentTask.Match(body) {
 			return body // Query's root fields: Dispatch runs and waits for them
 		}
-		return bytes.TrimSuffix(body, []byte("\tout.Dispatch(ctx)\n"))
+		body = bytes.TrimSuffix(body, []byte("\tout.Dispatch(ctx)\n"))
+		return bytes.Replace(body, []byte("out := graphql.NewFieldSet(fields)"),
+			[]byte("out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}"), 1)
 	})
 	return os.WriteFile(path, src, 0o644)
 }
@@ -203,6 +224,108 @@ func (sequentialFields) GenerateCode(data *codegen.Data) error {
 	for _, o := range data.Objects {
 		if o.Definition != data.Schema.Query {
 			o.DisableConcurrency = true
+		}
+	}
+	return nil
+}
+
+// executionContextType matches the generated executionContext, which
+// receives the operation's memo (graph/operation_memo.go); collectFields, the
+// generated calls of graphql.CollectFields; edgeArgsCall, a field context's
+// parsing of its arguments (group: the arguments function).
+var (
+	executionContextType = regexp.MustCompile(`(type executionContext struct \{\n\t\*graphql\.ExecutionContextState\[[^\]]*\]\n)\}`)
+	collectFieldsCall    = regexp.MustCompile(`graphql\.CollectFields\(ec\.OperationContext, sel, `)
+	edgeArgsCall         = regexp.MustCompile(`ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
+)
+
+// memoizePerOperation gives executionContext the operation's memo and routes
+// collected fields and ent's edge arguments through it.
+func memoizePerOperation(src []byte, edgeArgs entEdgeArgs) ([]byte, error) {
+	if !executionContextType.Match(src) {
+		return nil, fmt.Errorf("no executionContext struct embedding graphql.ExecutionContextState alone: gqlgen changed what it emits, update graph/gqlgen.go")
+	}
+	src = executionContextType.ReplaceAll(src, []byte("${1}\tmemo operationMemo\n}"))
+	if !collectFieldsCall.Match(src) {
+		return nil, fmt.Errorf("no graphql.CollectFields(ec.OperationContext, sel, …) call: gqlgen changed what it emits, update graph/gqlgen.go")
+	}
+	src = collectFieldsCall.ReplaceAll(src, []byte("ec.memo.collectFields(ec.OperationContext, sel, "))
+	rewritten := 0
+	src = edgeArgsCall.ReplaceAllFunc(src, func(call []byte) []byte {
+		argsFunc := string(edgeArgsCall.FindSubmatch(call)[1])
+		if !edgeArgs[argsFunc] {
+			return call
+		}
+		rewritten++
+		return fmt.Appendf(nil, "ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.%s)", argsFunc)
+	})
+	if rewritten == 0 || rewritten != len(edgeArgs) {
+		return nil, fmt.Errorf("%d of the %d argument parsings of ent's edge fields found: gqlgen changed what it emits, update graph/gqlgen.go", rewritten, len(edgeArgs))
+	}
+	return src, nil
+}
+
+// entEdgeArgs collects, by their arguments function, the fields with
+// arguments that ent generates as methods of its types (entgql's paginated
+// edges: Initiative.actors(first, after, orderBy, where…)). Their code only
+// reads its arguments, so one parsed map can serve every object of an
+// operation; hand-written resolvers are left out, as they may not.
+type entEdgeArgs map[string]bool
+
+func (entEdgeArgs) Name() string { return "entedgeargs" }
+
+func (e entEdgeArgs) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		if o.Type == nil || !strings.HasPrefix(strings.TrimPrefix(o.Type.String(), "*"), entPackage+".") {
+			continue
+		}
+		for _, f := range o.Fields {
+			if f.IsMethod() && !f.IsResolver && len(f.Args) > 0 {
+				e[f.ArgsFunc()] = true
+			}
+		}
+	}
+	return nil
+}
+
+// entPackage is the import path of ent's generated package.
+const entPackage = "github.com/essaim/essaim/ent"
+
+// enumAsItself matches a marshaller that returns its enum value as its own
+// graphql.Marshaler (groups: the marshaller, its value type).
+var enumAsItself = regexp.MustCompile(`\nfunc \(ec \*executionContext\) (marshal[^(]+)\(ctx context\.Context, sel ast\.SelectionSet, v ([\w.]+)\) graphql\.Marshaler \{\n\treturn v\n\}\n`)
+
+// marshalEnumsDirectly makes the marshallers of string enums return
+// enumValue(v), which writes the same JSON string.
+func marshalEnumsDirectly(src []byte, enums stringEnums) ([]byte, error) {
+	rewritten := 0
+	src = enumAsItself.ReplaceAllFunc(src, func(fn []byte) []byte {
+		if !enums[string(enumAsItself.FindSubmatch(fn)[1])] {
+			return fn
+		}
+		rewritten++
+		return bytes.Replace(fn, []byte("\treturn v\n"), []byte("\treturn enumValue(v)\n"), 1)
+	})
+	if rewritten == 0 {
+		return nil, fmt.Errorf("no enum marshaller returns its value as itself: gqlgen changed what it emits, update graph/gqlgen.go")
+	}
+	return src, nil
+}
+
+// stringEnums collects the marshallers of the enums whose Go type is a
+// string (ent's enums, internal/area's, gqlgen's models'): their values
+// are GraphQL names, written as JSON strings.
+type stringEnums map[string]bool
+
+func (stringEnums) Name() string { return "stringenums" }
+
+func (e stringEnums) GenerateCode(data *codegen.Data) error {
+	for _, ref := range data.ReferencedTypes {
+		if ref.Definition == nil || ref.Definition.Kind != ast.Enum || ref.IsSlice() || ref.IsPtr() {
+			continue
+		}
+		if basic, ok := ref.GO.Underlying().(*types.Basic); ok && basic.Kind() == types.String {
+			e[ref.MarshalFunc()] = true
 		}
 	}
 	return nil

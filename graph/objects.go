@@ -43,3 +43,30 @@ func (o objectFields) writtenBefore(i int, alias string) bool {
 	}
 	return false
 }
+
+// orderedFields stands for graphql.FieldSet in the marshallers of objects
+// whose fields resolve in order (see graph/gqlgen.go): they only fill its
+// values and count the invalid ones, and a FieldSet was one allocation more
+// per object, as it escaped to the heap.
+type orderedFields struct {
+	Values   []graphql.Marshaler
+	Invalids uint32
+}
+
+// enumValue writes an enum value as a JSON string. Enum values are GraphQL
+// names ([_A-Za-z][_0-9A-Za-z]*), so they need no escaping and none is
+// copied; anything else (a value written to the database by hand) is
+// escaped as any string.
+type enumValue string
+
+func (e enumValue) MarshalGQL(w io.Writer) {
+	for i := 0; i < len(e); i++ {
+		if c := e[i]; !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			graphql.MarshalString(string(e)).MarshalGQL(w)
+			return
+		}
+	}
+	_, _ = io.WriteString(w, `"`)
+	_, _ = io.WriteString(w, string(e))
+	_, _ = io.WriteString(w, `"`)
+}

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -34,5 +36,77 @@ func TestObjectFieldsWriteAsFieldSet(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("%s: wrote %s, graphql.FieldSet writes %s", tc.name, got.String(), want.String())
 		}
+	}
+}
+
+// enumValue writes what the enums' own marshallers write (strconv.Quote for
+// names), and escapes anything else as a JSON string.
+func TestEnumValueWritesAJSONString(t *testing.T) {
+	for _, tc := range []struct{ value, want string }{
+		{"RURAL", `"RURAL"`},
+		{"public_body", `"public_body"`},
+		{"EPCI2", `"EPCI2"`},
+		{"", `""`},
+		{`a "b"`, `"a \"b\""`},
+		{"é\n", `"é\n"`},
+	} {
+		var got bytes.Buffer
+		enumValue(tc.value).MarshalGQL(&got)
+		if got.String() != tc.want {
+			t.Errorf("enumValue(%q) wrote %s, want %s", tc.value, got.String(), tc.want)
+		}
+	}
+}
+
+// The per-operation memo gives back what gqlgen collects, once per selection
+// set and type, and parses arguments once per field.
+func TestOperationMemo(t *testing.T) {
+	doc := &ast.QueryDocument{}
+	op := &graphql.OperationContext{Doc: doc, Variables: map[string]any{"n": int64(3)}}
+	idField := &ast.Field{Alias: "id", Name: "id"}
+	sel := ast.SelectionSet{idField, &ast.Field{Alias: "name", Name: "name"}}
+	implementors := []string{"Actor"}
+	var m operationMemo
+	first := m.collectFields(op, sel, implementors)
+	if len(first) != 2 || first[0].Alias != "id" || first[1].Alias != "name" {
+		t.Fatalf("collected %v, want id and name", first)
+	}
+	if again := m.collectFields(op, sel, implementors); &again[0] != &first[0] {
+		t.Error("a second collection of the same selection set and type was not served from the memo")
+	}
+	if sub := m.collectFields(op, sel[:1], implementors); len(sub) != 1 {
+		t.Errorf("a shorter selection set over the same elements collected %d fields, want 1", len(sub))
+	}
+
+	field := graphql.CollectedField{Field: &ast.Field{Name: "actors",
+		Arguments:  ast.ArgumentList{{Name: "first", Value: &ast.Value{Kind: ast.Variable, Raw: "n"}}},
+		Definition: &ast.FieldDefinition{Name: "actors", Arguments: ast.ArgumentDefinitionList{{Name: "first", Type: ast.NamedType("Int", nil)}}},
+	}}
+	parses := 0
+	parse := func(_ context.Context, raw map[string]any) (map[string]any, error) {
+		parses++
+		return map[string]any{"first": raw["first"]}, nil
+	}
+	for range 3 {
+		args, err := m.fieldArgs(context.Background(), op, field, parse)
+		if err != nil || args["first"] != int64(3) {
+			t.Fatalf("fieldArgs = %v, %v; want first: 3", args, err)
+		}
+	}
+	if parses != 1 {
+		t.Errorf("arguments parsed %d times, want once", parses)
+	}
+	failing := graphql.CollectedField{Field: &ast.Field{Name: "themes"}}
+	fails := 0
+	for range 2 {
+		if _, err := m.fieldArgs(context.Background(), op, failing, func(context.Context, map[string]any) (map[string]any, error) {
+			fails++
+			return nil, errors.New("bad argument")
+		}); err == nil {
+			t.Fatal("fieldArgs hid the parse error")
+		}
+	}
+	if fails != 2 {
+		t.Errorf("a failed parse was run %d times, want 2 (errors are not kept: each object's path reports it)", fails)
 	}
 }
