@@ -6223,23 +6223,19 @@ func (ec *executionContext) fieldContext_Actor_network(_ context.Context, field 
 }
 
 func (ec *executionContext) _ActorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActorConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActorEdge) graphql.Marshaler {
-			return ec.marshalOActorEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActorConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalOActorEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorEdge(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ActorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6294,23 +6290,19 @@ func (ec *executionContext) fieldContext_ActorConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ActorEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActorEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
-			return ec.marshalOActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActorEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalOActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ActorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6333,23 +6325,19 @@ func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorLinkConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorLinkEdge) graphql.Marshaler {
-			return ec.marshalNActorLinkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorLinkConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalNActorLinkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorLinkEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ActorLinkConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6365,23 +6353,19 @@ func (ec *executionContext) fieldContext_ActorLinkConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _ActorLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorLinkConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorLinkConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.PageInfo
+	return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ActorLinkConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6411,23 +6395,19 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _ActorLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorLinkEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorLinkEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ActorLinkEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6443,23 +6423,19 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _ActorLinkEdge_relations(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorLinkEdge_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActorRelation) graphql.Marshaler {
-			return ec.marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorLinkEdge_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Relations
+	return ec.marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx, field.Selections, obj.Relations)
 }
 func (ec *executionContext) fieldContext_ActorLinkEdge_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6519,23 +6495,19 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_sharedInitiatives(ctx con
 }
 
 func (ec *executionContext) _ActorLinkEdge_sharedThemes(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorLinkEdge_sharedThemes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SharedThemes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
-			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorLinkEdge_sharedThemes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.SharedThemes
+	return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx, field.Selections, obj.SharedThemes)
 }
 func (ec *executionContext) fieldContext_ActorLinkEdge_sharedThemes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6558,23 +6530,19 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_weight(_ context.Context,
 }
 
 func (ec *executionContext) _ActorNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorNetwork_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkNode) graphql.Marshaler {
-			return ec.marshalNNetworkNode2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorNetwork_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Nodes
+	return ec.marshalNNetworkNode2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkNodeᚄ(ctx, field.Selections, obj.Nodes)
 }
 func (ec *executionContext) fieldContext_ActorNetwork_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6590,23 +6558,19 @@ func (ec *executionContext) fieldContext_ActorNetwork_nodes(_ context.Context, f
 }
 
 func (ec *executionContext) _ActorNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorNetwork_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkEdge) graphql.Marshaler {
-			return ec.marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorNetwork_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalNNetworkEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐNetworkEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ActorNetwork_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6694,23 +6658,19 @@ func (ec *executionContext) fieldContext_ActorPath_length(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorPath_actors(ctx context.Context, field graphql.CollectedField, obj *model.ActorPath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorPath_actors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorPath_actors(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Actors
+	return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, field.Selections, obj.Actors)
 }
 func (ec *executionContext) fieldContext_ActorPath_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6726,23 +6686,19 @@ func (ec *executionContext) fieldContext_ActorPath_actors(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorPath_hops(ctx context.Context, field graphql.CollectedField, obj *model.ActorPath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorPath_hops(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hops, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathHop) graphql.Marshaler {
-			return ec.marshalNPathHop2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHopᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorPath_hops(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Hops
+	return ec.marshalNPathHop2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐPathHopᚄ(ctx, field.Selections, obj.Hops)
 }
 func (ec *executionContext) fieldContext_ActorPath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6892,23 +6848,19 @@ func (ec *executionContext) fieldContext_ActorRelation_to(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorRelationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActorRelationEdge) graphql.Marshaler {
-			return ec.marshalOActorRelationEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActorRelationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalOActorRelationEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationEdge(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ActorRelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6963,23 +6915,19 @@ func (ec *executionContext) fieldContext_ActorRelationConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _ActorRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorRelationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActorRelation) graphql.Marshaler {
-			return ec.marshalOActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActorRelationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalOActorRelation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelation(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ActorRelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7009,23 +6957,19 @@ func (ec *executionContext) fieldContext_ActorStats_total(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorStats_buckets(ctx context.Context, field graphql.CollectedField, obj *model.ActorStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorStats_buckets(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Buckets, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorStatsBucket) graphql.Marshaler {
-			return ec.marshalNActorStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucketᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Buckets
+	return ec.marshalNActorStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsBucketᚄ(ctx, field.Selections, obj.Buckets)
 }
 func (ec *executionContext) fieldContext_ActorStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7041,23 +6985,19 @@ func (ec *executionContext) fieldContext_ActorStats_buckets(_ context.Context, f
 }
 
 func (ec *executionContext) _ActorStatsBucket_keys(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorStatsBucket_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorStatsKey) graphql.Marshaler {
-			return ec.marshalNActorStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKeyᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ActorStatsBucket_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Keys
+	return ec.marshalNActorStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐActorStatsKeyᚄ(ctx, field.Selections, obj.Keys)
 }
 func (ec *executionContext) fieldContext_ActorStatsBucket_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7094,23 +7034,19 @@ func (ec *executionContext) fieldContext_ActorStatsKey_value(_ context.Context, 
 }
 
 func (ec *executionContext) _ActorStatsKey_theme(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorStatsKey_theme(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Theme, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
-			return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActorStatsKey_theme(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Theme
+	return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, field.Selections, obj.Theme)
 }
 func (ec *executionContext) fieldContext_ActorStatsKey_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7126,23 +7062,19 @@ func (ec *executionContext) fieldContext_ActorStatsKey_theme(_ context.Context, 
 }
 
 func (ec *executionContext) _ActorStatsKey_territory(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorStatsKey_territory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Territory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
-			return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActorStatsKey_territory(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Territory
+	return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, field.Selections, obj.Territory)
 }
 func (ec *executionContext) fieldContext_ActorStatsKey_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7221,46 +7153,38 @@ func (ec *executionContext) fieldContext_AuditEntry_objectId(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntry_inputFields(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntry_inputFields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InputFields, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AuditEntry_inputFields(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.InputFields
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.InputFields)
 }
 func (ec *executionContext) fieldContext_AuditEntry_inputFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
-			return ec.marshalNAuditEntryEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalNAuditEntryEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7276,23 +7200,19 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.PageInfo
+	return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7315,23 +7235,19 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐAuditEntry(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalNAuditEntry2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐAuditEntry(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7354,23 +7270,19 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _CommonPartner_actor(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CommonPartner_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CommonPartner_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Actor
+	return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_CommonPartner_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7386,23 +7298,19 @@ func (ec *executionContext) fieldContext_CommonPartner_actor(_ context.Context, 
 }
 
 func (ec *executionContext) _CommonPartner_linkedTo(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CommonPartner_linkedTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LinkedTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CommonPartner_linkedTo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.LinkedTo
+	return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, field.Selections, obj.LinkedTo)
 }
 func (ec *executionContext) fieldContext_CommonPartner_linkedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7425,23 +7333,19 @@ func (ec *executionContext) fieldContext_CommonPartner_weight(_ context.Context,
 }
 
 func (ec *executionContext) _CoverageGap_territory(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CoverageGap_territory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Territory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
-			return ec.marshalNTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CoverageGap_territory(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Territory
+	return ec.marshalNTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, field.Selections, obj.Territory)
 }
 func (ec *executionContext) fieldContext_CoverageGap_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7543,23 +7447,19 @@ func (ec *executionContext) fieldContext_ImportReport_updated(_ context.Context,
 }
 
 func (ec *executionContext) _ImportReport_errors(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportReport_errors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Errors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []exchange.Issue) graphql.Marshaler {
-			return ec.marshalNImportIssue2ᚕgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ImportReport_errors(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Errors
+	return ec.marshalNImportIssue2ᚕgithubᚗcomᚋessaimᚋessaimᚋinternalᚋexchangeᚐIssueᚄ(ctx, field.Selections, obj.Errors)
 }
 func (ec *executionContext) fieldContext_ImportReport_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7686,23 +7586,19 @@ func (ec *executionContext) fieldContext_Indicator_territory(_ context.Context, 
 }
 
 func (ec *executionContext) _IndicatorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndicatorConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.IndicatorEdge) graphql.Marshaler {
-			return ec.marshalOIndicatorEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐIndicatorEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IndicatorConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalOIndicatorEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐIndicatorEdge(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_IndicatorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7757,23 +7653,19 @@ func (ec *executionContext) fieldContext_IndicatorConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _IndicatorEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndicatorEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
-			return ec.marshalOIndicator2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐIndicator(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_IndicatorEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalOIndicator2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐIndicator(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_IndicatorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8049,23 +7941,19 @@ func (ec *executionContext) fieldContext_Initiative_participations(ctx context.C
 }
 
 func (ec *executionContext) _InitiativeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InitiativeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InitiativeEdge) graphql.Marshaler {
-			return ec.marshalOInitiativeEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InitiativeConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalOInitiativeEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeEdge(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_InitiativeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8120,23 +8008,19 @@ func (ec *executionContext) fieldContext_InitiativeConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _InitiativeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InitiativeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Initiative) graphql.Marshaler {
-			return ec.marshalOInitiative2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiative(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InitiativeEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalOInitiative2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiative(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_InitiativeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8166,23 +8050,19 @@ func (ec *executionContext) fieldContext_InitiativeStats_total(_ context.Context
 }
 
 func (ec *executionContext) _InitiativeStats_buckets(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeStats_buckets(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Buckets, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.InitiativeStatsBucket) graphql.Marshaler {
-			return ec.marshalNInitiativeStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucketᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InitiativeStats_buckets(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Buckets
+	return ec.marshalNInitiativeStatsBucket2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsBucketᚄ(ctx, field.Selections, obj.Buckets)
 }
 func (ec *executionContext) fieldContext_InitiativeStats_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8198,23 +8078,19 @@ func (ec *executionContext) fieldContext_InitiativeStats_buckets(_ context.Conte
 }
 
 func (ec *executionContext) _InitiativeStatsBucket_keys(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeStatsBucket_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.InitiativeStatsKey) graphql.Marshaler {
-			return ec.marshalNInitiativeStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKeyᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InitiativeStatsBucket_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Keys
+	return ec.marshalNInitiativeStatsKey2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐInitiativeStatsKeyᚄ(ctx, field.Selections, obj.Keys)
 }
 func (ec *executionContext) fieldContext_InitiativeStatsBucket_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8251,23 +8127,19 @@ func (ec *executionContext) fieldContext_InitiativeStatsKey_value(_ context.Cont
 }
 
 func (ec *executionContext) _InitiativeStatsKey_theme(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeStatsKey_theme(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Theme, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
-			return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InitiativeStatsKey_theme(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Theme
+	return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, field.Selections, obj.Theme)
 }
 func (ec *executionContext) fieldContext_InitiativeStatsKey_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8283,23 +8155,19 @@ func (ec *executionContext) fieldContext_InitiativeStatsKey_theme(_ context.Cont
 }
 
 func (ec *executionContext) _InitiativeStatsKey_territory(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeStatsKey_territory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Territory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
-			return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InitiativeStatsKey_territory(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Territory
+	return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, field.Selections, obj.Territory)
 }
 func (ec *executionContext) fieldContext_InitiativeStatsKey_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9390,46 +9258,38 @@ func (ec *executionContext) fieldContext_NetworkEdge_weight(_ context.Context, f
 }
 
 func (ec *executionContext) _NetworkEdge_kinds(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkEdge_kinds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kinds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.LinkKind) graphql.Marshaler {
-			return ec.marshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkEdge_kinds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Kinds
+	return ec.marshalNLinkKind2ᚕgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐLinkKindᚄ(ctx, field.Selections, obj.Kinds)
 }
 func (ec *executionContext) fieldContext_NetworkEdge_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "LinkKind")
 }
 
 func (ec *executionContext) _NetworkNode_actor(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Actor
+	return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_NetworkNode_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9616,23 +9476,19 @@ func (ec *executionContext) fieldContext_Participation_initiative(_ context.Cont
 }
 
 func (ec *executionContext) _ParticipationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ParticipationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ParticipationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ParticipationEdge) graphql.Marshaler {
-			return ec.marshalOParticipationEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ParticipationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalOParticipationEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipationEdge(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ParticipationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9687,23 +9543,19 @@ func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _ParticipationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ParticipationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ParticipationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Participation) graphql.Marshaler {
-			return ec.marshalOParticipation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ParticipationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalOParticipation2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐParticipation(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ParticipationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9726,23 +9578,19 @@ func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _PartnerSuggestion_actor(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnerSuggestion_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnerSuggestion_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Actor
+	return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, field.Selections, obj.Actor)
 }
 func (ec *executionContext) fieldContext_PartnerSuggestion_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9781,23 +9629,19 @@ func (ec *executionContext) fieldContext_PartnerSuggestion_score(_ context.Conte
 }
 
 func (ec *executionContext) _PartnerSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reasons, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SuggestionReason) graphql.Marshaler {
-			return ec.marshalNSuggestionReason2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Reasons
+	return ec.marshalNSuggestionReason2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSuggestionReasonᚄ(ctx, field.Selections, obj.Reasons)
 }
 func (ec *executionContext) fieldContext_PartnerSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9813,23 +9657,19 @@ func (ec *executionContext) fieldContext_PartnerSuggestion_reasons(_ context.Con
 }
 
 func (ec *executionContext) _PathHop_from(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathHop_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PathHop_from(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.From
+	return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, field.Selections, obj.From)
 }
 func (ec *executionContext) fieldContext_PathHop_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9845,23 +9685,19 @@ func (ec *executionContext) fieldContext_PathHop_from(_ context.Context, field g
 }
 
 func (ec *executionContext) _PathHop_to(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathHop_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PathHop_to(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.To
+	return ec.marshalNActor2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActor(ctx, field.Selections, obj.To)
 }
 func (ec *executionContext) fieldContext_PathHop_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9877,23 +9713,19 @@ func (ec *executionContext) fieldContext_PathHop_to(_ context.Context, field gra
 }
 
 func (ec *executionContext) _PathHop_relations(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathHop_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActorRelation) graphql.Marshaler {
-			return ec.marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PathHop_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Relations
+	return ec.marshalNActorRelation2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorRelationᚄ(ctx, field.Selections, obj.Relations)
 }
 func (ec *executionContext) fieldContext_PathHop_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9909,23 +9741,19 @@ func (ec *executionContext) fieldContext_PathHop_relations(_ context.Context, fi
 }
 
 func (ec *executionContext) _PathHop_sharedInitiatives(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PathHop_sharedInitiatives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SharedInitiatives, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PathHop_sharedInitiatives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.SharedInitiatives
+	return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐInitiativeᚄ(ctx, field.Selections, obj.SharedInitiatives)
 }
 func (ec *executionContext) fieldContext_PathHop_sharedInitiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10809,23 +10637,19 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10841,23 +10665,19 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.PageInfo
+	return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10961,23 +10781,19 @@ func (ec *executionContext) fieldContext_SuggestionReason_description(_ context.
 }
 
 func (ec *executionContext) _SuggestionReason_actors(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SuggestionReason_actors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SuggestionReason_actors(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Actors
+	return ec.marshalNActor2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐActorᚄ(ctx, field.Selections, obj.Actors)
 }
 func (ec *executionContext) fieldContext_SuggestionReason_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10993,23 +10809,19 @@ func (ec *executionContext) fieldContext_SuggestionReason_actors(_ context.Conte
 }
 
 func (ec *executionContext) _SuggestionReason_themes(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SuggestionReason_themes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Themes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
-			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SuggestionReason_themes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Themes
+	return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeᚄ(ctx, field.Selections, obj.Themes)
 }
 func (ec *executionContext) fieldContext_SuggestionReason_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11025,23 +10837,19 @@ func (ec *executionContext) fieldContext_SuggestionReason_themes(_ context.Conte
 }
 
 func (ec *executionContext) _SuggestionReason_territories(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SuggestionReason_territories(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Territories, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Territory) graphql.Marshaler {
-			return ec.marshalNTerritory2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SuggestionReason_territories(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Territories
+	return ec.marshalNTerritory2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryᚄ(ctx, field.Selections, obj.Territories)
 }
 func (ec *executionContext) fieldContext_SuggestionReason_territories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11120,23 +10928,19 @@ func (ec *executionContext) fieldContext_Territory_area(_ context.Context, field
 }
 
 func (ec *executionContext) _Territory_ruralPopulationShare(ctx context.Context, field graphql.CollectedField, obj *ent.Territory) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Territory_ruralPopulationShare(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RuralPopulationShare, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Territory_ruralPopulationShare(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.RuralPopulationShare
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, obj.RuralPopulationShare)
 }
 func (ec *executionContext) fieldContext_Territory_ruralPopulationShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Territory", field, false, false, "Float")
@@ -11363,23 +11167,19 @@ func (ec *executionContext) fieldContext_Territory_indicators(ctx context.Contex
 }
 
 func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TerritoryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TerritoryConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TerritoryEdge) graphql.Marshaler {
-			return ec.marshalOTerritoryEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TerritoryConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalOTerritoryEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritoryEdge(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_TerritoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11434,23 +11234,19 @@ func (ec *executionContext) fieldContext_TerritoryConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _TerritoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TerritoryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TerritoryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Territory) graphql.Marshaler {
-			return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TerritoryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalOTerritory2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTerritory(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_TerritoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11679,23 +11475,19 @@ func (ec *executionContext) fieldContext_Theme_initiatives(ctx context.Context, 
 }
 
 func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ThemeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ThemeConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ThemeEdge) graphql.Marshaler {
-			return ec.marshalOThemeEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ThemeConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Edges
+	return ec.marshalOThemeEdge2ᚕᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐThemeEdge(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ThemeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11750,23 +11542,19 @@ func (ec *executionContext) fieldContext_ThemeConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ThemeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ThemeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ThemeEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
-			return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ThemeEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Node
+	return ec.marshalOTheme2ᚖgithubᚗcomᚋessaimᚋessaimᚋentᚐTheme(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ThemeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11826,23 +11614,19 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Locations
+	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, obj.Locations)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -12043,23 +11827,19 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Type
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12151,23 +11931,19 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = obj.Type
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{

@@ -7,42 +7,59 @@ import (
 )
 
 // The rewrites of graph/gqlgen.go, read in the generated file: a leaf read
-// from a struct field calls its marshaller directly; what needs its own field
-// context (a union, a list, a field with arguments or a resolver, a
-// marshaller reporting errors through the context) still goes through
-// graphql.ResolveField; every object is written by objectFields, and only
-// Query dispatches its field set.
+// from a struct field calls its marshaller directly; any other field read
+// from a struct field as a pointer or a slice (an edge's node, a
+// connection's edges, a list) builds its own field context and calls its
+// marshaller; what needs more (a union, a field with arguments or a
+// resolver, a marshaller reporting errors through the context) still goes
+// through graphql.ResolveField; every object is written by objectFields, and
+// only Query dispatches its field set.
 func TestGeneratedExecutionRewrites(t *testing.T) {
 	src, err := os.ReadFile("generated.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	direct := func(fn string) bool {
-		re := regexp.MustCompile(`func \(ec \*executionContext\) ` + fn + `\([^\n]*\{\n\treturn (\S+)`)
+	const (
+		direct    = "marshalled directly"
+		inContext = "marshalled in its own field context"
+		resolved  = "resolved by graphql.ResolveField"
+	)
+	how := func(fn string) string {
+		re := regexp.MustCompile(`func \(ec \*executionContext\) ` + fn + `\([^\n]*\{\n\t(\S+ \S+)`)
 		m := re.FindSubmatch(src)
 		if m == nil {
 			t.Fatalf("%s not found in generated.go", fn)
 		}
-		return string(m[1]) != "graphql.ResolveField("
+		switch first := string(m[1]); {
+		case first == "return graphql.ResolveField(":
+			return resolved
+		case first == "fc, err":
+			return inContext
+		case regexp.MustCompile(`^return ec\.marshal`).MatchString(first):
+			return direct
+		default:
+			t.Fatalf("%s starts with %q", fn, first)
+			return ""
+		}
 	}
 	cases := []struct {
-		field  string
-		direct bool
-		why    string
+		field, want, why string
 	}{
-		{"_Theme_label", true, "String! struct field"},
-		{"_Initiative_status", true, "optional enum"},
-		{"_Initiative_startDate", true, "optional time"},
-		{"_Actor_id", true, "ID"},
-		{"_SearchEdge_node", false, "a union: its members' errors need the field's path"},
-		{"_InitiativeEdge_node", false, "an object"},
-		{"_Initiative_actors", false, "arguments and a resolver"},
-		{"_NetworkNode_betweenness", false, "a Float reports NaN through the context"},
-		{"_NetworkEdge_kinds", false, "a list"},
+		{"_Theme_label", direct, "String! struct field"},
+		{"_Initiative_status", direct, "optional enum"},
+		{"_Initiative_startDate", direct, "optional time"},
+		{"_Actor_id", direct, "ID"},
+		{"_SearchEdge_node", resolved, "a union: never nil as an interface only when set"},
+		{"_InitiativeEdge_node", inContext, "an object"},
+		{"_InitiativeConnection_edges", inContext, "a list of objects"},
+		{"_InitiativeConnection_pageInfo", resolved, "a struct value, neither pointer nor slice"},
+		{"_NetworkEdge_kinds", inContext, "a list of enums"},
+		{"_Initiative_actors", resolved, "arguments and a resolver"},
+		{"_NetworkNode_betweenness", resolved, "a Float reports NaN through the context"},
 	}
 	for _, tc := range cases {
-		if got := direct(tc.field); got != tc.direct {
-			t.Errorf("%s (%s): marshalled directly = %v, want %v", tc.field, tc.why, got, tc.direct)
+		if got := how(tc.field); got != tc.want {
+			t.Errorf("%s (%s): %s, want %s", tc.field, tc.why, got, tc.want)
 		}
 	}
 	if n := len(regexp.MustCompile(`\n\treturn out\n\}`).FindAll(src, -1)); n != 0 {
