@@ -18,7 +18,7 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	serveFlags(fs, &c)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseServe(fs, &c, args); err != nil {
 		return err
 	}
 	log := newLogger(c.logFormat)
@@ -41,6 +41,9 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	}
 	defer st.Close()
 	st.SetMaxConns(c.maxConns)
+	if !c.operationSlotsSet {
+		c.server.OperationSlots = st.MaxConns()
+	}
 	if err := firstrun.Run(ctx, st, c.demo, log); err != nil {
 		return err
 	}

@@ -29,6 +29,10 @@ type config struct {
 	server     server.Config
 	// trustedDocuments is the JSON manifest of the only documents served.
 	trustedDocuments string
+	// operationSlotsSet tells whether -operation-slots (or its variable)
+	// was given; if not, serve gives as many slots as the pool has
+	// connections, whatever -db-max-conns made it.
+	operationSlotsSet bool
 }
 
 // openStore opens and migrates the configured database.
@@ -99,6 +103,19 @@ func storeFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.logFormat, "log-format", env("ESSAIM_LOG_FORMAT", "text"), "log format: text or json (env ESSAIM_LOG_FORMAT)")
 }
 
+// parseServe parses serve's flags and the environment, and notes whether
+// the operation slots were set.
+func parseServe(fs *flag.FlagSet, c *config, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fs.Visit(func(f *flag.Flag) { c.operationSlotsSet = c.operationSlotsSet || f.Name == "operation-slots" })
+	if v, ok := os.LookupEnv("ESSAIM_OPERATION_SLOTS"); ok && v != "" {
+		c.operationSlotsSet = true
+	}
+	return nil
+}
+
 func serveFlags(fs *flag.FlagSet, c *config) {
 	d := server.DefaultConfig()
 	storeFlags(fs, c)
@@ -128,7 +145,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.server.Limits.MaxCost, "max-cost", envInt("ESSAIM_MAX_COST", d.Limits.MaxCost), "highest estimated cost of an operation, 0: no limit (env ESSAIM_MAX_COST)")
 	fs.IntVar(&c.server.Limits.MaxFilterDepth, "max-filter-depth", envInt("ESSAIM_MAX_FILTER_DEPTH", d.Limits.MaxFilterDepth), "deepest nesting of and/or/not and has…With in a filter, 0: no limit (env ESSAIM_MAX_FILTER_DEPTH)")
 	fs.IntVar(&c.server.OperationSlots, "operation-slots", envInt("ESSAIM_OPERATION_SLOTS", d.OperationSlots),
-		"GraphQL operations that execute at once, the others waiting their turn (answers from the response cache wait for none); 0: no bound; default: 4 per CPU, at least 8, as the PostgreSQL pool (env ESSAIM_OPERATION_SLOTS)")
+		"GraphQL operations that execute at once, the others waiting their turn (answers from the response cache wait for none); 0: no bound; default: the database pool's size (-db-max-conns) (env ESSAIM_OPERATION_SLOTS)")
 	fs.DurationVar(&c.server.RequestTimeout, "request-timeout", envDuration("ESSAIM_REQUEST_TIMEOUT", d.RequestTimeout), "time allowed to each GraphQL request, database included, 0: no limit (env ESSAIM_REQUEST_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser, * for any; none by default (env ESSAIM_CORS_ORIGINS)", func(v string) error {
 		c.server.CORSOrigins = splitList(v)

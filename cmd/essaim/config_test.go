@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"io"
+	"net/http"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -148,6 +149,42 @@ func TestServeFlagsOperationSlots(t *testing.T) {
 	}
 }
 
+// TestServeOperationSlotsFollowThePool: unless -operation-slots is given,
+// a served instance has as many operation slots as its pool connections,
+// whatever -db-max-conns made the pool (read on /metrics).
+func TestServeOperationSlotsFollowThePool(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // the gauge's line, or "" for none
+	}{
+		{"SQLite's pool", nil, "essaim_operation_slots 4"},
+		{"a larger pool", []string{"-db-max-conns", "12"}, "essaim_operation_slots 12"},
+		{"slots given", []string{"-db-max-conns", "12", "-operation-slots", "5"}, "essaim_operation_slots 5"},
+		{"no bound", []string{"-operation-slots", "0"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := startServe(t, filepath.Join(t.TempDir(), "essaim.db"), append([]string{"-demo=false"}, tc.args...)...)
+			code, _, metrics := s.get(t, "/metrics")
+			if code != http.StatusOK {
+				t.Fatalf("/metrics: %d", code)
+			}
+			line := ""
+			for l := range strings.SplitSeq(metrics, "\n") {
+				if strings.HasPrefix(l, "essaim_operation_slots ") {
+					line = l
+				}
+			}
+			if line != tc.want {
+				t.Errorf("operation slots gauge %q, want %q", line, tc.want)
+			}
+			s.stop(t)
+		})
+	}
+}
+
 // parseServeFlags parses serve's flags (and the environment) as the
 // program does, and returns the server's configuration.
 func parseServeFlags(t *testing.T, args ...string) server.Config {
@@ -156,7 +193,7 @@ func parseServeFlags(t *testing.T, args ...string) server.Config {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	serveFlags(fs, &c)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseServe(fs, &c, args); err != nil {
 		t.Fatal(err)
 	}
 	return c.server

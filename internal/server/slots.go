@@ -12,7 +12,8 @@ import (
 
 // DefaultOperationSlots is how many operations execute at once unless told
 // otherwise: as many as the PostgreSQL pool's default connections (4 per
-// CPU, at least 8). Beyond those, operations would wait for a connection
+// CPU, at least 8); `essaim serve` gives as many as its pool really has
+// (-db-max-conns). Beyond those, operations would wait for a connection
 // anyway, and database/sql hands a freed one to any of its waiters; in a
 // slot they wait in order of arrival.
 func DefaultOperationSlots() int { return store.DefaultMaxConns() }

@@ -130,6 +130,9 @@ const sqliteMaxConns = 4
 // backends contend (requests beyond it wait in the pool, which is cheap).
 func DefaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 
+// MaxConns is the connection pool's size, as SetMaxConns set it.
+func (s *Store) MaxConns() int { return s.DB.Stats().MaxOpenConnections }
+
 // SetMaxConns bounds the connection pool to n (0: the default for the
 // dialect) and keeps that many idle. database/sql keeps only 2 idle by
 // default: under concurrency every other request closed its connection and
