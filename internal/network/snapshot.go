@@ -12,6 +12,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/essaim/essaim/ent"
@@ -140,6 +141,9 @@ func Build(ctx context.Context, client *ent.Client, version int64) (*Snapshot, e
 	if err := s.loadTerritories(ctx, q); err != nil {
 		return nil, err
 	}
+	if err := s.checkSize(); err != nil {
+		return nil, err
+	}
 	s.buildCompact()
 	s.adj = nil // the maps cost more than the flat arrays holding the same links; freezing no longer needs them
 	s.freezePairs()
@@ -265,6 +269,40 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 	}
 	// Each pair's initiatives are in ascending order already: the rows came
 	// ordered by initiative.
+	return nil
+}
+
+// checkSize refuses a network whose flat arrays would outgrow the int32
+// indexes that keep the snapshot small (pairs, neighbours, links), rather
+// than let them wrap around. It would take tens of gigabytes to get there.
+func (s *Snapshot) checkSize() error {
+	pairs, pairLinks, initiativeLinks := 0, 0, 0
+	for _, slab := range s.slabs {
+		pairs += len(slab)
+		for i := range slab {
+			pairLinks += len(slab[i].initiatives)
+		}
+	}
+	for _, i := range s.buildingInitiatives {
+		initiativeLinks += len(i.territories) + len(i.themes)
+	}
+	return sizeError(pairs, pairLinks, initiativeLinks, len(s.relations))
+}
+
+func sizeError(pairs, pairLinks, initiativeLinks, relationPairs int) error {
+	for _, c := range []struct {
+		what string
+		n    int
+	}{
+		{"neighbour entries (two per linked pair of actors)", 2 * pairs},
+		{"initiatives shared by pairs of actors", pairLinks},
+		{"territories and themes of initiatives", initiativeLinks},
+		{"pairs of actors with explicit relations", relationPairs},
+	} {
+		if c.n > math.MaxInt32 {
+			return fmt.Errorf("network: %d %s: more than the snapshot's int32 indexes can address (%d)", c.n, c.what, math.MaxInt32)
+		}
+	}
 	return nil
 }
 
