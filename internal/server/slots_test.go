@@ -1,12 +1,17 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+
+	"github.com/essaim/essaim/internal/auth"
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/gqltest"
 	"github.com/essaim/essaim/internal/store"
@@ -60,4 +65,108 @@ func TestOperationSlotsThroughTheHandler(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCacheHitsTakeNoSlot: while the only slot is held (by a mutation
+// waiting for a database lock held outside the server), an answer the
+// response cache holds is served, and a query it does not hold waits; once
+// the lock is released, everything answers and the write lands.
+func TestCacheHitsTakeNoSlot(t *testing.T) {
+	t.Parallel()
+	const cachedQuery = `{ initiatives(first: 5) { totalCount } }`
+	const otherQuery = `{ actors(first: 5) { totalCount } }`
+	const create = `mutation($t: ID!) { createInitiative(input: {title: "Held", status: ACTIVE, territoryIDs: [$t]}) { id } }`
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		n := dbtest.NewActorNetwork(t, st)
+		cfg := gqltest.Config()
+		cfg.Access.AnonymousRole = auth.Reader
+		cfg.OperationSlots = 1
+		cfg.RequestTimeout = 20 * time.Second
+		c := gqltest.NewWith(st, cfg)
+		warm := c.Post(t, cachedQuery, nil)
+		if len(warm.Errors) > 0 {
+			t.Fatal(warm.Errors)
+		}
+		_, token, err := auth.Create(ctx, st.Client, "slots", auth.Editor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		editor := *c
+		editor.Key = token
+		// The key's first use writes when it was used: before the lock.
+		if resp := editor.Post(t, `{ themes(first: 1) { totalCount } }`, nil); len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+
+		unlock := lockGraphVersion(t, st)
+		mutated := make(chan gqltest.Response, 1)
+		go func() { mutated <- editor.Post(t, create, map[string]any{"t": qID(n.Achun.ID)}) }()
+		waitForMetric(t, c, "essaim_operations_running", 1)
+
+		if got := c.Post(t, cachedQuery, nil); string(got.Data) != string(warm.Data) || len(got.Errors) > 0 {
+			t.Errorf("cache hit while the slot is held: %s %+v, want %s", got.Data, got.Errors, warm.Data)
+		}
+		other := make(chan gqltest.Response, 1)
+		go func() { other <- c.Post(t, otherQuery, nil) }()
+		waitForMetric(t, c, "essaim_operations_waiting", 1)
+		select {
+		case <-mutated:
+			t.Fatal("the mutation answered while its database lock was held")
+		default:
+		}
+
+		unlock()
+		if resp := <-mutated; len(resp.Errors) > 0 {
+			t.Errorf("mutation: %+v", resp.Errors)
+		}
+		if resp := <-other; len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), "totalCount") {
+			t.Errorf("query that waited: %s %+v", resp.Data, resp.Errors)
+		}
+		if got := c.Post(t, cachedQuery, nil); string(got.Data) == string(warm.Data) {
+			t.Errorf("after the write the cache still answers %s", got.Data)
+		}
+	})
+}
+
+// lockGraphVersion holds, from a connection of its own, the lock every
+// write takes (the version row on PostgreSQL, the database's write lock on
+// SQLite) until the returned function is called.
+func lockGraphVersion(t *testing.T, st *store.Store) (unlock func()) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin, lock := "BEGIN", "SELECT version FROM essaim_graph_version WHERE id = 1 FOR UPDATE"
+	if st.Dialect == dialect.SQLite {
+		begin, lock = "BEGIN IMMEDIATE", "UPDATE essaim_graph_version SET version = version WHERE id = 1"
+	}
+	for _, q := range []string{begin, lock} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var once sync.Once
+	unlock = func() {
+		once.Do(func() {
+			if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+				t.Errorf("rollback: %v", err)
+			}
+			_ = conn.Close()
+		})
+	}
+	t.Cleanup(unlock)
+	return unlock
+}
+
+// waitForMetric polls /metrics until name reaches want.
+func waitForMetric(t *testing.T, c *gqltest.Client, name string, want float64) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); metric(t, c.Handler, name) != want; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s = %v", name, want)
+		}
+	}
 }
