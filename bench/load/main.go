@@ -678,14 +678,44 @@ func post(c *http.Client, base, op, query string, vars map[string]any) error {
 var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // answerError tells a failed answer from a good one without decoding it:
-// a JSON string holding a quote escapes it, so `"errors":` can only be the
-// key of GraphQL's errors.
+// an object with a data key and no errors key at its top level.
 func answerError(status int, body []byte) error {
-	if status != http.StatusOK || !bytes.HasPrefix(body, []byte("{")) || !bytes.Contains(body, []byte(`"data":`)) ||
-		bytes.Contains(body, []byte(`"errors":`)) {
+	if status != http.StatusOK || !bytes.HasPrefix(body, []byte("{")) ||
+		!hasTopLevelKey(body, "data") || hasTopLevelKey(body, "errors") {
 		return fmt.Errorf("status %d: %.300s", status, body)
 	}
 	return nil
+}
+
+// hasTopLevelKey tells whether the JSON object body has key among its own
+// keys (not its values'), in one pass without allocating: a string opened
+// at depth 1 right after { or , is a key.
+func hasTopLevelKey(body []byte, key string) bool {
+	depth, afterOpenOrComma := 0, false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; c {
+		case '{', '[':
+			depth++
+			afterOpenOrComma = c == '{'
+		case '}', ']':
+			depth--
+			afterOpenOrComma = false
+		case ',':
+			afterOpenOrComma = true
+		case '"':
+			start := i + 1
+			for i++; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 1 && afterOpenOrComma && i <= len(body) && string(body[start:min(i, len(body))]) == key {
+				return true
+			}
+			afterOpenOrComma = false
+		}
+	}
+	return false
 }
 
 func (r *storeResult) markdown(w io.Writer) {
