@@ -5919,7 +5919,7 @@ func (ec *executionContext) fieldContext_Actor_territories(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_territories_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Actor_territories_args", ec.field_Actor_territories_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5963,7 +5963,7 @@ func (ec *executionContext) fieldContext_Actor_themes(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_themes_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Actor_themes_args", ec.field_Actor_themes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6007,7 +6007,7 @@ func (ec *executionContext) fieldContext_Actor_relationsOut(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_relationsOut_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Actor_relationsOut_args", ec.field_Actor_relationsOut_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6051,7 +6051,7 @@ func (ec *executionContext) fieldContext_Actor_relationsIn(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_relationsIn_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Actor_relationsIn_args", ec.field_Actor_relationsIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6095,7 +6095,7 @@ func (ec *executionContext) fieldContext_Actor_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_initiatives_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Actor_initiatives_args", ec.field_Actor_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6139,7 +6139,7 @@ func (ec *executionContext) fieldContext_Actor_participations(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Actor_participations_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Actor_participations_args", ec.field_Actor_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7801,7 +7801,7 @@ func (ec *executionContext) fieldContext_Initiative_territories(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_territories_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Initiative_territories_args", ec.field_Initiative_territories_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7845,7 +7845,7 @@ func (ec *executionContext) fieldContext_Initiative_themes(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_themes_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Initiative_themes_args", ec.field_Initiative_themes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7889,7 +7889,7 @@ func (ec *executionContext) fieldContext_Initiative_actors(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_actors_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Initiative_actors_args", ec.field_Initiative_actors_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7933,7 +7933,7 @@ func (ec *executionContext) fieldContext_Initiative_participations(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Initiative_participations_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Initiative_participations_args", ec.field_Initiative_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10983,7 +10983,7 @@ func (ec *executionContext) fieldContext_Territory_containedIn(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_containedIn_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Territory_containedIn_args", ec.field_Territory_containedIn_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11027,7 +11027,7 @@ func (ec *executionContext) fieldContext_Territory_contains(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_contains_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Territory_contains_args", ec.field_Territory_contains_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11071,7 +11071,7 @@ func (ec *executionContext) fieldContext_Territory_actors(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_actors_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Territory_actors_args", ec.field_Territory_actors_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11115,7 +11115,7 @@ func (ec *executionContext) fieldContext_Territory_initiatives(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_initiatives_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Territory_initiatives_args", ec.field_Territory_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11159,7 +11159,7 @@ func (ec *executionContext) fieldContext_Territory_indicators(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Territory_indicators_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Territory_indicators_args", ec.field_Territory_indicators_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11379,7 +11379,7 @@ func (ec *executionContext) fieldContext_Theme_children(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Theme_children_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Theme_children_args", ec.field_Theme_children_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11423,7 +11423,7 @@ func (ec *executionContext) fieldContext_Theme_actors(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Theme_actors_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Theme_actors_args", ec.field_Theme_actors_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11467,7 +11467,7 @@ func (ec *executionContext) fieldContext_Theme_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.field_Theme_initiatives_args); err != nil {
+	if fc.Args, err = ec.memo.fieldArgs(ctx, ec.OperationContext, field, "field_Theme_initiatives_args", ec.field_Theme_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

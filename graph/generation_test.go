@@ -49,7 +49,7 @@ func TestGeneratedExecutionRewrites(t *testing.T) {
 		{"_Initiative_status", direct, "optional enum"},
 		{"_Initiative_startDate", direct, "optional time"},
 		{"_Actor_id", direct, "ID"},
-		{"_SearchEdge_node", resolved, "a union: never nil as an interface only when set"},
+		{"_SearchEdge_node", resolved, "a union, an interface: ResolveField's nil checks apply to it"},
 		{"_InitiativeEdge_node", inContext, "an object"},
 		{"_InitiativeConnection_edges", inContext, "a list of objects"},
 		{"_InitiativeConnection_pageInfo", resolved, "a struct value, neither pointer nor slice"},

@@ -290,7 +290,7 @@ func memoizePerOperation(src []byte, edgeArgs entEdgeArgs) ([]byte, error) {
 			return call
 		}
 		rewritten++
-		return fmt.Appendf(nil, "ec.memo.fieldArgs(ctx, ec.OperationContext, field, ec.%s)", argsFunc)
+		return fmt.Appendf(nil, "ec.memo.fieldArgs(ctx, ec.OperationContext, field, %q, ec.%s)", argsFunc, argsFunc)
 	})
 	if rewritten == 0 || rewritten != len(edgeArgs) {
 		return nil, fmt.Errorf("%d of the %d argument parsings of ent's edge fields found: gqlgen changed what it emits, update graph/gqlgen.go", rewritten, len(edgeArgs))
@@ -329,7 +329,8 @@ const entPackage = "github.com/essaim/essaim/ent"
 var enumAsItself = regexp.MustCompile(`\nfunc \(ec \*executionContext\) (marshal[^(]+)\(ctx context\.Context, sel ast\.SelectionSet, v ([\w.]+)\) graphql\.Marshaler \{\n\treturn v\n\}\n`)
 
 // marshalEnumsDirectly makes the marshallers of string enums return
-// enumValue(v), which writes the same JSON string.
+// enumValue(v), which writes the same JSON string for their values, GraphQL
+// names (graph/enums_test.go checks each enum against its own MarshalGQL).
 func marshalEnumsDirectly(src []byte, enums stringEnums) ([]byte, error) {
 	rewritten := 0
 	src = enumAsItself.ReplaceAllFunc(src, func(fn []byte) []byte {

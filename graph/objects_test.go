@@ -71,8 +71,11 @@ func TestOperationMemo(t *testing.T) {
 	if len(first) != 2 || first[0].Alias != "id" || first[1].Alias != "name" {
 		t.Fatalf("collected %v, want id and name", first)
 	}
-	if again := m.collectFields(op, sel, implementors); &again[0] != &first[0] {
-		t.Error("a second collection of the same selection set and type was not served from the memo")
+	// Another operation context over the same document: gqlgen's own cache,
+	// kept in the context, cannot serve it; the memo does.
+	again := m.collectFields(&graphql.OperationContext{Doc: doc}, sel, implementors)
+	if &again[0] != &first[0] || len(m.collected) != 1 {
+		t.Errorf("a second collection of the same selection set and type was not served from the memo (%d entries)", len(m.collected))
 	}
 	if sub := m.collectFields(op, sel[:1], implementors); len(sub) != 1 {
 		t.Errorf("a shorter selection set over the same elements collected %d fields, want 1", len(sub))
@@ -88,7 +91,7 @@ func TestOperationMemo(t *testing.T) {
 		return map[string]any{"first": raw["first"]}, nil
 	}
 	for range 3 {
-		args, err := m.fieldArgs(context.Background(), op, field, parse)
+		args, err := m.fieldArgs(context.Background(), op, field, "field_Initiative_actors_args", parse)
 		if err != nil || args["first"] != int64(3) {
 			t.Fatalf("fieldArgs = %v, %v; want first: 3", args, err)
 		}
@@ -96,10 +99,15 @@ func TestOperationMemo(t *testing.T) {
 	if parses != 1 {
 		t.Errorf("arguments parsed %d times, want once", parses)
 	}
+	// The same field parsed for another type (a fragment on an interface) is
+	// parsed again.
+	if _, err := m.fieldArgs(context.Background(), op, field, "field_Territory_actors_args", parse); err != nil || parses != 2 {
+		t.Errorf("the field's arguments for another type: %v, parsed %d times in all, want 2", err, parses)
+	}
 	failing := graphql.CollectedField{Field: &ast.Field{Name: "themes"}}
 	fails := 0
 	for range 2 {
-		if _, err := m.fieldArgs(context.Background(), op, failing, func(context.Context, map[string]any) (map[string]any, error) {
+		if _, err := m.fieldArgs(context.Background(), op, failing, "field_Initiative_themes_args", func(context.Context, map[string]any) (map[string]any, error) {
 			fails++
 			return nil, errors.New("bad argument")
 		}); err == nil {

@@ -23,7 +23,15 @@ import (
 type operationMemo struct {
 	mu        sync.Mutex // root Query fields run concurrently
 	collected map[collectedKey][]graphql.CollectedField
-	args      map[*ast.Field]map[string]any
+	args      map[argsKey]map[string]any
+}
+
+// argsKey is a field of the document and the function that parses its
+// arguments: one field of a fragment on an interface can be read on objects
+// of several types, whose fields may take different arguments.
+type argsKey struct {
+	field *ast.Field
+	parse string
 }
 
 // collectedKey identifies a selection set and a type's implementors by
@@ -59,15 +67,16 @@ func (m *operationMemo) collectFields(op *graphql.OperationContext, sel ast.Sele
 	return fields
 }
 
-// fieldArgs parses a field's arguments once per operation. The resolvers it
-// serves (ent's edges, see graph/gqlgen.go) only read them, so one map is
-// shared by every object's field context. An error is not kept: it is
-// reported at each object's path, as it was.
+// fieldArgs parses a field's arguments once per operation, with parse,
+// named parseName. The resolvers it serves (ent's edges, see graph/gqlgen.go)
+// only read them, so one map is shared by every object's field context. An
+// error is not kept: it is reported at each object's path, as it was.
 func (m *operationMemo) fieldArgs(ctx context.Context, op *graphql.OperationContext, field graphql.CollectedField,
-	parse func(context.Context, map[string]any) (map[string]any, error),
+	parseName string, parse func(context.Context, map[string]any) (map[string]any, error),
 ) (map[string]any, error) {
+	key := argsKey{field.Field, parseName}
 	m.mu.Lock()
-	args, ok := m.args[field.Field]
+	args, ok := m.args[key]
 	m.mu.Unlock()
 	if ok {
 		return args, nil
@@ -78,9 +87,9 @@ func (m *operationMemo) fieldArgs(ctx context.Context, op *graphql.OperationCont
 	}
 	m.mu.Lock()
 	if m.args == nil {
-		m.args = map[*ast.Field]map[string]any{}
+		m.args = map[argsKey]map[string]any{}
 	}
-	m.args[field.Field] = args
+	m.args[key] = args
 	m.mu.Unlock()
 	return args, nil
 }

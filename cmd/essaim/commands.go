@@ -18,7 +18,7 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	serveFlags(fs, &c)
-	if err := parseServe(fs, &c, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	log := newLogger(c.logFormat)

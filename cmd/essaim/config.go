@@ -103,19 +103,6 @@ func storeFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.logFormat, "log-format", env("ESSAIM_LOG_FORMAT", "text"), "log format: text or json (env ESSAIM_LOG_FORMAT)")
 }
 
-// parseServe parses serve's flags and the environment, and notes whether
-// the operation slots were set.
-func parseServe(fs *flag.FlagSet, c *config, args []string) error {
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	fs.Visit(func(f *flag.Flag) { c.operationSlotsSet = c.operationSlotsSet || f.Name == "operation-slots" })
-	if v, ok := os.LookupEnv("ESSAIM_OPERATION_SLOTS"); ok && v != "" {
-		c.operationSlotsSet = true
-	}
-	return nil
-}
-
 func serveFlags(fs *flag.FlagSet, c *config) {
 	d := server.DefaultConfig()
 	storeFlags(fs, c)
@@ -144,8 +131,18 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.server.Limits.MaxTokens, "max-tokens", envInt("ESSAIM_MAX_TOKENS", d.Limits.MaxTokens), "most lexical tokens in a document, 0: no limit (env ESSAIM_MAX_TOKENS)")
 	fs.IntVar(&c.server.Limits.MaxCost, "max-cost", envInt("ESSAIM_MAX_COST", d.Limits.MaxCost), "highest estimated cost of an operation, 0: no limit (env ESSAIM_MAX_COST)")
 	fs.IntVar(&c.server.Limits.MaxFilterDepth, "max-filter-depth", envInt("ESSAIM_MAX_FILTER_DEPTH", d.Limits.MaxFilterDepth), "deepest nesting of and/or/not and has…With in a filter, 0: no limit (env ESSAIM_MAX_FILTER_DEPTH)")
-	fs.IntVar(&c.server.OperationSlots, "operation-slots", envInt("ESSAIM_OPERATION_SLOTS", d.OperationSlots),
-		"GraphQL operations that execute at once, the others waiting their turn (answers from the response cache wait for none); 0: no bound; default: the database pool's size (-db-max-conns) (env ESSAIM_OPERATION_SLOTS)")
+	// A Func, so that serve knows whether it was set (from the command line
+	// or, through checkEnv, the environment) and -h prints no fixed default.
+	c.server.OperationSlots = d.OperationSlots
+	fs.Func("operation-slots", "GraphQL operations that execute at once, the others waiting their turn (answers from the response cache wait for none); 0: no bound; default: the database pool's size (-db-max-conns) (env ESSAIM_OPERATION_SLOTS)",
+		func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return err
+			}
+			c.server.OperationSlots, c.operationSlotsSet = n, true
+			return nil
+		})
 	fs.DurationVar(&c.server.RequestTimeout, "request-timeout", envDuration("ESSAIM_REQUEST_TIMEOUT", d.RequestTimeout), "time allowed to each GraphQL request, database included, 0: no limit (env ESSAIM_REQUEST_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser, * for any; none by default (env ESSAIM_CORS_ORIGINS)", func(v string) error {
 		c.server.CORSOrigins = splitList(v)

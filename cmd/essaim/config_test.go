@@ -126,19 +126,34 @@ func TestServeRefusesAPoolOfOne(t *testing.T) {
 	}
 }
 
-// TestServeFlagsOperationSlots: the PostgreSQL pool's default size by default, the environment
-// over the default, the flag over both; a negative bound is refused.
+// TestServeFlagsOperationSlots: unset, serve's default (replaced by the
+// pool's size when it serves, see TestServeOperationSlotsFollowThePool); the
+// environment over the default, the flag over both, each marking the slots
+// as set; a negative bound is refused.
 func TestServeFlagsOperationSlots(t *testing.T) {
-	parse := func(t *testing.T, args ...string) int { return parseServeFlags(t, args...).OperationSlots }
-	if got, want := parse(t), max(8, 4*runtime.GOMAXPROCS(0)); got != want {
-		t.Errorf("default: %d, want %d", got, want)
+	parse := func(t *testing.T, args ...string) (int, bool) {
+		t.Helper()
+		var c config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		serveFlags(fs, &c)
+		if err := parseFlags(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		return c.server.OperationSlots, c.operationSlotsSet
+	}
+	if got, set := parse(t); got != max(8, 4*runtime.GOMAXPROCS(0)) || set {
+		t.Errorf("default: %d (set %v), want %d, not set", got, set, max(8, 4*runtime.GOMAXPROCS(0)))
+	}
+	if got, set := parse(t, "-operation-slots", "6"); got != 6 || !set {
+		t.Errorf("-operation-slots 6: %d (set %v)", got, set)
 	}
 	t.Setenv("ESSAIM_OPERATION_SLOTS", "3")
-	if got := parse(t); got != 3 {
-		t.Errorf("ESSAIM_OPERATION_SLOTS=3: %d", got)
+	if got, set := parse(t); got != 3 || !set {
+		t.Errorf("ESSAIM_OPERATION_SLOTS=3: %d (set %v)", got, set)
 	}
-	if got := parse(t, "-operation-slots", "0"); got != 0 {
-		t.Errorf("-operation-slots 0 over the environment: %d", got)
+	if got, set := parse(t, "-operation-slots", "0"); got != 0 || !set {
+		t.Errorf("-operation-slots 0 over the environment: %d (set %v)", got, set)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a server that starts fails the test, not hangs it
 	defer cancel()
@@ -193,7 +208,7 @@ func parseServeFlags(t *testing.T, args ...string) server.Config {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	serveFlags(fs, &c)
-	if err := parseServe(fs, &c, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		t.Fatal(err)
 	}
 	return c.server

@@ -66,18 +66,18 @@ func TestPairsAcrossBlocks(t *testing.T) {
 // what overflowed, instead of wrapping around.
 func TestSizeError(t *testing.T) {
 	for _, tc := range []struct {
-		name                                             string
-		pairs, pairLinks, initiativeLinks, relationPairs int
-		want                                             string // "" for no error
+		name                                      string
+		actors, pairs, pairLinks, initiativeLinks int
+		want                                      string // "" for no error
 	}{
-		{"reference size", 400_000, 1_500_000, 150_000, 3_000, ""},
-		{"largest", math.MaxInt32 / 2, math.MaxInt32, math.MaxInt32, math.MaxInt32, ""},
-		{"too many pairs", math.MaxInt32/2 + 1, 1, 1, 1, "neighbour entries"},
-		{"too many pair links", 1, math.MaxInt32 + 1, 1, 1, "initiatives shared"},
-		{"too many initiative links", 1, 1, math.MaxInt32 + 1, 1, "territories and themes"},
-		{"too many relation pairs", 1, 1, 1, math.MaxInt32 + 1, "explicit relations"},
+		{"reference size", 20_000, 400_000, 1_500_000, 150_000, ""},
+		{"largest", math.MaxInt32, math.MaxInt32 / 2, math.MaxInt32, math.MaxInt32, ""},
+		{"too many actors", math.MaxInt32 + 1, 1, 1, 1, "actors"},
+		{"too many pairs", 1, math.MaxInt32/2 + 1, 1, 1, "neighbour entries"},
+		{"too many pair links", 1, 1, math.MaxInt32 + 1, 1, "initiatives shared"},
+		{"too many initiative links", 1, 1, 1, math.MaxInt32 + 1, "territories and themes"},
 	} {
-		err := sizeError(tc.pairs, tc.pairLinks, tc.initiativeLinks, tc.relationPairs)
+		err := sizeError(tc.actors, tc.pairs, tc.pairLinks, tc.initiativeLinks)
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}

@@ -257,6 +257,9 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 		}
 		if r.From != r.To {
 			p := s.addPair(r.From, r.To)
+			if p.relations == 0 && len(s.relations) == math.MaxInt32 {
+				return fmt.Errorf("network: more than %d pairs of actors with explicit relations: more than the snapshot's int32 indexes can address", math.MaxInt32)
+			}
 			if p.relations == 0 {
 				s.relations = append(s.relations, nil)
 				p.relations = int32(len(s.relations))
@@ -286,18 +289,20 @@ func (s *Snapshot) checkSize() error {
 	for _, i := range s.buildingInitiatives {
 		initiativeLinks += len(i.territories) + len(i.themes)
 	}
-	return sizeError(pairs, pairLinks, initiativeLinks, len(s.relations))
+	return sizeError(len(s.actorIDs), pairs, pairLinks, initiativeLinks)
 }
 
-func sizeError(pairs, pairLinks, initiativeLinks, relationPairs int) error {
+// sizeError checks the counts against int32. (The pairs with explicit
+// relations are checked as they are read: their index is set then.)
+func sizeError(actors, pairs, pairLinks, initiativeLinks int) error {
 	for _, c := range []struct {
 		what string
 		n    int
 	}{
+		{"actors", actors},
 		{"neighbour entries (two per linked pair of actors)", 2 * pairs},
 		{"initiatives shared by pairs of actors", pairLinks},
 		{"territories and themes of initiatives", initiativeLinks},
-		{"pairs of actors with explicit relations", relationPairs},
 	} {
 		if c.n > math.MaxInt32 {
 			return fmt.Errorf("network: %d %s: more than the snapshot's int32 indexes can address (%d)", c.n, c.what, math.MaxInt32)

@@ -12,9 +12,12 @@ func TestMarshalID(t *testing.T) {
 		id   int
 		want string
 	}{
+		{0, `"0"`},
+		{-42, `"-42"`},
 		{1, `"1"`},
 		{4294967522, `"4294967522"`},
 		{math.MaxInt64, `"9223372036854775807"`},
+		{math.MinInt64, `"-9223372036854775808"`},
 	} {
 		var buf bytes.Buffer
 		MarshalID(tc.id).MarshalGQL(&buf)

@@ -99,16 +99,16 @@ func TestCacheHitsTakeNoSlot(t *testing.T) {
 			t.Fatal(resp.Errors)
 		}
 
+		// The mutation waits for the lock within SQLite's busy timeout (10 s)
+		// or PostgreSQL's lock wait: the steps below take milliseconds.
 		unlock := lockGraphVersion(t, st)
-		mutated := make(chan gqltest.Response, 1)
-		go func() { mutated <- editor.Post(t, create, map[string]any{"t": qID(n.Achun.ID)}) }()
+		mutated := postAsync(t, &editor, create, map[string]any{"t": qID(n.Achun.ID)})
 		waitForMetric(t, c, "essaim_operations_running", 1)
 
 		if got := c.Post(t, cachedQuery, nil); string(got.Data) != string(warm.Data) || len(got.Errors) > 0 {
 			t.Errorf("cache hit while the slot is held: %s %+v, want %s", got.Data, got.Errors, warm.Data)
 		}
-		other := make(chan gqltest.Response, 1)
-		go func() { other <- c.Post(t, otherQuery, nil) }()
+		other := postAsync(t, c, otherQuery, nil)
 		waitForMetric(t, c, "essaim_operations_waiting", 1)
 		select {
 		case <-mutated:
@@ -127,6 +127,18 @@ func TestCacheHitsTakeNoSlot(t *testing.T) {
 			t.Errorf("after the write the cache still answers %s", got.Data)
 		}
 	})
+}
+
+// postAsync posts from another goroutine; the channel always receives,
+// an empty response if Post failed the test there.
+func postAsync(t *testing.T, c *gqltest.Client, query string, vars map[string]any) <-chan gqltest.Response {
+	out := make(chan gqltest.Response, 1)
+	go func() {
+		var resp gqltest.Response
+		defer func() { out <- resp }()
+		resp = c.Post(t, query, vars)
+	}()
+	return out
 }
 
 // lockGraphVersion holds, from a connection of its own, the lock every
