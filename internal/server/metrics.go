@@ -56,8 +56,8 @@ func NewMetrics() *Metrics {
 		}, []string{"operation"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "essaim_rate_limited_total",
-			Help: "Requests refused by the rate limiter, by kind of identity (key, ip).",
-		}, []string{"identity"}),
+			Help: "Requests refused by the rate limiter, by kind of identity (key, ip) and endpoint (graphql, export).",
+		}, []string{"identity", "endpoint"}),
 		names: &nameLabels{known: map[string]bool{}},
 	}
 	reg.MustRegister(m.requests, m.duration, m.statements, m.rateLimited,
@@ -75,13 +75,13 @@ func (m *Metrics) Handler() http.Handler {
 // may add theirs.
 func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
 
-// RateLimited counts a request refused by the rate limiter; identityKind is
-// a small fixed set ("key", "ip").
-func (m *Metrics) RateLimited(identityKind string) {
+// RateLimited counts a request refused by the rate limiter; identityKind
+// ("key", "ip") and endpoint ("graphql", "export") are small fixed sets.
+func (m *Metrics) RateLimited(identityKind, endpoint string) {
 	if m == nil {
 		return
 	}
-	m.rateLimited.WithLabelValues(identityKind).Inc()
+	m.rateLimited.WithLabelValues(identityKind, endpoint).Inc()
 }
 
 // allowOperations gives names their own label whatever the cap (the

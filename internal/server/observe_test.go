@@ -152,9 +152,9 @@ func TestMetrics(t *testing.T) {
 	hPost(`query Themes { themes(first: 1) { totalCount } }`).send(t, h)
 	hPost(`{ themez }`).send(t, h)
 	hPost(`query Themes { themes(first: 1) { totalCount } }`).with(func(r *hRequest) { r.contentType = "text/plain" }).send(t, h)
-	cfg.Metrics.RateLimited("key")
-	cfg.Metrics.RateLimited("ip")
-	cfg.Metrics.RateLimited("ip")
+	cfg.Metrics.RateLimited("key", "graphql")
+	cfg.Metrics.RateLimited("ip", "graphql")
+	cfg.Metrics.RateLimited("ip", "export")
 	// Clients choose operation names: past the cap they fold into "other".
 	for i := range 150 {
 		hPost(fmt.Sprintf(`query Op%d { __typename }`, i)).send(t, h)
@@ -167,8 +167,9 @@ func TestMetrics(t *testing.T) {
 		`essaim_graphql_request_duration_seconds_count{operation="Themes"} 2`,
 		`essaim_graphql_sql_statements_count{operation="Themes"} 2`,
 		`essaim_graphql_sql_statements_bucket{operation="Themes",le="0"} 0`,
-		`essaim_rate_limited_total{identity="key"} 1`,
-		`essaim_rate_limited_total{identity="ip"} 2`,
+		`essaim_rate_limited_total{endpoint="graphql",identity="key"} 1`,
+		`essaim_rate_limited_total{endpoint="graphql",identity="ip"} 1`,
+		`essaim_rate_limited_total{endpoint="export",identity="ip"} 1`,
 		`essaim_graphql_requests_total{operation="other",outcome="ok",type="query"} 51`,
 		`go_goroutines `,
 	} {
@@ -186,7 +187,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("%d operation labels, want at most 100 names plus none and other", len(labels))
 	}
 	var nilMetrics *server.Metrics
-	nilMetrics.RateLimited("key") // a server without metrics may call it
+	nilMetrics.RateLimited("key", "graphql") // a server without metrics may call it
 }
 
 // oManifest is a manifest of one query and one mutation.

@@ -157,12 +157,13 @@ type rateState struct {
 type rateStateKey struct{}
 
 // charge spends cost from the identity's bucket, keeps the decision for the
-// response headers, and counts a refusal by identity kind ("key" or "ip").
-func (st *rateState) charge(cost int) decision {
+// response headers, and counts a refusal by identity kind ("key" or "ip")
+// and endpoint ("graphql" or "export").
+func (st *rateState) charge(cost int, endpoint string) decision {
 	d := st.l.take(st.identity, cost)
 	st.decided = &d
 	if d.limited {
-		st.l.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0])
+		st.l.metrics.RateLimited(strings.SplitN(st.identity, ":", 2)[0], endpoint)
 	}
 	return d
 }
@@ -273,7 +274,7 @@ func (rateLimiter) MutateOperationContext(ctx context.Context, op *graphql.Opera
 	if c, ok := op.Stats.GetExtension(costExtension).(*Cost); ok {
 		cost = c.RequestedQueryCost
 	}
-	if d := st.charge(cost); d.limited {
+	if d := st.charge(cost, "graphql"); d.limited {
 		return apierr.GraphQL(apierr.RateLimited, "the rate limit of "+strconv.Itoa(d.limit)+
 			" cost points per minute is spent: retry in "+strconv.Itoa(d.retryAfter)+" s")
 	}
@@ -294,7 +295,7 @@ func chargeExport(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return true
 	}
-	d := st.charge(exportCost)
+	d := st.charge(exportCost, "export")
 	if !d.limited {
 		return true
 	}

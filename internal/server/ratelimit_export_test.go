@@ -26,8 +26,10 @@ func TestRateLimitExport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		const budget = 3000 // one export and a bit
 		clock := &rlClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		metrics := server.NewMetrics()
 		h := aHandler(st, func(c *server.Config) {
 			c.RateLimit = server.RateLimit{PerMinute: budget, MaxIdentities: 100, Now: clock.now}
+			c.Metrics = metrics
 		})
 		_, token := aKey(t, st, auth.Reader)
 		var statements, authOnly int64 // of the last export; of one refused before any query
@@ -117,6 +119,15 @@ func TestRateLimitExport(t *testing.T) {
 		}
 		if r := export(http.MethodGet, "Bearer "+token); r.Code != http.StatusTooManyRequests || code(r) != "RATE_LIMITED" {
 			t.Errorf("export after a query that spent the budget: %d %s", r.Code, r.Body)
+		}
+		// The refusals above, counted by endpoint: two exports, one query.
+		for name, want := range map[string]float64{
+			`essaim_rate_limited_total{endpoint="export",identity="key"}`:  2,
+			`essaim_rate_limited_total{endpoint="graphql",identity="key"}`: 1,
+		} {
+			if got := metric(t, h, name); got != want {
+				t.Errorf("/metrics %s = %v, want %v", name, got, want)
+			}
 		}
 	})
 }
