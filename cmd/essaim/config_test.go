@@ -133,13 +133,7 @@ func TestServeRefusesAPoolOfOne(t *testing.T) {
 func TestServeFlagsOperationSlots(t *testing.T) {
 	parse := func(t *testing.T, args ...string) (int, bool) {
 		t.Helper()
-		var c config
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		serveFlags(fs, &c)
-		if err := parseFlags(fs, args); err != nil {
-			t.Fatal(err)
-		}
+		c := parseServeConfig(t, args...)
 		return c.server.OperationSlots, c.operationSlotsSet
 	}
 	if got, set := parse(t); got != max(8, 4*runtime.GOMAXPROCS(0)) || set {
@@ -204,6 +198,13 @@ func TestServeOperationSlotsFollowThePool(t *testing.T) {
 // program does, and returns the server's configuration.
 func parseServeFlags(t *testing.T, args ...string) server.Config {
 	t.Helper()
+	return parseServeConfig(t, args...).server
+}
+
+// parseServeConfig parses serve's flags (and the environment) as the
+// program does.
+func parseServeConfig(t *testing.T, args ...string) config {
+	t.Helper()
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -211,5 +212,5 @@ func parseServeFlags(t *testing.T, args ...string) server.Config {
 	if err := parseFlags(fs, args); err != nil {
 		t.Fatal(err)
 	}
-	return c.server
+	return c
 }
