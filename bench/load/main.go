@@ -108,7 +108,7 @@ func main() {
 		defer logf.Close()
 		cfg.log = logf
 	} else {
-		memlimit.Apply(slog.Default()) // the server's GC settings, as `essaim serve` applies them
+		memlimit.Apply(slog.Default(), false) // the server's GC settings on PostgreSQL, as `essaim serve` applies them (both stores share this process)
 	}
 
 	var out bytes.Buffer

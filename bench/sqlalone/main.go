@@ -52,7 +52,7 @@ func main() {
 	if *pgURL == "" {
 		log.Fatal("give -postgres")
 	}
-	memlimit.Apply(slog.Default()) // the server's GC settings, as `essaim serve` applies them
+	memlimit.Apply(slog.Default(), false) // the server's GC settings on PostgreSQL, as `essaim serve` applies them
 	ctx := context.Background()
 	rec := &recorder{}
 	st, err := openCapturing(ctx, *pgURL, *statementCache, store.DefaultCountCache, rec)

@@ -11,6 +11,7 @@ import (
 	"github.com/essaim/essaim/internal/memlimit"
 	"github.com/essaim/essaim/internal/refdata"
 	"github.com/essaim/essaim/internal/server"
+	"github.com/essaim/essaim/internal/store"
 	"github.com/essaim/essaim/internal/territory"
 )
 
@@ -33,7 +34,7 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	if c.server.OperationSlots < 0 {
 		return fmt.Errorf("-operation-slots %d: want 0 (no bound) or more", c.server.OperationSlots)
 	}
-	memlimit.Apply(log)
+	memlimit.Apply(log, !store.IsPostgres(c.database))
 	start := time.Now()
 	st, err := c.openStore(ctx)
 	if err != nil {
