@@ -106,7 +106,7 @@ func (m *Metrics) watchCountCache(c *store.CountCache) {
 	misses := func() float64 { _, mi := c.Stats(); return float64(mi) }
 	for _, col := range []prometheus.Collector{
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "essaim_count_cache_hits_total",
-			Help: "Row counts (totalCount) answered from the count cache."}, hits),
+			Help: "Row counts (totalCount) answered from the count cache, or shared with a request counting them."}, hits),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "essaim_count_cache_misses_total",
 			Help: "Row counts (totalCount) sent to the database, then kept until the next write."}, misses),
 	} {
