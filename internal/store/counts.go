@@ -13,7 +13,6 @@ import (
 	entgo "entgo.io/ent"
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/essaim/essaim/ent"
 )
@@ -52,10 +51,8 @@ type CountCache struct {
 	counts  map[string]int64
 
 	// flights runs a missed count once for every request that misses it
-	// at the same time; joining counts the requests waiting in one (tests
-	// wait on it).
-	flights singleflight.Group
-	joining atomic.Int64
+	// at the same time.
+	flights Flights[int64]
 
 	hits, misses atomic.Int64
 }
@@ -144,17 +141,11 @@ func (d *countDriver) Query(ctx context.Context, query string, args, v any) erro
 }
 
 // count makes a missed count once for all the requests that miss it at
-// the same version at the same time, and keeps it: after a write every
-// busy dashboard misses the same counts together, and each would have sent
-// its own COUNT over thousands of rows (a thundering herd on PostgreSQL,
-// ~15 ms of SQL each for the rural dashboard's). The first request counts
-// with its own context; one that joined it and is still in time counts on
-// its own if that one failed (its request timed out or was cancelled).
+// the same version at the same time (Flights), and keeps it: ~15 ms of SQL
+// for the rural dashboard's, which every client used to send again after
+// each write.
 func (c *CountCache) count(ctx context.Context, v int64, key string, run func() (int64, error)) (int64, error) {
-	c.joining.Add(1)
-	led := false // only the first request's function runs
-	res, err, _ := c.flights.Do(strconv.FormatInt(v, 10)+"\x00"+key, func() (any, error) {
-		led = true
+	n, joined, err := c.flights.Run(ctx, strconv.FormatInt(v, 10)+"\x00"+key, func() (int64, error) {
 		c.misses.Add(1)
 		n, err := run()
 		if err == nil {
@@ -162,21 +153,10 @@ func (c *CountCache) count(ctx context.Context, v int64, key string, run func() 
 		}
 		return n, err
 	})
-	c.joining.Add(-1)
-	switch {
-	case err == nil && !led:
+	if err == nil && joined {
 		c.hits.Add(1)
-	case err != nil && !led && ctx.Err() == nil:
-		c.misses.Add(1)
-		n, err := run()
-		if err == nil {
-			c.put(v, key, n)
-		}
-		return n, err
-	case err != nil:
-		return 0, err
 	}
-	return res.(int64), nil
+	return n, err
 }
 
 // countNow sends a count to the database.

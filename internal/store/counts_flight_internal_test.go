@@ -39,9 +39,9 @@ func countRequest(ctx context.Context) context.Context {
 
 func waitJoining(t *testing.T, c *CountCache, n int64) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); c.joining.Load() != n; time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); c.flights.Joining() != n; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %d requests to join the count (%d)", n, c.joining.Load())
+			t.Fatalf("timed out waiting for %d requests to join the count (%d)", n, c.flights.Joining())
 		}
 	}
 }
