@@ -51,19 +51,9 @@ func (m *operationMemo) collectFields(op *graphql.OperationContext, sel ast.Sele
 		return graphql.CollectFields(op, sel, satisfies)
 	}
 	key := collectedKey{&sel[0], len(sel), &satisfies[0], len(satisfies)}
-	m.mu.Lock()
-	fields, ok := m.collected[key]
-	m.mu.Unlock()
-	if ok {
-		return fields
-	}
-	fields = graphql.CollectFields(op, sel, satisfies)
-	m.mu.Lock()
-	if m.collected == nil {
-		m.collected = map[collectedKey][]graphql.CollectedField{}
-	}
-	m.collected[key] = fields
-	m.mu.Unlock()
+	fields, _ := memoized(&m.mu, &m.collected, key, func() ([]graphql.CollectedField, error) {
+		return graphql.CollectFields(op, sel, satisfies), nil
+	})
 	return fields
 }
 
@@ -74,22 +64,29 @@ func (m *operationMemo) collectFields(op *graphql.OperationContext, sel ast.Sele
 func (m *operationMemo) fieldArgs(ctx context.Context, op *graphql.OperationContext, field graphql.CollectedField,
 	parseName string, parse func(context.Context, map[string]any) (map[string]any, error),
 ) (map[string]any, error) {
-	key := argsKey{field.Field, parseName}
-	m.mu.Lock()
-	args, ok := m.args[key]
-	m.mu.Unlock()
+	return memoized(&m.mu, &m.args, argsKey{field.Field, parseName}, func() (map[string]any, error) {
+		return parse(ctx, field.ArgumentMap(op.Variables))
+	})
+}
+
+// memoized returns the value kept in *kept under key, or computes it
+// outside the lock and keeps it unless computing failed.
+func memoized[K comparable, V any](mu *sync.Mutex, kept *map[K]V, key K, compute func() (V, error)) (V, error) {
+	mu.Lock()
+	v, ok := (*kept)[key]
+	mu.Unlock()
 	if ok {
-		return args, nil
+		return v, nil
 	}
-	args, err := parse(ctx, field.ArgumentMap(op.Variables))
+	v, err := compute()
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	m.mu.Lock()
-	if m.args == nil {
-		m.args = map[argsKey]map[string]any{}
+	mu.Lock()
+	if *kept == nil {
+		*kept = map[K]V{}
 	}
-	m.args[key] = args
-	m.mu.Unlock()
-	return args, nil
+	(*kept)[key] = v
+	mu.Unlock()
+	return v, nil
 }

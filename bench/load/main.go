@@ -714,7 +714,7 @@ func hasTopLevelKey(body []byte, key string) bool {
 					i++
 				}
 			}
-			if depth == 1 && afterOpenOrComma && i <= len(body) && string(body[start:min(i, len(body))]) == key {
+			if depth == 1 && afterOpenOrComma && string(body[start:min(i, len(body))]) == key {
 				return true
 			}
 			afterOpenOrComma = false

@@ -279,17 +279,28 @@ func (s *Snapshot) loadLinks(ctx context.Context, q rowsFunc) error {
 // indexes that keep the snapshot small (pairs, neighbours, links), rather
 // than let them wrap around. It would take tens of gigabytes to get there.
 func (s *Snapshot) checkSize() error {
-	pairs, pairLinks, initiativeLinks := 0, 0, 0
+	pairs, pairLinks := s.pairCounts()
+	return sizeError(len(s.actorIDs), pairs, pairLinks, s.initiativeLinkCount())
+}
+
+// pairCounts counts the pairs being built and their initiatives.
+func (s *Snapshot) pairCounts() (pairs, links int) {
 	for _, slab := range s.slabs {
 		pairs += len(slab)
 		for i := range slab {
-			pairLinks += len(slab[i].initiatives)
+			links += len(slab[i].initiatives)
 		}
 	}
+	return pairs, links
+}
+
+// initiativeLinkCount counts the territories and themes of the initiatives
+// being built.
+func (s *Snapshot) initiativeLinkCount() (n int) {
 	for _, i := range s.buildingInitiatives {
-		initiativeLinks += len(i.territories) + len(i.themes)
+		n += len(i.territories) + len(i.themes)
 	}
-	return sizeError(len(s.actorIDs), pairs, pairLinks, initiativeLinks)
+	return n
 }
 
 // sizeError checks the counts against int32. (The pairs with explicit
@@ -315,15 +326,9 @@ func sizeError(actors, pairs, pairLinks, initiativeLinks int) error {
 // they were made (compact's indexes), and their initiatives into one array
 // beside it.
 func (s *Snapshot) freezePairs() {
-	pairs, total := 0, 0
-	for _, slab := range s.slabs {
-		pairs += len(slab)
-		for i := range slab {
-			total += len(slab[i].initiatives)
-		}
-	}
+	pairs, links := s.pairCounts()
 	s.pairs = make([]Pair, 0, pairs)
-	s.pairInitiatives = make([]int, 0, total)
+	s.pairInitiatives = make([]int, 0, links)
 	for k, slab := range s.slabs {
 		for i := range slab {
 			p := slab[i].Pair
@@ -339,12 +344,8 @@ func (s *Snapshot) freezePairs() {
 // freezeInitiatives moves the initiatives' territories and themes into
 // one array.
 func (s *Snapshot) freezeInitiatives() {
-	total := 0
-	for _, i := range s.buildingInitiatives {
-		total += len(i.territories) + len(i.themes)
-	}
 	s.initiatives = make(map[int]initiativeSpan, len(s.buildingInitiatives))
-	s.initiativeLinks = make([]int, 0, total)
+	s.initiativeLinks = make([]int, 0, s.initiativeLinkCount())
 	for id, i := range s.buildingInitiatives {
 		s.initiatives[id] = initiativeSpan{first: int32(len(s.initiativeLinks)),
 			territories: int32(len(i.territories)), themes: int32(len(i.themes))}

@@ -152,7 +152,7 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 	}
 	// Mutations wait for a mutation slot before an operation slot, so that
 	// mutations queued behind one another never hold the slots reads need.
-	srv.AroundOperations(mutationSlots(mutationConcurrency(st.DB.Stats().MaxOpenConnections)))
+	srv.AroundOperations(mutationSlots(mutationConcurrency(st.MaxConns())))
 	if slots := newOperationSlots(cfg.OperationSlots); slots != nil {
 		srv.AroundOperations(slots.around) // after the response cache: its answers wait for nothing
 		cfg.Metrics.watchOperationSlots(slots)

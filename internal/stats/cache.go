@@ -62,7 +62,7 @@ func (c *Cache) cached(ctx context.Context, client *ent.Client, q string, args [
 	if ok {
 		return r, nil
 	}
-	r, _, err = c.flights.Run(ctx, fmt.Sprintf("%d\x00%s", v, key), func() (*Result, error) {
+	r, _, err = c.flights.Run(ctx, v, key, func() (*Result, error) {
 		r, err := compute()
 		if err == nil {
 			c.keep(v, key, r)

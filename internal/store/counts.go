@@ -5,7 +5,6 @@ import (
 	stdsql "database/sql"
 	"fmt"
 	"reflect"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -145,7 +144,7 @@ func (d *countDriver) Query(ctx context.Context, query string, args, v any) erro
 // for the rural dashboard's, which every client used to send again after
 // each write.
 func (c *CountCache) count(ctx context.Context, v int64, key string, run func() (int64, error)) (int64, error) {
-	n, joined, err := c.flights.Run(ctx, strconv.FormatInt(v, 10)+"\x00"+key, func() (int64, error) {
+	n, joined, err := c.flights.Run(ctx, v, key, func() (int64, error) {
 		c.misses.Add(1)
 		n, err := run()
 		if err == nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
@@ -19,12 +20,12 @@ type Flights[T any] struct {
 	joining atomic.Int64
 }
 
-// Run returns run's result for key, and whether it came from another
-// caller's run.
-func (f *Flights[T]) Run(ctx context.Context, key string, run func() (T, error)) (v T, joined bool, err error) {
+// Run returns run's result for key at graph version, and whether it came
+// from another caller's run.
+func (f *Flights[T]) Run(ctx context.Context, version int64, key string, run func() (T, error)) (v T, joined bool, err error) {
 	f.joining.Add(1)
 	led := false // only the first caller's function runs
-	res, err, _ := f.group.Do(key, func() (any, error) {
+	res, err, _ := f.group.Do(strconv.FormatInt(version, 10)+"\x00"+key, func() (any, error) {
 		led = true
 		return run()
 	})
