@@ -681,47 +681,81 @@ func (_q *ActorQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Actor,
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedTerritories {
-		if err := _q.loadTerritories(ctx, query, nodes,
-			func(n *Actor) { n.appendNamedTerritories(name) },
-			func(n *Actor, e *Territory) { n.appendNamedTerritories(name, e) }); err != nil {
-			return nil, err
-		}
+	var edgeLoads []func(context.Context) error
+	if named := _q.withNamedTerritories; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadTerritories(ctx, query, nodes,
+					func(n *Actor) { n.appendNamedTerritories(name) },
+					func(n *Actor, e *Territory) { n.appendNamedTerritories(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedThemes {
-		if err := _q.loadThemes(ctx, query, nodes,
-			func(n *Actor) { n.appendNamedThemes(name) },
-			func(n *Actor, e *Theme) { n.appendNamedThemes(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedThemes; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadThemes(ctx, query, nodes,
+					func(n *Actor) { n.appendNamedThemes(name) },
+					func(n *Actor, e *Theme) { n.appendNamedThemes(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedRelationsOut {
-		if err := _q.loadRelationsOut(ctx, query, nodes,
-			func(n *Actor) { n.appendNamedRelationsOut(name) },
-			func(n *Actor, e *ActorRelation) { n.appendNamedRelationsOut(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedRelationsOut; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadRelationsOut(ctx, query, nodes,
+					func(n *Actor) { n.appendNamedRelationsOut(name) },
+					func(n *Actor, e *ActorRelation) { n.appendNamedRelationsOut(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedRelationsIn {
-		if err := _q.loadRelationsIn(ctx, query, nodes,
-			func(n *Actor) { n.appendNamedRelationsIn(name) },
-			func(n *Actor, e *ActorRelation) { n.appendNamedRelationsIn(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedRelationsIn; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadRelationsIn(ctx, query, nodes,
+					func(n *Actor) { n.appendNamedRelationsIn(name) },
+					func(n *Actor, e *ActorRelation) { n.appendNamedRelationsIn(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedInitiatives {
-		if err := _q.loadInitiatives(ctx, query, nodes,
-			func(n *Actor) { n.appendNamedInitiatives(name) },
-			func(n *Actor, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedInitiatives; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadInitiatives(ctx, query, nodes,
+					func(n *Actor) { n.appendNamedInitiatives(name) },
+					func(n *Actor, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedParticipations {
-		if err := _q.loadParticipations(ctx, query, nodes,
-			func(n *Actor) { n.appendNamedParticipations(name) },
-			func(n *Actor, e *Participation) { n.appendNamedParticipations(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedParticipations; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadParticipations(ctx, query, nodes,
+					func(n *Actor) { n.appendNamedParticipations(name) },
+					func(n *Actor, e *Participation) { n.appendNamedParticipations(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+		return nil, err
 	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {

@@ -34,7 +34,7 @@ func main() {
 			gen.FeatureIntercept,
 			gen.FeatureNamedEdges,
 		},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex), entc.TemplateDir("./ent/template"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

@@ -542,33 +542,57 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedTerritories {
-		if err := _q.loadTerritories(ctx, query, nodes,
-			func(n *Initiative) { n.appendNamedTerritories(name) },
-			func(n *Initiative, e *Territory) { n.appendNamedTerritories(name, e) }); err != nil {
-			return nil, err
-		}
+	var edgeLoads []func(context.Context) error
+	if named := _q.withNamedTerritories; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadTerritories(ctx, query, nodes,
+					func(n *Initiative) { n.appendNamedTerritories(name) },
+					func(n *Initiative, e *Territory) { n.appendNamedTerritories(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedThemes {
-		if err := _q.loadThemes(ctx, query, nodes,
-			func(n *Initiative) { n.appendNamedThemes(name) },
-			func(n *Initiative, e *Theme) { n.appendNamedThemes(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedThemes; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadThemes(ctx, query, nodes,
+					func(n *Initiative) { n.appendNamedThemes(name) },
+					func(n *Initiative, e *Theme) { n.appendNamedThemes(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedActors {
-		if err := _q.loadActors(ctx, query, nodes,
-			func(n *Initiative) { n.appendNamedActors(name) },
-			func(n *Initiative, e *Actor) { n.appendNamedActors(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedActors; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadActors(ctx, query, nodes,
+					func(n *Initiative) { n.appendNamedActors(name) },
+					func(n *Initiative, e *Actor) { n.appendNamedActors(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedParticipations {
-		if err := _q.loadParticipations(ctx, query, nodes,
-			func(n *Initiative) { n.appendNamedParticipations(name) },
-			func(n *Initiative, e *Participation) { n.appendNamedParticipations(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedParticipations; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadParticipations(ctx, query, nodes,
+					func(n *Initiative) { n.appendNamedParticipations(name) },
+					func(n *Initiative, e *Participation) { n.appendNamedParticipations(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+		return nil, err
 	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {

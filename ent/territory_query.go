@@ -585,40 +585,69 @@ func (_q *TerritoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Te
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedContainedIn {
-		if err := _q.loadContainedIn(ctx, query, nodes,
-			func(n *Territory) { n.appendNamedContainedIn(name) },
-			func(n *Territory, e *Territory) { n.appendNamedContainedIn(name, e) }); err != nil {
-			return nil, err
-		}
+	var edgeLoads []func(context.Context) error
+	if named := _q.withNamedContainedIn; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadContainedIn(ctx, query, nodes,
+					func(n *Territory) { n.appendNamedContainedIn(name) },
+					func(n *Territory, e *Territory) { n.appendNamedContainedIn(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedContains {
-		if err := _q.loadContains(ctx, query, nodes,
-			func(n *Territory) { n.appendNamedContains(name) },
-			func(n *Territory, e *Territory) { n.appendNamedContains(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedContains; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadContains(ctx, query, nodes,
+					func(n *Territory) { n.appendNamedContains(name) },
+					func(n *Territory, e *Territory) { n.appendNamedContains(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedActors {
-		if err := _q.loadActors(ctx, query, nodes,
-			func(n *Territory) { n.appendNamedActors(name) },
-			func(n *Territory, e *Actor) { n.appendNamedActors(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedActors; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadActors(ctx, query, nodes,
+					func(n *Territory) { n.appendNamedActors(name) },
+					func(n *Territory, e *Actor) { n.appendNamedActors(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedInitiatives {
-		if err := _q.loadInitiatives(ctx, query, nodes,
-			func(n *Territory) { n.appendNamedInitiatives(name) },
-			func(n *Territory, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedInitiatives; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadInitiatives(ctx, query, nodes,
+					func(n *Territory) { n.appendNamedInitiatives(name) },
+					func(n *Territory, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedIndicators {
-		if err := _q.loadIndicators(ctx, query, nodes,
-			func(n *Territory) { n.appendNamedIndicators(name) },
-			func(n *Territory, e *Indicator) { n.appendNamedIndicators(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedIndicators; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadIndicators(ctx, query, nodes,
+					func(n *Territory) { n.appendNamedIndicators(name) },
+					func(n *Territory, e *Indicator) { n.appendNamedIndicators(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+		return nil, err
 	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {

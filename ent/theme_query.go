@@ -546,26 +546,45 @@ func (_q *ThemeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Theme,
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedChildren {
-		if err := _q.loadChildren(ctx, query, nodes,
-			func(n *Theme) { n.appendNamedChildren(name) },
-			func(n *Theme, e *Theme) { n.appendNamedChildren(name, e) }); err != nil {
-			return nil, err
-		}
+	var edgeLoads []func(context.Context) error
+	if named := _q.withNamedChildren; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadChildren(ctx, query, nodes,
+					func(n *Theme) { n.appendNamedChildren(name) },
+					func(n *Theme, e *Theme) { n.appendNamedChildren(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedActors {
-		if err := _q.loadActors(ctx, query, nodes,
-			func(n *Theme) { n.appendNamedActors(name) },
-			func(n *Theme, e *Actor) { n.appendNamedActors(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedActors; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadActors(ctx, query, nodes,
+					func(n *Theme) { n.appendNamedActors(name) },
+					func(n *Theme, e *Actor) { n.appendNamedActors(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	for name, query := range _q.withNamedInitiatives {
-		if err := _q.loadInitiatives(ctx, query, nodes,
-			func(n *Theme) { n.appendNamedInitiatives(name) },
-			func(n *Theme, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
-			return nil, err
-		}
+	if named := _q.withNamedInitiatives; len(named) > 0 {
+		edgeLoads = append(edgeLoads, func(ctx context.Context) error {
+			for name, query := range named {
+				if err := _q.loadInitiatives(ctx, query, nodes,
+					func(n *Theme) { n.appendNamedInitiatives(name) },
+					func(n *Theme, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+		return nil, err
 	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {

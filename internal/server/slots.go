@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/internal/store"
 )
 
@@ -27,6 +29,12 @@ func DefaultOperationSlots() int { return store.DefaultMaxConns() }
 type operationSlots struct {
 	slots   chan struct{}
 	waiting atomic.Int64
+	// overlapUpTo: an operation that starts with at most this many running,
+	// itself included, may load the distinct edges of its nodes at once
+	// (ent.WithOverlappedLoads). Half the CPUs: an idle machine answers one
+	// request sooner, a busy one keeps its throughput (each overlap costs
+	// goroutines and connections for the same statements).
+	overlapUpTo int
 }
 
 // newOperationSlots bounds operations to n at once; nil (no bound) when
@@ -35,7 +43,7 @@ func newOperationSlots(n int) *operationSlots {
 	if n <= 0 {
 		return nil
 	}
-	return &operationSlots{slots: make(chan struct{}, n)}
+	return &operationSlots{slots: make(chan struct{}, n), overlapUpTo: max(1, runtime.GOMAXPROCS(0)/2)}
 }
 
 // around is the AroundOperations middleware. The operation executes, and its
@@ -46,6 +54,9 @@ func (s *operationSlots) around(ctx context.Context, next graphql.OperationHandl
 	return func(ctx context.Context) *graphql.Response {
 		if release := s.acquire(ctx); release != nil {
 			defer release()
+			if len(s.slots) <= s.overlapUpTo {
+				ctx = ent.WithOverlappedLoads(ctx)
+			}
 		}
 		// Out of time while waiting: the operation fails at once on the
 		// expired context and answers TIMEOUT, as any request out of time.

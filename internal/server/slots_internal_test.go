@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/essaim/essaim/ent"
 )
 
 // heldOperation is an operation that runs until released, reporting when it
@@ -116,5 +118,41 @@ func TestOperationSlotsOff(t *testing.T) {
 		if s := newOperationSlots(n); s != nil {
 			t.Errorf("newOperationSlots(%d) = %v, want no bound", n, s)
 		}
+	}
+}
+
+// TestOverlappedLoadsOnlyWhenIdle: an operation that starts with no more than
+// overlapUpTo running may overlap its edge loads; one that starts beside
+// busier ones may not.
+func TestOverlappedLoadsOnlyWhenIdle(t *testing.T) {
+	s := newOperationSlots(4)
+	s.overlapUpTo = 1
+	overlapped := make(chan bool, 3)
+	release := make(chan struct{})
+	op := func(hold bool) graphql.OperationHandler {
+		return func(context.Context) graphql.ResponseHandler {
+			return func(ctx context.Context) *graphql.Response {
+				overlapped <- ent.OverlappedLoads(ctx)
+				if hold {
+					<-release
+				}
+				return &graphql.Response{}
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { s.around(context.Background(), op(true))(context.Background()) })
+	if !<-overlapped {
+		t.Error("an operation alone may not overlap its loads")
+	}
+	s.around(context.Background(), op(false))(context.Background())
+	if <-overlapped {
+		t.Error("an operation beside another running one overlaps its loads")
+	}
+	close(release)
+	wg.Wait()
+	s.around(context.Background(), op(false))(context.Background())
+	if !<-overlapped {
+		t.Error("an operation alone again may not overlap its loads")
 	}
 }

@@ -1,0 +1,202 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/ent/actor"
+	"github.com/essaim/essaim/ent/participation"
+	"github.com/essaim/essaim/internal/dbtest"
+	"github.com/essaim/essaim/internal/store"
+)
+
+// concurrencyDriver records how many statements were in flight at once. With
+// meet set, an eager load (a statement joining its edge's table) waits until
+// another one is in flight too, so that overlapped loads are seen to overlap
+// whatever the scheduler does; sequential loads would wait out the deadline.
+type concurrencyDriver struct {
+	dialect.Driver
+	meet bool
+
+	mu       sync.Mutex
+	inFlight int
+	most     int
+	met      chan struct{} // closed when two are first in flight
+	wasMet   bool
+}
+
+func (d *concurrencyDriver) Query(ctx context.Context, query string, args, v any) error {
+	return d.track(query, func() error { return d.Driver.Query(ctx, query, args, v) })
+}
+
+func (d *concurrencyDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	return &concurrencyTx{Tx: tx, d: d}, err
+}
+
+type concurrencyTx struct {
+	dialect.Tx
+	d *concurrencyDriver
+}
+
+func (t *concurrencyTx) Query(ctx context.Context, query string, args, v any) error {
+	return t.d.track(query, func() error { return t.Tx.Query(ctx, query, args, v) })
+}
+
+func (d *concurrencyDriver) track(query string, run func() error) error {
+	d.mu.Lock()
+	d.inFlight++
+	d.most = max(d.most, d.inFlight)
+	if d.inFlight == 2 && !d.wasMet {
+		d.wasMet = true
+		close(d.met)
+	}
+	d.mu.Unlock()
+	defer func() { d.mu.Lock(); d.inFlight--; d.mu.Unlock() }()
+	if d.meet && strings.Contains(query, "JOIN") {
+		select {
+		case <-d.met:
+		case <-time.After(5 * time.Second):
+			return fmt.Errorf("no other load ran beside %q", query[:40])
+		}
+	}
+	return run()
+}
+
+// loadedEdges is what a page of initiatives loaded, per initiative: its
+// territories, themes and actors, by ID.
+func loadedEdges(t *testing.T, nodes []*ent.Initiative) map[int][3][]int {
+	t.Helper()
+	got := map[int][3][]int{}
+	for _, n := range nodes {
+		ts, err1 := n.NamedTerritories("t")
+		ths, err2 := n.NamedThemes("th")
+		as, err3 := n.NamedActors("a")
+		if err1 != nil || err2 != nil || err3 != nil {
+			t.Fatalf("edges of %d not loaded: %v %v %v", n.ID, err1, err2, err3)
+		}
+		var e [3][]int
+		for _, x := range ts {
+			e[0] = append(e[0], x.ID)
+		}
+		for _, x := range ths {
+			e[1] = append(e[1], x.ID)
+		}
+		for _, x := range as {
+			e[2] = append(e[2], x.ID)
+		}
+		for i := range e {
+			slices.Sort(e[i])
+		}
+		got[n.ID] = e
+	}
+	return got
+}
+
+// TestOverlappedEdgeLoads: under ent.WithOverlappedLoads the distinct edges
+// of a page load at once (ent/template/edgeloads.tmpl) and load the same
+// nodes as one after the other; without it, or in a transaction (one
+// connection), they load one after the other.
+func TestOverlappedEdgeLoads(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		want := seedEdges(t, st)
+		cases := []struct {
+			name                     string
+			overlap, tx, wantOverlap bool
+		}{
+			{"overlap asked", true, false, true},
+			{"not asked", false, false, false},
+			{"overlap asked in a transaction", true, true, false},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				drv := &concurrencyDriver{Driver: entsql.OpenDB(st.Dialect, st.DB), meet: tc.wantOverlap, met: make(chan struct{})}
+				client := ent.NewClient(ent.Driver(drv))
+				qctx := ctx
+				if tc.overlap {
+					qctx = ent.WithOverlappedLoads(ctx)
+				}
+				if tc.tx {
+					tx, err := client.Tx(ctx)
+					if err != nil {
+						t.Fatalf("begin: %v", err)
+					}
+					defer func() { _ = tx.Rollback() }()
+					client = tx.Client()
+				}
+				nodes, err := client.Initiative.Query().
+					WithNamedTerritories("t").WithNamedThemes("th").
+					WithNamedActors("a", func(q *ent.ActorQuery) { q.Order(ent.Asc(actor.FieldID)) }).
+					All(qctx)
+				if err != nil {
+					t.Fatalf("query: %v", err)
+				}
+				if got := loadedEdges(t, nodes); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("loaded %v, want %v", got, want)
+				}
+				if overlapped := drv.most > 1; overlapped != tc.wantOverlap {
+					t.Errorf("up to %d statements at once: overlapped %v, want %v", drv.most, overlapped, tc.wantOverlap)
+				}
+			})
+		}
+	})
+}
+
+// seedEdges writes three initiatives with territories, themes and actors,
+// and returns what each must load.
+func seedEdges(t *testing.T, st *store.Store) map[int][3][]int {
+	t.Helper()
+	ctx := context.Background()
+	c := st.Client
+	m := dbtest.NewMiniFrance(t, st)
+	var themes []*ent.Theme
+	var actors []*ent.Actor
+	for i := range 3 {
+		th, err := c.Theme.Create().SetSlug(fmt.Sprintf("theme-%d", i)).SetLabel(fmt.Sprintf("Theme %d", i)).Save(ctx)
+		if err != nil {
+			t.Fatalf("theme: %v", err)
+		}
+		a, err := c.Actor.Create().SetName(fmt.Sprintf("Actor %d", i)).SetKind(actor.KindASSOCIATION).Save(ctx)
+		if err != nil {
+			t.Fatalf("actor: %v", err)
+		}
+		themes, actors = append(themes, th), append(actors, a)
+	}
+	places := []*ent.Territory{m.Nevers, m.Achun, m.Dijon}
+	want := map[int][3][]int{}
+	for i := range 3 {
+		in, err := c.Initiative.Create().SetTitle(fmt.Sprintf("Initiative %d", i)).
+			AddTerritories(places[:i+1]...).AddThemes(themes[i:]...).Save(ctx)
+		if err != nil {
+			t.Fatalf("initiative: %v", err)
+		}
+		var e [3][]int
+		for _, p := range places[:i+1] {
+			e[0] = append(e[0], p.ID)
+		}
+		for _, th := range themes[i:] {
+			e[1] = append(e[1], th.ID)
+		}
+		for _, a := range actors[:3-i] {
+			if _, err := c.Participation.Create().SetInitiative(in).SetActor(a).SetRole(participation.RolePARTNER).Save(ctx); err != nil {
+				t.Fatalf("participation: %v", err)
+			}
+			e[2] = append(e[2], a.ID)
+		}
+		for j := range e {
+			slices.Sort(e[j])
+		}
+		want[in.ID] = e
+	}
+	return want
+}
