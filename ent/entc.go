@@ -6,12 +6,27 @@
 package main
 
 import (
+	"fmt"
 	"log"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 )
+
+// withTemplates adds the templates of dir after entgql's, so that those
+// replacing one of its own (or ent's) win; they may call entgql's template
+// functions.
+func withTemplates(dir string) entc.Option {
+	return func(cfg *gen.Config) error {
+		t, err := gen.NewTemplate("essaim").Funcs(entgql.TemplateFuncs).ParseDir(dir)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", dir, err)
+		}
+		cfg.Templates = append(cfg.Templates, t)
+		return nil
+	}
+}
 
 func main() {
 	ex, err := entgql.NewExtension(
@@ -34,7 +49,7 @@ func main() {
 			gen.FeatureIntercept,
 			gen.FeatureNamedEdges,
 		},
-	}, entc.Extensions(ex), entc.TemplateDir("./ent/template"))
+	}, entc.Extensions(ex), withTemplates("./ent/template"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

@@ -276,19 +276,34 @@ func (_m *ActorQuery) Paginate(
 	}
 	conn := &ActorConnection{Edges: []*ActorEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	noPage := ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0)
+	counted := func() error { return nil }
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
+			count := func() error {
+				n, err := c.Count(ctx)
+				if err != nil {
+					return err
+				}
+				conn.TotalCount = n
+				conn.PageInfo.HasNextPage = first != nil && n > 0
+				conn.PageInfo.HasPreviousPage = last != nil && n > 0
+				return nil
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			if noPage || !overlapped(ctx, _m.driver) {
+				if err := count(); err != nil {
+					return nil, err
+				}
+			} else {
+				counted = beside(count)
+				defer counted() // if the page fails first
+			}
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	if noPage {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -305,6 +320,9 @@ func (_m *ActorQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
+	if cerr := counted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -608,19 +626,34 @@ func (_m *ActorRelationQuery) Paginate(
 	}
 	conn := &ActorRelationConnection{Edges: []*ActorRelationEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	noPage := ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0)
+	counted := func() error { return nil }
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
+			count := func() error {
+				n, err := c.Count(ctx)
+				if err != nil {
+					return err
+				}
+				conn.TotalCount = n
+				conn.PageInfo.HasNextPage = first != nil && n > 0
+				conn.PageInfo.HasPreviousPage = last != nil && n > 0
+				return nil
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			if noPage || !overlapped(ctx, _m.driver) {
+				if err := count(); err != nil {
+					return nil, err
+				}
+			} else {
+				counted = beside(count)
+				defer counted() // if the page fails first
+			}
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	if noPage {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -637,6 +670,9 @@ func (_m *ActorRelationQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
+	if cerr := counted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -922,19 +958,34 @@ func (_m *IndicatorQuery) Paginate(
 	}
 	conn := &IndicatorConnection{Edges: []*IndicatorEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	noPage := ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0)
+	counted := func() error { return nil }
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
+			count := func() error {
+				n, err := c.Count(ctx)
+				if err != nil {
+					return err
+				}
+				conn.TotalCount = n
+				conn.PageInfo.HasNextPage = first != nil && n > 0
+				conn.PageInfo.HasPreviousPage = last != nil && n > 0
+				return nil
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			if noPage || !overlapped(ctx, _m.driver) {
+				if err := count(); err != nil {
+					return nil, err
+				}
+			} else {
+				counted = beside(count)
+				defer counted() // if the page fails first
+			}
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	if noPage {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -951,6 +1002,9 @@ func (_m *IndicatorQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
+	if cerr := counted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -1254,19 +1308,34 @@ func (_m *InitiativeQuery) Paginate(
 	}
 	conn := &InitiativeConnection{Edges: []*InitiativeEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	noPage := ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0)
+	counted := func() error { return nil }
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
+			count := func() error {
+				n, err := c.Count(ctx)
+				if err != nil {
+					return err
+				}
+				conn.TotalCount = n
+				conn.PageInfo.HasNextPage = first != nil && n > 0
+				conn.PageInfo.HasPreviousPage = last != nil && n > 0
+				return nil
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			if noPage || !overlapped(ctx, _m.driver) {
+				if err := count(); err != nil {
+					return nil, err
+				}
+			} else {
+				counted = beside(count)
+				defer counted() // if the page fails first
+			}
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	if noPage {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1283,6 +1352,9 @@ func (_m *InitiativeQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
+	if cerr := counted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -1586,19 +1658,34 @@ func (_m *ParticipationQuery) Paginate(
 	}
 	conn := &ParticipationConnection{Edges: []*ParticipationEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	noPage := ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0)
+	counted := func() error { return nil }
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
+			count := func() error {
+				n, err := c.Count(ctx)
+				if err != nil {
+					return err
+				}
+				conn.TotalCount = n
+				conn.PageInfo.HasNextPage = first != nil && n > 0
+				conn.PageInfo.HasPreviousPage = last != nil && n > 0
+				return nil
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			if noPage || !overlapped(ctx, _m.driver) {
+				if err := count(); err != nil {
+					return nil, err
+				}
+			} else {
+				counted = beside(count)
+				defer counted() // if the page fails first
+			}
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	if noPage {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1615,6 +1702,9 @@ func (_m *ParticipationQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
+	if cerr := counted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -1900,19 +1990,34 @@ func (_m *TerritoryQuery) Paginate(
 	}
 	conn := &TerritoryConnection{Edges: []*TerritoryEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	noPage := ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0)
+	counted := func() error { return nil }
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
+			count := func() error {
+				n, err := c.Count(ctx)
+				if err != nil {
+					return err
+				}
+				conn.TotalCount = n
+				conn.PageInfo.HasNextPage = first != nil && n > 0
+				conn.PageInfo.HasPreviousPage = last != nil && n > 0
+				return nil
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			if noPage || !overlapped(ctx, _m.driver) {
+				if err := count(); err != nil {
+					return nil, err
+				}
+			} else {
+				counted = beside(count)
+				defer counted() // if the page fails first
+			}
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	if noPage {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -1929,6 +2034,9 @@ func (_m *TerritoryQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
+	if cerr := counted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -2268,19 +2376,34 @@ func (_m *ThemeQuery) Paginate(
 	}
 	conn := &ThemeConnection{Edges: []*ThemeEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	noPage := ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0)
+	counted := func() error { return nil }
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
-				return nil, err
+			count := func() error {
+				n, err := c.Count(ctx)
+				if err != nil {
+					return err
+				}
+				conn.TotalCount = n
+				conn.PageInfo.HasNextPage = first != nil && n > 0
+				conn.PageInfo.HasPreviousPage = last != nil && n > 0
+				return nil
 			}
-			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
-			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+			if noPage || !overlapped(ctx, _m.driver) {
+				if err := count(); err != nil {
+					return nil, err
+				}
+			} else {
+				counted = beside(count)
+				defer counted() // if the page fails first
+			}
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+	if noPage {
 		return conn, nil
 	}
 	if _m, err = pager.applyCursors(_m, after, before); err != nil {
@@ -2297,6 +2420,9 @@ func (_m *ThemeQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
+	if cerr := counted(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}

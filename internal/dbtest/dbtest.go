@@ -37,9 +37,12 @@ func PostgresURL() string {
 func PostgresRequired() bool { return os.Getenv("ESSAIM_REQUIRE_POSTGRES") == "1" }
 
 // SQLite returns a migrated store in a temporary file owned by the test.
-func SQLite(t testing.TB) *store.Store {
+func SQLite(t testing.TB) *store.Store { t.Helper(); return SQLiteWith(t, store.DefaultOptions()) }
+
+// SQLiteWith is SQLite with the store's options.
+func SQLiteWith(t testing.TB, opts store.Options) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "essaim.db"))
+	s, err := store.OpenWith(context.Background(), filepath.Join(t.TempDir(), "essaim.db"), opts)
 	if err != nil {
 		t.Fatalf("open sqlite store: %v", err)
 	}
@@ -49,11 +52,14 @@ func SQLite(t testing.TB) *store.Store {
 
 // Postgres returns a migrated store in a new PostgreSQL database owned by the
 // test and dropped after it.
-func Postgres(t testing.TB) *store.Store {
+func Postgres(t testing.TB) *store.Store { t.Helper(); return PostgresWith(t, store.DefaultOptions()) }
+
+// PostgresWith is Postgres with the store's options.
+func PostgresWith(t testing.TB, opts store.Options) *store.Store {
 	t.Helper()
 	db, dsn := PostgresDB(t, "essaim_test")
 	_ = db.Close()
-	s, err := store.Open(context.Background(), dsn)
+	s, err := store.OpenWith(context.Background(), dsn, opts)
 	if err != nil {
 		t.Fatalf("open postgres store: %v", err)
 	}
@@ -79,13 +85,17 @@ func PostgresDB(t testing.TB, prefix string) (*sql.DB, string) {
 
 // Store is a named store constructor, for tests that run on both stores.
 type Store struct {
-	Name string
-	Open func(testing.TB) *store.Store
+	Name     string
+	Open     func(testing.TB) *store.Store
+	OpenWith func(testing.TB, store.Options) *store.Store
 }
 
 // Stores lists both stores.
 func Stores() []Store {
-	return []Store{{Name: "sqlite", Open: SQLite}, {Name: "postgres", Open: Postgres}}
+	return []Store{
+		{Name: "sqlite", Open: SQLite, OpenWith: SQLiteWith},
+		{Name: "postgres", Open: Postgres, OpenWith: PostgresWith},
+	}
 }
 
 // CreatePostgresDB creates an empty database named prefix_<random> on the

@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/essaim/essaim/ent"
@@ -18,59 +15,6 @@ import (
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/store"
 )
-
-// concurrencyDriver records how many statements were in flight at once. With
-// meet set, an eager load (a statement joining its edge's table) waits until
-// another one is in flight too, so that overlapped loads are seen to overlap
-// whatever the scheduler does; sequential loads would wait out the deadline.
-type concurrencyDriver struct {
-	dialect.Driver
-	meet bool
-
-	mu       sync.Mutex
-	inFlight int
-	most     int
-	met      chan struct{} // closed when two are first in flight
-	wasMet   bool
-}
-
-func (d *concurrencyDriver) Query(ctx context.Context, query string, args, v any) error {
-	return d.track(query, func() error { return d.Driver.Query(ctx, query, args, v) })
-}
-
-func (d *concurrencyDriver) Tx(ctx context.Context) (dialect.Tx, error) {
-	tx, err := d.Driver.Tx(ctx)
-	return &concurrencyTx{Tx: tx, d: d}, err
-}
-
-type concurrencyTx struct {
-	dialect.Tx
-	d *concurrencyDriver
-}
-
-func (t *concurrencyTx) Query(ctx context.Context, query string, args, v any) error {
-	return t.d.track(query, func() error { return t.Tx.Query(ctx, query, args, v) })
-}
-
-func (d *concurrencyDriver) track(query string, run func() error) error {
-	d.mu.Lock()
-	d.inFlight++
-	d.most = max(d.most, d.inFlight)
-	if d.inFlight == 2 && !d.wasMet {
-		d.wasMet = true
-		close(d.met)
-	}
-	d.mu.Unlock()
-	defer func() { d.mu.Lock(); d.inFlight--; d.mu.Unlock() }()
-	if d.meet && strings.Contains(query, "JOIN") {
-		select {
-		case <-d.met:
-		case <-time.After(5 * time.Second):
-			return fmt.Errorf("no other load ran beside %q", query[:40])
-		}
-	}
-	return run()
-}
 
 // loadedEdges is what a page of initiatives loaded, per initiative: its
 // territories, themes and actors, by ID.
@@ -120,7 +64,10 @@ func TestOverlappedEdgeLoads(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				drv := &concurrencyDriver{Driver: entsql.OpenDB(st.Dialect, st.DB), meet: tc.wantOverlap, met: make(chan struct{})}
+				drv := &dbtest.OverlapDriver{Driver: entsql.OpenDB(st.Dialect, st.DB)}
+				if tc.wantOverlap {
+					drv.Meet = func(query string) bool { return strings.Contains(query, "JOIN") } // the edges' loads
+				}
 				client := ent.NewClient(ent.Driver(drv))
 				qctx := ctx
 				if tc.overlap {
@@ -144,8 +91,8 @@ func TestOverlappedEdgeLoads(t *testing.T) {
 				if got := loadedEdges(t, nodes); fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Errorf("loaded %v, want %v", got, want)
 				}
-				if overlapped := drv.most > 1; overlapped != tc.wantOverlap {
-					t.Errorf("up to %d statements at once: overlapped %v, want %v", drv.most, overlapped, tc.wantOverlap)
+				if overlapped := drv.Most() > 1; overlapped != tc.wantOverlap {
+					t.Errorf("up to %d statements at once: overlapped %v, want %v", drv.Most(), overlapped, tc.wantOverlap)
 				}
 			})
 		}

@@ -59,10 +59,15 @@ type Options struct {
 // workload's operations use a few dozen statement texts between them.
 const DefaultStatementCache = 128
 
+// DefaultOptions are the options Open uses.
+func DefaultOptions() Options {
+	return Options{StatementCache: DefaultStatementCache, CountCache: DefaultCountCache}
+}
+
 // Open opens dsn (a postgres:// URL or an SQLite file path) with the default
 // options and applies the pending migrations.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	return OpenWith(ctx, dsn, Options{StatementCache: DefaultStatementCache, CountCache: DefaultCountCache})
+	return OpenWith(ctx, dsn, DefaultOptions())
 }
 
 // OpenWith opens dsn with opts and applies the pending migrations.

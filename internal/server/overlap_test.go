@@ -1,0 +1,97 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/essaim/essaim/ent"
+	"github.com/essaim/essaim/internal/dbtest"
+	"github.com/essaim/essaim/internal/gqltest"
+	"github.com/essaim/essaim/internal/store"
+)
+
+// TestIdleOperationOverlapsItsStatements: an operation alone on the server
+// counts its page beside the page's own query (ent.WithOverlappedLoads,
+// granted by the operation slots), and answers what it answers one statement
+// after the other. The count waits until two statements have run together:
+// run before the page, as entgql runs it, it would wait in vain. (That the
+// edges load at once is TestOverlappedEdgeLoads', in internal/store.)
+func TestIdleOperationOverlapsItsStatements(t *testing.T) {
+	const query = `{ initiatives(first: 2, orderBy: {field: TITLE, direction: ASC}) {
+		totalCount edges { node { title themes { edges { node { label } } } territories { edges { node { code } } } } } } }`
+	for _, s := range dbtest.Stores() {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			var drv *dbtest.OverlapDriver
+			opts := store.DefaultOptions()
+			opts.CountCache = 0 // the count is a statement of its own
+			opts.WrapDriver = func(d dialect.Driver) dialect.Driver {
+				drv = &dbtest.OverlapDriver{Driver: d}
+				return drv
+			}
+			st := s.OpenWith(t, opts)
+			seedTitledInitiatives(t, st)
+			drv.Meet = func(query string) bool { return strings.Contains(query, "COUNT(") }
+			cfg := gqltest.Config()
+			cfg.ResponseCacheBytes = 0 // it would read the versions first, alone
+			c := gqltest.NewWith(st, cfg)
+
+			var got struct {
+				Initiatives struct {
+					TotalCount int
+					Edges      []struct {
+						Node struct {
+							Title  string
+							Themes struct {
+								Edges []struct{ Node struct{ Label string } }
+							}
+							Territories struct {
+								Edges []struct{ Node struct{ Code string } }
+							}
+						}
+					}
+				}
+			}
+			c.MustData(t, query, nil, &got)
+			if n := got.Initiatives.TotalCount; n != 3 {
+				t.Errorf("totalCount %d, want 3", n)
+			}
+			var page []string
+			for _, e := range got.Initiatives.Edges {
+				n := e.Node
+				if len(n.Themes.Edges) != 1 || len(n.Territories.Edges) != 1 {
+					t.Fatalf("%s: %d themes, %d territories, want 1 and 1", n.Title, len(n.Themes.Edges), len(n.Territories.Edges))
+				}
+				page = append(page, fmt.Sprintf("%s/%s/%s", n.Title, n.Themes.Edges[0].Node.Label, n.Territories.Edges[0].Node.Code))
+			}
+			if want := "[A/Theme A/58194 B/Theme B/58001]"; fmt.Sprint(page) != want {
+				t.Errorf("page %v, want %s", page, want)
+			}
+			if drv.Most() < 2 {
+				t.Errorf("at most %d statement in flight: nothing overlapped", drv.Most())
+			}
+		})
+	}
+}
+
+// seedTitledInitiatives writes initiatives A, B and C, each with a theme
+// "Theme <title>" and a commune of MiniFrance.
+func seedTitledInitiatives(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	m := dbtest.NewMiniFrance(t, st)
+	for i, title := range []string{"A", "B", "C"} {
+		th, err := st.Client.Theme.Create().SetSlug("theme-" + strings.ToLower(title)).SetLabel("Theme " + title).Save(ctx)
+		if err != nil {
+			t.Fatalf("theme: %v", err)
+		}
+		place := []*ent.Territory{m.Nevers, m.Achun, m.Dijon}[i]
+		if _, err := st.Client.Initiative.Create().SetTitle(title).AddThemes(th).AddTerritories(place).Save(ctx); err != nil {
+			t.Fatalf("initiative: %v", err)
+		}
+	}
+}
