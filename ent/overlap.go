@@ -35,16 +35,27 @@ func overlapped(ctx context.Context, drv dialect.Driver) bool {
 }
 
 // beside starts run on a goroutine of its own and returns what waits for its
-// end and returns its error (the same at every call).
+// end and returns its error (the same at every call). A panic of run is
+// raised again by the first wait, on the caller's goroutine, where the
+// server's recovery turns it into an error as if run had not moved: on a
+// goroutine of its own it would end the process.
 func beside(run func() error) (wait func() error) {
 	done := make(chan struct{})
-	var err error
+	var (
+		err      error
+		panicked any
+	)
 	go func() {
 		defer close(done)
+		defer func() { panicked = recover() }()
 		err = run()
 	}()
 	return func() error {
 		<-done
+		if p := panicked; p != nil {
+			panicked = nil
+			panic(p)
+		}
 		return err
 	}
 }

@@ -30,10 +30,11 @@ type operationSlots struct {
 	slots   chan struct{}
 	waiting atomic.Int64
 	// overlapUpTo: an operation that starts with at most this many running,
-	// itself included, may load the distinct edges of its nodes at once
-	// (ent.WithOverlappedLoads). Half the CPUs: an idle machine answers one
-	// request sooner, a busy one keeps its throughput (each overlap costs
-	// goroutines and connections for the same statements).
+	// itself included, may overlap its statements (ent.WithOverlappedLoads:
+	// the distinct edges of its nodes at once, a page's count beside the
+	// page). Half the CPUs: an idle machine answers one request sooner, a
+	// busy one keeps its throughput (each overlap costs goroutines and
+	// connections for the same statements).
 	overlapUpTo int
 }
 

@@ -147,3 +147,29 @@ func seedEdges(t *testing.T, st *store.Store) map[int][3][]int {
 	}
 	return want
 }
+
+// TestOverlappedLoadPanicReachesTheCaller: a load that panics on a goroutine
+// of its own panics again on the query's goroutine, where the server
+// recovers it, instead of ending the process.
+func TestOverlappedLoadPanicReachesTheCaller(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		seedEdges(t, st)
+		client := ent.NewClient(ent.Driver(entsql.OpenDB(st.Dialect, st.DB)))
+		client.Intercept(ent.InterceptFunc(func(next ent.Querier) ent.Querier {
+			return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
+				if _, themes := q.(*ent.ThemeQuery); themes {
+					panic("themes load")
+				}
+				return next.Query(ctx, q)
+			})
+		}))
+		defer func() {
+			if r := recover(); r != "themes load" {
+				t.Errorf("recovered %v, want the load's panic", r)
+			}
+		}()
+		_, _ = client.Initiative.Query().WithNamedTerritories("t").WithNamedThemes("th").WithNamedActors("a").
+			All(ent.WithOverlappedLoads(context.Background()))
+		t.Error("the query returned")
+	})
+}
