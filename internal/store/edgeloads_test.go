@@ -28,22 +28,31 @@ func loadedEdges(t *testing.T, nodes []*ent.Initiative) map[int][3][]int {
 		if err1 != nil || err2 != nil || err3 != nil {
 			t.Fatalf("edges of %d not loaded: %v %v %v", n.ID, err1, err2, err3)
 		}
-		var e [3][]int
-		for _, x := range ts {
-			e[0] = append(e[0], x.ID)
-		}
-		for _, x := range ths {
-			e[1] = append(e[1], x.ID)
-		}
-		for _, x := range as {
-			e[2] = append(e[2], x.ID)
-		}
-		for i := range e {
-			slices.Sort(e[i])
-		}
-		got[n.ID] = e
+		got[n.ID] = edgeIDs(ts, ths, as)
 	}
 	return got
+}
+
+// edgeIDs are the sorted IDs of an initiative's territories, themes and
+// actors.
+func edgeIDs(ts []*ent.Territory, ths []*ent.Theme, as []*ent.Actor) [3][]int {
+	e := [3][]int{
+		idsOf(ts, func(x *ent.Territory) int { return x.ID }),
+		idsOf(ths, func(x *ent.Theme) int { return x.ID }),
+		idsOf(as, func(x *ent.Actor) int { return x.ID }),
+	}
+	for i := range e {
+		slices.Sort(e[i])
+	}
+	return e
+}
+
+func idsOf[T any](xs []T, id func(T) int) []int {
+	ids := make([]int, 0, len(xs))
+	for _, x := range xs {
+		ids = append(ids, id(x))
+	}
+	return ids
 }
 
 // TestOverlappedEdgeLoads: under ent.WithOverlappedLoads the distinct edges
@@ -127,23 +136,12 @@ func seedEdges(t *testing.T, st *store.Store) map[int][3][]int {
 		if err != nil {
 			t.Fatalf("initiative: %v", err)
 		}
-		var e [3][]int
-		for _, p := range places[:i+1] {
-			e[0] = append(e[0], p.ID)
-		}
-		for _, th := range themes[i:] {
-			e[1] = append(e[1], th.ID)
-		}
 		for _, a := range actors[:3-i] {
 			if _, err := c.Participation.Create().SetInitiative(in).SetActor(a).SetRole(participation.RolePARTNER).Save(ctx); err != nil {
 				t.Fatalf("participation: %v", err)
 			}
-			e[2] = append(e[2], a.ID)
 		}
-		for j := range e {
-			slices.Sort(e[j])
-		}
-		want[in.ID] = e
+		want[in.ID] = edgeIDs(places[:i+1], themes[i:], actors[:3-i])
 	}
 	return want
 }
