@@ -60,6 +60,13 @@ func beside(run func() error) (wait func() error) {
 	}
 }
 
+// Overlap runs loads, independent queries of c, as loadEdges runs the loads
+// of distinct edges: at once where ctx allows it and c is not a
+// transaction's client, else one after the other.
+func (c *Client) Overlap(ctx context.Context, loads ...func(context.Context) error) error {
+	return loadEdges(ctx, c.driver, loads)
+}
+
 // loadEdges runs the eager loads of distinct edges, at once where
 // overlapped, else one after the other. Each load fills its own edge of the
 // nodes, so they share nothing. The first error in the order of loads is

@@ -113,47 +113,58 @@ type entities struct {
 
 type wanted struct{ actors, relations, initiatives, themes, territories []int }
 
+// load reads the types a response names, at once on an idle server (ent's
+// Overlap): the queries are independent, each fills its own map. A type with
+// no ID is not queried (its map stays nil: read only).
 func (r *Resolver) load(ctx context.Context, w wanted) (*entities, error) {
 	var e entities
-	var err error
-	if e.actors, err = byID(ctx, w.actors, r.db(ctx).Actor.Query().Where(actor.IDIn(w.actors...)).All,
-		func(a *ent.Actor) int { return a.ID }); err != nil {
-		return nil, err
+	db := r.db(ctx)
+	var loads []func(context.Context) error
+	add := func(ids []int, load func(context.Context) error) {
+		if len(ids) > 0 {
+			loads = append(loads, load)
+		}
 	}
-	if e.relations, err = byID(ctx, w.relations, r.db(ctx).ActorRelation.Query().Where(actorrelation.IDIn(w.relations...)).All,
-		func(a *ent.ActorRelation) int { return a.ID }); err != nil {
-		return nil, err
-	}
-	if e.initiatives, err = byID(ctx, w.initiatives, r.db(ctx).Initiative.Query().Where(initiative.IDIn(w.initiatives...)).All,
-		func(a *ent.Initiative) int { return a.ID }); err != nil {
-		return nil, err
-	}
-	if e.themes, err = byID(ctx, w.themes, r.db(ctx).Theme.Query().Where(theme.IDIn(w.themes...)).All,
-		func(a *ent.Theme) int { return a.ID }); err != nil {
-		return nil, err
-	}
-	if e.territories, err = byID(ctx, w.territories, r.db(ctx).Territory.Query().Where(territory.IDIn(w.territories...)).All,
-		func(a *ent.Territory) int { return a.ID }); err != nil {
+	add(w.actors, func(ctx context.Context) (err error) {
+		e.actors, err = byID(ctx, db.Actor.Query().Where(actor.IDIn(w.actors...)).All, func(a *ent.Actor) int { return a.ID })
+		return err
+	})
+	add(w.relations, func(ctx context.Context) (err error) {
+		e.relations, err = byID(ctx, db.ActorRelation.Query().Where(actorrelation.IDIn(w.relations...)).All,
+			func(a *ent.ActorRelation) int { return a.ID })
+		return err
+	})
+	add(w.initiatives, func(ctx context.Context) (err error) {
+		e.initiatives, err = byID(ctx, db.Initiative.Query().Where(initiative.IDIn(w.initiatives...)).All,
+			func(a *ent.Initiative) int { return a.ID })
+		return err
+	})
+	add(w.themes, func(ctx context.Context) (err error) {
+		e.themes, err = byID(ctx, db.Theme.Query().Where(theme.IDIn(w.themes...)).All, func(a *ent.Theme) int { return a.ID })
+		return err
+	})
+	add(w.territories, func(ctx context.Context) (err error) {
+		e.territories, err = byID(ctx, db.Territory.Query().Where(territory.IDIn(w.territories...)).All,
+			func(a *ent.Territory) int { return a.ID })
+		return err
+	})
+	if err := db.Overlap(ctx, loads...); err != nil {
 		return nil, err
 	}
 	return &e, nil
 }
 
-func byID[T any](ctx context.Context, ids []int, all func(context.Context) ([]T, error), id func(T) int) (map[int]T, error) {
-	out := map[int]T{}
-	if len(ids) == 0 {
-		return out, nil
-	}
+func byID[T any](ctx context.Context, all func(context.Context) ([]T, error), id func(T) int) (map[int]T, error) {
 	rows, err := all(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load network entities: %w", err)
 	}
+	out := make(map[int]T, len(rows))
 	for _, row := range rows {
 		out[id(row)] = row
 	}
 	return out, nil
 }
-
 func pick[T any](m map[int]T, ids []int) []T {
 	out := make([]T, 0, len(ids))
 	for _, id := range ids {
