@@ -36,6 +36,7 @@ type operationSlots struct {
 	// busy one keeps its throughput (each overlap costs goroutines and
 	// connections for the same statements).
 	overlapUpTo int
+	overlapped  atomic.Int64 // operations granted the overlap, for /metrics
 }
 
 // newOperationSlots bounds operations to n at once; nil (no bound) when
@@ -56,6 +57,7 @@ func (s *operationSlots) around(ctx context.Context, next graphql.OperationHandl
 		if release := s.acquire(ctx); release != nil {
 			defer release()
 			if len(s.slots) <= s.overlapUpTo {
+				s.overlapped.Add(1)
 				ctx = ent.WithOverlappedLoads(ctx)
 			}
 		}
@@ -96,6 +98,9 @@ func (m *Metrics) watchOperationSlots(s *operationSlots) {
 			Help: "Operations executing, each in a slot."}, func() float64 { return float64(len(s.slots)) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "essaim_operations_waiting",
 			Help: "Operations waiting for a slot."}, func() float64 { return float64(s.waiting.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "essaim_operations_overlapped_total",
+			Help: "Operations that started with few enough running to overlap their statements (edge loads, a page's count)."},
+			func() float64 { return float64(s.overlapped.Load()) }),
 	} {
 		m.registerHandlerSeries(col)
 	}
