@@ -754,7 +754,7 @@ func (_q *ActorQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Actor,
 			return nil
 		})
 	}
-	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+	if err := runLoads(ctx, _q.driver, edgeLoads); err != nil {
 		return nil, err
 	}
 	for i := range _q.loadTotal {

@@ -293,7 +293,7 @@ func (_m *ActorQuery) Paginate(
 				conn.PageInfo.HasPreviousPage = last != nil && n > 0
 				return nil
 			}
-			if noPage || !overlapped(ctx, _m.driver) {
+			if noPage || _m.path != nil || !overlapped(ctx, _m.driver) {
 				if err := count(); err != nil {
 					return nil, err
 				}
@@ -320,8 +320,8 @@ func (_m *ActorQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
-	if cerr := counted(); err == nil {
-		err = cerr
+	if cerr := counted(); cerr != nil {
+		err = cerr // the count's error first, as when it ran first
 	}
 	if err != nil {
 		return nil, err
@@ -643,7 +643,7 @@ func (_m *ActorRelationQuery) Paginate(
 				conn.PageInfo.HasPreviousPage = last != nil && n > 0
 				return nil
 			}
-			if noPage || !overlapped(ctx, _m.driver) {
+			if noPage || _m.path != nil || !overlapped(ctx, _m.driver) {
 				if err := count(); err != nil {
 					return nil, err
 				}
@@ -670,8 +670,8 @@ func (_m *ActorRelationQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
-	if cerr := counted(); err == nil {
-		err = cerr
+	if cerr := counted(); cerr != nil {
+		err = cerr // the count's error first, as when it ran first
 	}
 	if err != nil {
 		return nil, err
@@ -975,7 +975,7 @@ func (_m *IndicatorQuery) Paginate(
 				conn.PageInfo.HasPreviousPage = last != nil && n > 0
 				return nil
 			}
-			if noPage || !overlapped(ctx, _m.driver) {
+			if noPage || _m.path != nil || !overlapped(ctx, _m.driver) {
 				if err := count(); err != nil {
 					return nil, err
 				}
@@ -1002,8 +1002,8 @@ func (_m *IndicatorQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
-	if cerr := counted(); err == nil {
-		err = cerr
+	if cerr := counted(); cerr != nil {
+		err = cerr // the count's error first, as when it ran first
 	}
 	if err != nil {
 		return nil, err
@@ -1325,7 +1325,7 @@ func (_m *InitiativeQuery) Paginate(
 				conn.PageInfo.HasPreviousPage = last != nil && n > 0
 				return nil
 			}
-			if noPage || !overlapped(ctx, _m.driver) {
+			if noPage || _m.path != nil || !overlapped(ctx, _m.driver) {
 				if err := count(); err != nil {
 					return nil, err
 				}
@@ -1352,8 +1352,8 @@ func (_m *InitiativeQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
-	if cerr := counted(); err == nil {
-		err = cerr
+	if cerr := counted(); cerr != nil {
+		err = cerr // the count's error first, as when it ran first
 	}
 	if err != nil {
 		return nil, err
@@ -1675,7 +1675,7 @@ func (_m *ParticipationQuery) Paginate(
 				conn.PageInfo.HasPreviousPage = last != nil && n > 0
 				return nil
 			}
-			if noPage || !overlapped(ctx, _m.driver) {
+			if noPage || _m.path != nil || !overlapped(ctx, _m.driver) {
 				if err := count(); err != nil {
 					return nil, err
 				}
@@ -1702,8 +1702,8 @@ func (_m *ParticipationQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
-	if cerr := counted(); err == nil {
-		err = cerr
+	if cerr := counted(); cerr != nil {
+		err = cerr // the count's error first, as when it ran first
 	}
 	if err != nil {
 		return nil, err
@@ -2007,7 +2007,7 @@ func (_m *TerritoryQuery) Paginate(
 				conn.PageInfo.HasPreviousPage = last != nil && n > 0
 				return nil
 			}
-			if noPage || !overlapped(ctx, _m.driver) {
+			if noPage || _m.path != nil || !overlapped(ctx, _m.driver) {
 				if err := count(); err != nil {
 					return nil, err
 				}
@@ -2034,8 +2034,8 @@ func (_m *TerritoryQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
-	if cerr := counted(); err == nil {
-		err = cerr
+	if cerr := counted(); cerr != nil {
+		err = cerr // the count's error first, as when it ran first
 	}
 	if err != nil {
 		return nil, err
@@ -2393,7 +2393,7 @@ func (_m *ThemeQuery) Paginate(
 				conn.PageInfo.HasPreviousPage = last != nil && n > 0
 				return nil
 			}
-			if noPage || !overlapped(ctx, _m.driver) {
+			if noPage || _m.path != nil || !overlapped(ctx, _m.driver) {
 				if err := count(); err != nil {
 					return nil, err
 				}
@@ -2420,8 +2420,8 @@ func (_m *ThemeQuery) Paginate(
 	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
-	if cerr := counted(); err == nil {
-		err = cerr
+	if cerr := counted(); cerr != nil {
+		err = cerr // the count's error first, as when it ran first
 	}
 	if err != nil {
 		return nil, err

@@ -591,7 +591,7 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 			return nil
 		})
 	}
-	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+	if err := runLoads(ctx, _q.driver, edgeLoads); err != nil {
 		return nil, err
 	}
 	for i := range _q.loadTotal {

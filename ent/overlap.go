@@ -4,6 +4,9 @@ package ent
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
 
 	"entgo.io/ent/dialect"
 )
@@ -28,10 +31,48 @@ func OverlappedLoads(ctx context.Context) bool {
 
 // overlapped tells whether the statements of one query may run at once:
 // ctx allows it and drv is not a transaction's (one connection: its
-// statements must follow one another).
+// statements must follow one another), also under Debug.
 func overlapped(ctx context.Context, drv dialect.Driver) bool {
+	for {
+		debug, ok := drv.(*dialect.DebugDriver)
+		if !ok {
+			break
+		}
+		drv = debug.Driver
+	}
 	_, inTx := drv.(*txDriver)
 	return !inTx && OverlappedLoads(ctx)
+}
+
+// loadPanic is a panic of an overlapped load, raised again on the query's
+// goroutine with the stack of the goroutine where it happened, which the
+// server's recovery logs through its String.
+type loadPanic struct {
+	value any
+	stack []byte
+}
+
+func (p loadPanic) String() string { return fmt.Sprintf("%v\n\n%s", p.value, p.stack) }
+
+// started is run, running on a goroutine of its own.
+type started struct {
+	done     chan struct{}
+	err      error
+	panicked *loadPanic
+}
+
+func start(run func() error) *started {
+	s := &started{done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		defer func() {
+			if v := recover(); v != nil {
+				s.panicked = &loadPanic{value: v, stack: debug.Stack()}
+			}
+		}()
+		s.err = run()
+	}()
+	return s
 }
 
 // beside starts run on a goroutine of its own and returns what waits for its
@@ -40,38 +81,30 @@ func overlapped(ctx context.Context, drv dialect.Driver) bool {
 // server's recovery turns it into an error as if run had not moved: on a
 // goroutine of its own it would end the process.
 func beside(run func() error) (wait func() error) {
-	done := make(chan struct{})
-	var (
-		err      error
-		panicked any
-	)
-	go func() {
-		defer close(done)
-		defer func() { panicked = recover() }()
-		err = run()
-	}()
+	s := start(run)
 	return func() error {
-		<-done
-		if p := panicked; p != nil {
-			panicked = nil
-			panic(p)
+		<-s.done
+		if p := s.panicked; p != nil {
+			s.panicked = nil
+			panic(*p)
 		}
-		return err
+		return s.err
 	}
 }
 
-// Overlap runs loads, independent queries of c, as loadEdges runs the loads
-// of distinct edges: at once where ctx allows it and c is not a
-// transaction's client, else one after the other.
+// Overlap runs loads, independent queries of c, as the loads of distinct
+// edges run: at once where ctx allows it and c is not a transaction's
+// client, else one after the other.
 func (c *Client) Overlap(ctx context.Context, loads ...func(context.Context) error) error {
-	return loadEdges(ctx, c.driver, loads)
+	return runLoads(ctx, c.driver, loads)
 }
 
-// loadEdges runs the eager loads of distinct edges, at once where
-// overlapped, else one after the other. Each load fills its own edge of the
-// nodes, so they share nothing. The first error in the order of loads is
-// returned.
-func loadEdges(ctx context.Context, drv dialect.Driver, loads []func(context.Context) error) error {
+// runLoads runs independent loads (the eager loads of distinct edges: each
+// fills its own edge of the nodes), at once where overlapped, else one after
+// the other. The first to fail or panic cancels the others; every load has
+// ended when runLoads returns, a panic included, so that none outlives its
+// request. It returns the first error, and raises again the first panic.
+func runLoads(ctx context.Context, drv dialect.Driver, loads []func(context.Context) error) error {
 	if len(loads) < 2 || !overlapped(ctx, drv) {
 		for _, load := range loads {
 			if err := load(ctx); err != nil {
@@ -80,15 +113,39 @@ func loadEdges(ctx context.Context, drv dialect.Driver, loads []func(context.Con
 		}
 		return nil
 	}
-	waits := make([]func() error, len(loads)-1)
-	for i, load := range loads[1:] {
-		waits[i] = beside(func() error { return load(ctx) })
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		once  sync.Once
+		first error
+	)
+	fail := func(err error) { once.Do(func() { first = err; cancel() }) }
+	runs := make([]*started, len(loads))
+	for i, load := range loads {
+		runs[i] = start(func() error {
+			returned := false
+			defer func() {
+				if !returned { // a panic, raised again below: the others are of no use either
+					fail(nil)
+				}
+			}()
+			err := load(ctx)
+			returned = true
+			if err != nil {
+				fail(err)
+			}
+			return err
+		})
 	}
-	err := loads[0](ctx)
-	for _, wait := range waits {
-		if werr := wait(); err == nil {
-			err = werr
+	var panicked *loadPanic
+	for _, r := range runs {
+		<-r.done
+		if panicked == nil {
+			panicked = r.panicked
 		}
 	}
-	return err
+	if panicked != nil {
+		panic(*panicked)
+	}
+	return first
 }

@@ -646,7 +646,7 @@ func (_q *TerritoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Te
 			return nil
 		})
 	}
-	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+	if err := runLoads(ctx, _q.driver, edgeLoads); err != nil {
 		return nil, err
 	}
 	for i := range _q.loadTotal {

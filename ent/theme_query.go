@@ -583,7 +583,7 @@ func (_q *ThemeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Theme,
 			return nil
 		})
 	}
-	if err := loadEdges(ctx, _q.driver, edgeLoads); err != nil {
+	if err := runLoads(ctx, _q.driver, edgeLoads); err != nil {
 		return nil, err
 	}
 	for i := range _q.loadTotal {

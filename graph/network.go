@@ -165,6 +165,7 @@ func byID[T any](ctx context.Context, all func(context.Context) ([]T, error), id
 	}
 	return out, nil
 }
+
 func pick[T any](m map[int]T, ids []int) []T {
 	out := make([]T, 0, len(ids))
 	for _, id := range ids {

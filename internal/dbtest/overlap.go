@@ -27,6 +27,14 @@ type OverlapDriver struct {
 	met      chan struct{}
 }
 
+// Reset forgets what was in flight so far and sets meet: a test that warms
+// something up first then watches only what follows.
+func (d *OverlapDriver) Reset(meet func(query string) bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.most, d.met, d.Meet = 0, nil, meet
+}
+
 // Most is the most statements that were in flight at once.
 func (d *OverlapDriver) Most() int {
 	d.mu.Lock()
@@ -40,7 +48,10 @@ func (d *OverlapDriver) Query(ctx context.Context, query string, args, v any) er
 
 func (d *OverlapDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	tx, err := d.Driver.Tx(ctx)
-	return &overlapTx{Tx: tx, d: d}, err
+	if err != nil {
+		return nil, err
+	}
+	return &overlapTx{Tx: tx, d: d}, nil
 }
 
 type overlapTx struct {
@@ -62,10 +73,10 @@ func (d *OverlapDriver) track(query string, run func() error) error {
 		close(d.met)
 	}
 	d.most = max(d.most, d.inFlight)
-	met := d.met
+	met, meet := d.met, d.Meet
 	d.mu.Unlock()
 	defer func() { d.mu.Lock(); d.inFlight--; d.mu.Unlock() }()
-	if d.Meet != nil && d.Meet(query) {
+	if meet != nil && meet(query) {
 		timeout := d.MeetTimeout
 		if timeout == 0 {
 			timeout = 5 * time.Second

@@ -18,9 +18,10 @@ import (
 // TestIdleOperationOverlapsItsStatements: an operation alone on the server
 // counts its page beside the page's own query (ent.WithOverlappedLoads,
 // granted by the operation slots), and answers what it answers one statement
-// after the other. The count waits until two statements have run together:
-// run before the page, as entgql runs it, it would wait in vain. (That the
-// edges load at once is TestOverlappedEdgeLoads', in internal/store.)
+// after the other. Every statement waits until two have run together: the
+// count, first, would wait in vain if it ran before the page, as entgql runs
+// it. (That the edges load at once is TestOverlappedEdgeLoads', in
+// internal/store.)
 func TestIdleOperationOverlapsItsStatements(t *testing.T) {
 	const query = `{ initiatives(first: 2, orderBy: {field: TITLE, direction: ASC}) {
 		totalCount edges { node { title themes { edges { node { label } } } territories { edges { node { code } } } } } } }`
@@ -29,7 +30,7 @@ func TestIdleOperationOverlapsItsStatements(t *testing.T) {
 			t.Parallel()
 			st, drv, c := trackedServer(t, s)
 			seedTitledInitiatives(t, st)
-			drv.Meet = func(query string) bool { return strings.Contains(query, "COUNT(") }
+			drv.Reset(func(string) bool { return true })
 
 			var got struct {
 				Initiatives struct {
@@ -89,8 +90,8 @@ func trackedServer(t *testing.T, s dbtest.Store) (*store.Store, *dbtest.OverlapD
 
 // TestIdleNetworkQueryLoadsAtOnce: the actors, relations and themes a links
 // answer names are read at once on an idle server (ent's Overlap in
-// graph/network.go): the relations' statement waits until two statements have
-// run together, in vain if the three ran in turn.
+// graph/network.go): each of their statements waits until two have run
+// together, in vain if the three ran in turn.
 func TestIdleNetworkQueryLoadsAtOnce(t *testing.T) {
 	const query = `query($id: ID!) { node(id: $id) { ... on Actor { links(first: 5) {
 		edges { node { name } relations { kind } sharedThemes { label } } } } } }`
@@ -101,8 +102,8 @@ func TestIdleNetworkQueryLoadsAtOnce(t *testing.T) {
 			n := dbtest.NewActorNetwork(t, st)
 			vars := map[string]any{"id": qID(n.B1.ID)}
 			var warm any
-			c.MustData(t, query, vars, &warm) // builds the network snapshot, statements in turn
-			drv.Meet = func(query string) bool { return strings.Contains(query, "actor_relations") }
+			c.MustData(t, query, vars, &warm)                                              // builds the network snapshot, statements in turn
+			drv.Reset(func(query string) bool { return strings.Contains(query, " IN (") }) // the three loads by ID
 
 			var got struct {
 				Node struct {

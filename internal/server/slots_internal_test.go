@@ -156,3 +156,59 @@ func TestOverlappedLoadsOnlyWhenIdle(t *testing.T) {
 		t.Error("an operation alone again may not overlap its loads")
 	}
 }
+
+// TestNoOverlapWhileOperationsWait: an operation that starts while others
+// wait for a slot may not overlap its statements, however few run.
+func TestNoOverlapWhileOperationsWait(t *testing.T) {
+	s := newOperationSlots(1)
+	s.overlapUpTo = 1
+	type started struct {
+		id         int
+		overlapped bool
+	}
+	results := make(chan started, 3)
+	release := []chan struct{}{make(chan struct{}), make(chan struct{}), make(chan struct{})}
+	op := func(id int) graphql.OperationHandler {
+		return func(context.Context) graphql.ResponseHandler {
+			return func(ctx context.Context) *graphql.Response {
+				results <- started{id, ent.OverlappedLoads(ctx)}
+				<-release[id]
+				return &graphql.Response{}
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for id := range 3 {
+		wg.Go(func() { s.around(context.Background(), op(id))(context.Background()) })
+		if id == 0 {
+			<-results
+		} else {
+			waitFor(t, "operation to wait", func() bool { return s.waiting.Load() == int64(id) })
+		}
+	}
+	close(release[0])
+	if r := <-results; r.id != 1 || r.overlapped {
+		t.Errorf("next operation %+v, want 1, not overlapped (one more waits)", r)
+	}
+	close(release[1])
+	if r := <-results; r.id != 2 || !r.overlapped {
+		t.Errorf("last operation %+v, want 2, overlapped (alone, none waiting)", r)
+	}
+	close(release[2])
+	wg.Wait()
+}
+
+func TestOverlapThreshold(t *testing.T) {
+	for _, tc := range []struct{ cpus, slots, want int }{
+		{2, 8, 1}, // 2 vCPUs, PostgreSQL's default pool: alone
+		{2, 4, 1}, // SQLite's pool of 4
+		{8, 4, 2}, // many CPUs, few slots: half the slots
+		{16, 32, 8},
+		{2, 1, 1}, // one slot: alone, none waiting
+		{1, 8, 1},
+	} {
+		if got := overlapThreshold(tc.cpus, tc.slots); got != tc.want {
+			t.Errorf("overlapThreshold(%d CPUs, %d slots) = %d, want %d", tc.cpus, tc.slots, got, tc.want)
+		}
+	}
+}

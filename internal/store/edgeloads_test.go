@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -148,11 +151,14 @@ func seedEdges(t *testing.T, st *store.Store) map[int][3][]int {
 
 // TestOverlappedLoadPanicReachesTheCaller: a load that panics on a goroutine
 // of its own panics again on the query's goroutine, where the server
-// recovers it, instead of ending the process.
+// recovers it, instead of ending the process, with the stack where it
+// happened. The other loads meet: they did run at once.
 func TestOverlappedLoadPanicReachesTheCaller(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		seedEdges(t, st)
-		client := ent.NewClient(ent.Driver(entsql.OpenDB(st.Dialect, st.DB)))
+		drv := &dbtest.OverlapDriver{Driver: entsql.OpenDB(st.Dialect, st.DB),
+			Meet: func(query string) bool { return strings.Contains(query, "JOIN") }}
+		client := ent.NewClient(ent.Driver(drv))
 		client.Intercept(ent.InterceptFunc(func(next ent.Querier) ent.Querier {
 			return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
 				if _, themes := q.(*ent.ThemeQuery); themes {
@@ -162,12 +168,65 @@ func TestOverlappedLoadPanicReachesTheCaller(t *testing.T) {
 			})
 		}))
 		defer func() {
-			if r := recover(); r != "themes load" {
-				t.Errorf("recovered %v, want the load's panic", r)
+			r := fmt.Sprint(recover())
+			if !strings.Contains(r, "themes load") || !strings.Contains(r, "edgeloads_test.go") {
+				t.Errorf("recovered %q, want the load's panic and its stack", r)
+			}
+			if drv.Most() < 2 {
+				t.Error("the other loads did not run at once")
 			}
 		}()
 		_, _ = client.Initiative.Query().WithNamedTerritories("t").WithNamedThemes("th").WithNamedActors("a").
 			All(ent.WithOverlappedLoads(context.Background()))
 		t.Error("the query returned")
 	})
+}
+
+// TestOverlapEndsEveryLoad: Client.Overlap returns, or panics, only once
+// every load has ended, so that none outlives its request; the first to fail
+// or panic cancels the others, and its error is returned.
+func TestOverlapEndsEveryLoad(t *testing.T) {
+	st := dbtest.SQLite(t)
+	ctx := ent.WithOverlappedLoads(context.Background())
+	failed := errors.New("failed")
+	cases := []struct {
+		name  string
+		first func(context.Context) error
+	}{
+		{"a load fails", func(context.Context) error { return failed }},
+		{"a load panics", func(context.Context) error { panic(failed) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var ended atomic.Bool
+			var otherErr error
+			other := func(ctx context.Context) error {
+				defer ended.Store(true)
+				select {
+				case <-ctx.Done():
+					otherErr = ctx.Err()
+				case <-time.After(5 * time.Second):
+				}
+				return otherErr
+			}
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil && !strings.Contains(fmt.Sprint(r), "failed") {
+						t.Errorf("recovered %v", r)
+					}
+				}()
+				err = st.Client.Overlap(ctx, tc.first, other)
+			}()
+			if !ended.Load() {
+				t.Fatal("Overlap ended before its other load")
+			}
+			if !errors.Is(otherErr, context.Canceled) {
+				t.Errorf("the other load ended with %v, want it cancelled", otherErr)
+			}
+			if tc.name == "a load fails" && !errors.Is(err, failed) {
+				t.Errorf("error %v, want the failed load's", err)
+			}
+		})
+	}
 }
