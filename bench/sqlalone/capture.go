@@ -4,29 +4,48 @@ import (
 	"context"
 	stdsql "database/sql"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 )
 
-// stmt is one statement a request sent, with its arguments.
+// stmt is one statement a request sent, with its arguments, and when it
+// ran in that request: from its start to the close of its rows (ent's
+// driver), or to the return of the call (raw SQL, whose *sql.Rows cannot be
+// wrapped, and Exec).
 type stmt struct {
-	query string
-	args  []any
+	query      string
+	args       []any
+	start, end time.Time
 }
 
-// recorder collects the statements of the requests it is armed for.
+// recorder collects the statements of the requests it is armed for, in the
+// order they started.
 type recorder struct {
 	mu    sync.Mutex
 	armed bool
+	gen   int // bumped by arm and take: an end reported later is dropped
 	got   []stmt
 }
 
-func (r *recorder) add(query string, args any) {
+// add records a statement starting now; the returned func records its end
+// (nil when not armed).
+func (r *recorder) add(query string, args any) (ended func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.armed {
-		a, _ := args.([]any)
-		r.got = append(r.got, stmt{query, a})
+	if !r.armed {
+		return func() {}
+	}
+	a, _ := args.([]any)
+	i, gen := len(r.got), r.gen
+	r.got = append(r.got, stmt{query: query, args: a, start: time.Now()})
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.gen == gen && r.got[i].end.IsZero() {
+			r.got[i].end = time.Now()
+		}
 	}
 }
 
@@ -34,6 +53,7 @@ func (r *recorder) add(query string, args any) {
 func (r *recorder) arm() {
 	r.mu.Lock()
 	r.armed, r.got = true, nil
+	r.gen++
 	r.mu.Unlock()
 }
 
@@ -41,7 +61,34 @@ func (r *recorder) take() []stmt {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.armed = false
+	r.gen++
 	return r.got
+}
+
+// endOnClose records a statement's end when ent closes its rows.
+type endOnClose struct {
+	entsql.ColumnScanner
+	ended func()
+}
+
+func (e endOnClose) Close() error {
+	err := e.ColumnScanner.Close()
+	e.ended()
+	return err
+}
+
+// query runs q on drv, recording it with rec until its rows are closed.
+func query(ctx context.Context, rec *recorder, drv interface {
+	Query(context.Context, string, any, any) error
+}, q string, args, v any) error {
+	ended := rec.add(q, args)
+	err := drv.Query(ctx, q, args, v)
+	if rows, ok := v.(*entsql.Rows); ok && err == nil && rows.ColumnScanner != nil {
+		rows.ColumnScanner = endOnClose{rows.ColumnScanner, ended}
+	} else {
+		ended()
+	}
+	return err
 }
 
 // capturing wraps ent's driver so that every statement, in or out of a
@@ -52,13 +99,12 @@ type capturing struct {
 }
 
 func (d *capturing) Exec(ctx context.Context, q string, args, v any) error {
-	d.rec.add(q, args)
+	defer d.rec.add(q, args)()
 	return d.Driver.Exec(ctx, q, args, v)
 }
 
 func (d *capturing) Query(ctx context.Context, q string, args, v any) error {
-	d.rec.add(q, args)
-	return d.Driver.Query(ctx, q, args, v)
+	return query(ctx, d.rec, d.Driver, q, args, v)
 }
 
 func (d *capturing) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -75,13 +121,12 @@ type capturingTx struct {
 }
 
 func (t *capturingTx) Exec(ctx context.Context, q string, args, v any) error {
-	t.rec.add(q, args)
+	defer t.rec.add(q, args)()
 	return t.Tx.Exec(ctx, q, args, v)
 }
 
 func (t *capturingTx) Query(ctx context.Context, q string, args, v any) error {
-	t.rec.add(q, args)
-	return t.Tx.Query(ctx, q, args, v)
+	return query(ctx, t.rec, t.Tx, q, args, v)
 }
 
 // rawQuerier is ent's raw-SQL side (client.QueryContext), used by the
@@ -92,21 +137,21 @@ type rawQuerier interface {
 }
 
 func (d *capturing) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
-	d.rec.add(q, args)
+	defer d.rec.add(q, args)()
 	return d.Driver.(rawQuerier).ExecContext(ctx, q, args...)
 }
 
 func (d *capturing) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
-	d.rec.add(q, args)
+	defer d.rec.add(q, args)()
 	return d.Driver.(rawQuerier).QueryContext(ctx, q, args...)
 }
 
 func (t *capturingTx) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
-	t.rec.add(q, args)
+	defer t.rec.add(q, args)()
 	return t.Tx.(rawQuerier).ExecContext(ctx, q, args...)
 }
 
 func (t *capturingTx) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
-	t.rec.add(q, args)
+	defer t.rec.add(q, args)()
 	return t.Tx.(rawQuerier).QueryContext(ctx, q, args...)
 }

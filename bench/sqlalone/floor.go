@@ -9,8 +9,8 @@ import (
 )
 
 // floor is the least any HTTP server could do for an operation: read the
-// request, run the operation's recorded statements on the same pool (every
-// row read), and write an answer of the same bytes. No GraphQL, no ent. The
+// request, run the operation's recorded statements on the same pool as the
+// server ran them (every row read), and write an answer of the same bytes. No GraphQL, no ent. The
 // server's time against the floor's is what GraphQL and the engine add;
 // the floor's against the SQL alone is what loopback HTTP adds, whoever
 // serves it.
@@ -18,26 +18,27 @@ type floor struct {
 	mu     sync.Mutex
 	db     *sql.DB
 	stmts  []stmt
+	sched  schedule
 	answer []byte
 }
 
-// set makes the floor serve one operation: its statements, on db, and the
-// server's answer to it.
-func (f *floor) set(db *sql.DB, stmts []stmt, answer []byte) {
+// set makes the floor serve one operation: its statements, on db, as the
+// server ran them, and the server's answer to it.
+func (f *floor) set(db *sql.DB, stmts []stmt, sched schedule, answer []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.db, f.stmts, f.answer = db, stmts, answer
+	f.db, f.stmts, f.sched, f.answer = db, stmts, sched, answer
 }
 
 func (f *floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	db, stmts, answer := f.db, f.stmts, f.answer
+	db, stmts, sched, answer := f.db, f.stmts, f.sched, f.answer
 	f.mu.Unlock()
 	if _, err := io.Copy(io.Discard, r.Body); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if err := replay(r.Context(), db, stmts, nil); err != nil {
+	if err := replayAsServed(r.Context(), db, stmts, sched); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}

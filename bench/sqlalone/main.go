@@ -7,17 +7,18 @@
 //	  -postgres 'postgres://postgres@127.0.0.1:5432/essaim_bench?sslmode=disable' -write BENCHMARKS.md
 //
 // The server is the production handler over loopback HTTP, its ent driver
-// wrapped to record the statements of one request. Then, alternately, one
-// request to the server and one replay of the recorded statements, in order,
-// on the same connection pool (rows read to the end, no GraphQL, no ent), n
-// times each; the ratio is of the medians. Read operations only: the dataset
-// is never written.
+// wrapped to record the statements of one request and when each ran. Then,
+// alternately, n times each: one request to the server; one replay of the
+// recorded statements as the server ran them (those it overlapped, beside
+// each other; the others in order; see schedule.go) on the same connection
+// pool (rows read to the end, no GraphQL, no ent), the SQL alone; and one
+// replay one after the other, the SQL in turn. The ratios are of the
+// medians. Read operations only: the dataset is never written.
 package main
 
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -94,8 +95,8 @@ func main() {
 		"Medians of up to %d alternated runs per operation, one client. Statement cache: %d per connection "+
 		"(`-statement-cache`; the replay runs on the server's pool, so both use the same prepared statements).\n\n",
 		time.Now().UTC().Format("2 January 2006 15:04 MST"), runtime.GOMAXPROCS(0), report.LoadAvg(), *n, *statementCache)
-	fmt.Fprintln(&out, "| operation | statements | server p50 ms | HTTP + SQL p50 ms | SQL alone p50 ms | ratio server / SQL | ratio HTTP + SQL / SQL | ratio server / (HTTP + SQL) | runs |")
-	fmt.Fprintln(&out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(&out, "| operation | statements, as served | server p50 ms | HTTP + SQL p50 ms | SQL alone p50 ms | SQL in turn p50 ms | ratio server / SQL | ratio server / SQL in turn | ratio HTTP + SQL / SQL | ratio server / (HTTP + SQL) | runs |")
+	fmt.Fprintln(&out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, op := range workload.Ops {
 		if op.Mutation {
 			continue
@@ -166,8 +167,9 @@ func measure(ctx context.Context, c *http.Client, base, floorBase string, fl *fl
 	if len(stmts) == 0 {
 		return "", fmt.Errorf("no statement recorded")
 	}
-	fl.set(st.DB, stmts, answer)
-	var server, floored, alone []time.Duration
+	sched := scheduleOf(stmts)
+	fl.set(st.DB, stmts, sched, answer)
+	var server, floored, alone, inTurn []time.Duration
 	each := make([][]time.Duration, len(stmts))
 	start := time.Now()
 	for len(server) < n && time.Since(start) < budget {
@@ -184,52 +186,28 @@ func measure(ctx context.Context, c *http.Client, base, floorBase string, fl *fl
 			return "", fmt.Errorf("HTTP + SQL: %w", err)
 		}
 		t = time.Now()
-		if err := replay(ctx, st.DB, stmts, each); err != nil {
+		if err := replayAsServed(ctx, st.DB, stmts, sched); err != nil {
 			return "", err
 		}
 		alone = append(alone, time.Since(t))
+		t = time.Now()
+		if err := replayInTurn(ctx, st.DB, stmts, each); err != nil {
+			return "", err
+		}
+		inTurn = append(inTurn, time.Since(t))
 	}
 	if verbose {
 		for i, s := range stmts {
-			fmt.Fprintf(os.Stderr, "%s #%d %.2f ms: %s %v\n", name, i+1, ms(median(each[i])), s.query, s.args)
+			fmt.Fprintf(os.Stderr, "%s #%d %.2f ms%s: %s %v\n", name, i+1, ms(median(each[i])), sched.describe(i), s.query, s.args)
 		}
 	}
-	s, f, a := median(server), median(floored), median(alone)
-	return fmt.Sprintf("| %s | %d | %.2f | %.2f | %.2f | **%.2f** | %.2f | %.2f | %d |", name, len(stmts), ms(s), ms(f), ms(a),
-		float64(s)/float64(a), float64(f)/float64(a), float64(s)/float64(f), len(server)), nil
-}
-
-// replay runs the statements in order, reading every row, and appends the
-// time of each to each[i] (each may be nil).
-func replay(ctx context.Context, db *sql.DB, stmts []stmt, each [][]time.Duration) error {
-	for i, s := range stmts {
-		t := time.Now()
-		rows, err := db.QueryContext(ctx, s.query, s.args...)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.query, err)
-		}
-		cols, _ := rows.Columns()
-		dst := make([]any, len(cols))
-		for i := range dst {
-			dst[i] = new(sql.RawBytes)
-		}
-		for rows.Next() {
-			if err := rows.Scan(dst...); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if each != nil {
-			each[i] = append(each[i], time.Since(t))
-		}
+	s, f, a, a1 := median(server), median(floored), median(alone), median(inTurn)
+	shape := "in turn"
+	if sched.overlapped() {
+		shape = "overlapped"
 	}
-	return nil
+	return fmt.Sprintf("| %s | %d, %s | %.2f | %.2f | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f | %d |", name, len(stmts), shape,
+		ms(s), ms(f), ms(a), ms(a1), float64(s)/float64(a), float64(s)/float64(a1), float64(f)/float64(a), float64(s)/float64(f), len(server)), nil
 }
 
 // post sends a request and reads its whole answer: the server's time ends
