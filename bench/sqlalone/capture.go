@@ -12,8 +12,8 @@ import (
 
 // stmt is one statement a request sent, with its arguments, and when it
 // ran in that request: from its start to the close of its rows (ent's
-// driver), or to the return of the call (raw SQL, whose *sql.Rows cannot be
-// wrapped, and Exec).
+// driver), or to the return of the call (Exec, and raw SQL, whose *sql.Rows
+// cannot be wrapped: its rows are read after that, on the same goroutine).
 type stmt struct {
 	query      string
 	args       []any
@@ -30,7 +30,7 @@ type recorder struct {
 }
 
 // add records a statement starting now; the returned func records its end
-// (nil when not armed).
+// (it does nothing when not armed, or once the recording was taken).
 func (r *recorder) add(query string, args any) (ended func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -24,10 +24,9 @@ type schedule struct {
 	inTurn []bool
 }
 
-// scheduleOf reads the schedule from when each statement started and ended.
-// A statement whose end was not seen (raw SQL, see stmt) counts as ended
-// before every later one started: replayed in turn, as the server's code
-// issues those (the statistics, the version reads of the network answers).
+// scheduleOf reads the schedule from when each statement started and ended
+// (see stmt). A statement whose end was not seen (its rows closed after the
+// recording was taken) counts as ended before every later one started.
 func scheduleOf(stmts []stmt) schedule {
 	s := schedule{after: make([][]int, len(stmts)), inTurn: make([]bool, len(stmts))}
 	endedBefore := func(i, j int) bool {
