@@ -1,8 +1,9 @@
 // Command load runs the Essaim workload (bench/workload) against the real
-// GraphQL handler, served in-process over loopback HTTP, on a copy of the
-// synthetic reference dataset, at several numbers of concurrent clients, and
-// prints a markdown table per store: throughput, latency percentiles, SQL
-// statements per request and the heap in use. See BENCHMARKS.md.
+// GraphQL handler (`essaim serve` in a process of its own, or in-process with
+// -in-process) over loopback HTTP, on a copy of the synthetic reference
+// dataset, at several numbers of concurrent clients, and prints a markdown
+// table per store: throughput, latency percentiles, SQL statements per
+// request and the server's memory. See BENCHMARKS.md.
 //
 //	CGO_ENABLED=0 go run ./bench/load -sqlite /tmp/essaim-bench.db \
 //	  -postgres 'postgres://postgres@127.0.0.1:5432/essaim_bench?sslmode=disable' -write BENCHMARKS.md
@@ -374,8 +375,9 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	res := &storeResult{name: name, process: cfg.bin != ""}
 	var base string
 	var mw *counting
-	var mem func() uint64              // the memory figure sampled during the run
-	var serverCPU func() time.Duration // the server process's CPU time, when it runs apart
+	var mem func() uint64                       // the memory figure sampled during the run
+	var serverCPU func() time.Duration          // the server process's CPU time, when it runs apart
+	var statements func() (int64, int64, error) // its SQL statements and requests so far, from /metrics
 	if cfg.bin != "" {
 		if cfg.cold > 0 {
 			if res.cold, err = coldStarts(cfg.bin, dsn, cfg.cold, cfg.log); err != nil {
@@ -389,6 +391,7 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		}
 		defer func() { res.rssHWM = proc.hwm(); proc.stop() }()
 		base, mem, serverCPU = proc.base, proc.sampleRSS, proc.cpu
+		statements = statementsFromMetrics(proc.base)
 	} else {
 		srvCfg := server.DefaultConfig()
 		srvCfg.RateLimit.PerMinute = 0 // the load generator is one client
@@ -523,6 +526,11 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		if count && mw != nil {
 			mw.measure(s)
 		}
+		var stmts0, reqs0 int64
+		var stmtsErr error
+		if count && statements != nil {
+			stmts0, reqs0, stmtsErr = statements()
+		}
 		seq = runPhase(clients, cfg, seq, do, func(i int, w int, lat time.Duration, err error) {
 			s.addLat(lat)
 			if err != nil {
@@ -540,6 +548,13 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		if mw != nil {
 			mw.measure(nil)
 			time.Sleep(50 * time.Millisecond) // let the last handlers add their statement counts
+		}
+		if count && statements != nil && stmtsErr == nil {
+			time.Sleep(50 * time.Millisecond) // the server observes a request once it has answered it
+			if stmts1, reqs1, err := statements(); err == nil {
+				s.stmts.Store(stmts1 - stmts0)
+				s.counted.Store(reqs1 - reqs0)
+			}
 		}
 		s.heapMax = memMax.Load()
 		s.peerRSS = peerMax.Load()

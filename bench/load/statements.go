@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// statementsFromMetrics reads, from the server's /metrics, how many SQL
+// statements its GraphQL requests have sent and how many requests that was,
+// all operations together (the histogram essaim_graphql_sql_statements,
+// which the server's request middleware fills from each request's own
+// count). Read before and after a phase, it gives the SQL statements per
+// request of a server running as its own process, as the harness's
+// middleware counts them in process.
+func statementsFromMetrics(base string) func() (statements, requests int64, err error) {
+	c := &http.Client{Timeout: 10 * time.Second}
+	return func() (int64, int64, error) {
+		resp, err := c.Get(base + "/metrics")
+		if err != nil {
+			return 0, 0, err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, 0, fmt.Errorf("/metrics: status %d", resp.StatusCode)
+		}
+		return parseStatements(resp.Body)
+	}
+}
+
+// parseStatements sums the _sum and _count series of
+// essaim_graphql_sql_statements in a Prometheus text exposition.
+func parseStatements(r io.Reader) (statements, requests int64, err error) {
+	const metric = "essaim_graphql_sql_statements"
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		var into *int64
+		switch {
+		case strings.HasPrefix(line, metric+"_sum"):
+			into = &statements
+		case strings.HasPrefix(line, metric+"_count"):
+			into = &requests
+		default:
+			continue
+		}
+		fields := strings.Fields(line)
+		v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", line, err)
+		}
+		*into += int64(v)
+	}
+	return statements, requests, sc.Err()
+}
