@@ -263,8 +263,8 @@ type opStats struct {
 	lat      []time.Duration
 	t0       time.Time
 	elapsed  time.Duration
-	stmts    atomic.Int64 // statements of the measured requests
-	counted  atomic.Int64 // requests the middleware counted
+	stmts    atomic.Int64 // statements of the measured requests (the harness's middleware, or the server's /metrics)
+	counted  atomic.Int64 // requests those statements were counted over
 	errors   atomic.Int64
 	firstErr atomic.Value
 	heapMax  uint64        // heap in use (in-process) or server RSS (separate process), peak of the phase
@@ -513,6 +513,14 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	seq := 0 // request index, so that mutations never repeat a title
 	phase := func(target string, p prepared, clients int, count bool, cpu func() time.Duration, do func(i int) error) *opStats {
 		s := &opStats{op: p.op.Name, clients: clients}
+		// Read before the phase's clock and CPU start: the scrape is no part of it.
+		var stmts0, reqs0 int64
+		var stmtsErr error
+		if count && statements != nil {
+			if stmts0, reqs0, stmtsErr = statements(); stmtsErr != nil {
+				fmt.Fprintf(os.Stderr, "%s %s: SQL statements not read: %v\n", name, p.op.Name, stmtsErr)
+			}
+		}
 		var cpu0, db0 time.Duration
 		if cpu != nil {
 			cpu0 = cpu()
@@ -525,11 +533,6 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		peerMax.Store(0)
 		if count && mw != nil {
 			mw.measure(s)
-		}
-		var stmts0, reqs0 int64
-		var stmtsErr error
-		if count && statements != nil {
-			stmts0, reqs0, stmtsErr = statements()
 		}
 		seq = runPhase(clients, cfg, seq, do, func(i int, w int, lat time.Duration, err error) {
 			s.addLat(lat)
@@ -551,7 +554,12 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		}
 		if count && statements != nil && stmtsErr == nil {
 			time.Sleep(50 * time.Millisecond) // the server observes a request once it has answered it
-			if stmts1, reqs1, err := statements(); err == nil {
+			switch stmts1, reqs1, err := statements(); {
+			case err != nil:
+				fmt.Fprintf(os.Stderr, "%s %s: SQL statements not read: %v\n", name, p.op.Name, err)
+			case reqs1 == reqs0 && len(s.lat) > 0:
+				fmt.Fprintf(os.Stderr, "%s %s: no request in the server's essaim_graphql_sql_statements\n", name, p.op.Name)
+			default:
 				s.stmts.Store(stmts1 - stmts0)
 				s.counted.Store(reqs1 - reqs0)
 			}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,15 +43,24 @@ func parseStatements(r io.Reader) (statements, requests int64, err error) {
 		line := sc.Text()
 		var into *int64
 		switch {
-		case strings.HasPrefix(line, metric+"_sum"):
+		case strings.HasPrefix(line, metric+"_sum{"), strings.HasPrefix(line, metric+"_sum "):
 			into = &statements
-		case strings.HasPrefix(line, metric+"_count"):
+		case strings.HasPrefix(line, metric+"_count{"), strings.HasPrefix(line, metric+"_count "):
 			into = &requests
 		default:
 			continue
 		}
-		fields := strings.Fields(line)
-		v, err := strconv.ParseFloat(fields[len(fields)-1], 64)
+		// The value follows the label set (whose values may hold spaces);
+		// a timestamp may follow it.
+		rest := line[strings.LastIndexByte(line, '}')+1:]
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			return 0, 0, fmt.Errorf("%s: no value", line)
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			err = fmt.Errorf("not a finite number")
+		}
 		if err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", line, err)
 		}

@@ -22,7 +22,12 @@ essaim_graphql_sql_statements_sum{operation="Node"} 1e+06
 essaim_graphql_sql_statements_count{operation="Node"} 1e+06
 essaim_graphql_request_duration_seconds_sum{operation="Node"} 42.5
 `, 1_000_015, 1_000_003, false},
+		{"a longer name, a label with a space, a timestamp", `essaim_graphql_sql_statements_sum_other{operation="X"} 7
+essaim_graphql_sql_statements_sum{operation="A B"} 4 1732760000000
+essaim_graphql_sql_statements_count{operation="A B"} 2 1732760000000
+`, 4, 2, false},
 		{"a value that is no number", "essaim_graphql_sql_statements_sum{operation=\"X\"} many\n", 0, 0, true},
+		{"a value that is not finite", "essaim_graphql_sql_statements_count{operation=\"X\"} NaN\n", 0, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, n, err := parseStatements(strings.NewReader(tc.text))

@@ -30,12 +30,12 @@ type recorder struct {
 }
 
 // add records a statement starting now; the returned func records its end
-// (it does nothing when not armed, or once the recording was taken).
+// (nil when not armed; it does nothing once the recording was taken).
 func (r *recorder) add(query string, args any) (ended func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.armed {
-		return func() {}
+		return nil
 	}
 	a, _ := args.([]any)
 	i, gen := len(r.got), r.gen
@@ -77,18 +77,27 @@ func (e endOnClose) Close() error {
 	return err
 }
 
-// query runs q on drv, recording it with rec until its rows are closed.
-func query(ctx context.Context, rec *recorder, drv interface {
-	Query(context.Context, string, any, any) error
-}, q string, args, v any) error {
+// queryRecorded runs q on drv, recording it with rec until its rows are
+// closed. Unarmed, the rows are not wrapped: the measured requests pay nothing.
+func queryRecorded(ctx context.Context, rec *recorder, drv dialect.ExecQuerier, q string, args, v any) error {
 	ended := rec.add(q, args)
 	err := drv.Query(ctx, q, args, v)
-	if rows, ok := v.(*entsql.Rows); ok && err == nil && rows.ColumnScanner != nil {
+	switch rows, ok := v.(*entsql.Rows); {
+	case ended == nil:
+	case ok && err == nil && rows.ColumnScanner != nil:
 		rows.ColumnScanner = endOnClose{rows.ColumnScanner, ended}
-	} else {
+	default:
 		ended()
 	}
 	return err
+}
+
+// ending records a statement that ends when its call returns (Exec, raw SQL).
+func ending(rec *recorder, q string, args any) (ended func()) {
+	if ended = rec.add(q, args); ended == nil {
+		return func() {}
+	}
+	return ended
 }
 
 // capturing wraps ent's driver so that every statement, in or out of a
@@ -99,12 +108,12 @@ type capturing struct {
 }
 
 func (d *capturing) Exec(ctx context.Context, q string, args, v any) error {
-	defer d.rec.add(q, args)()
+	defer ending(d.rec, q, args)()
 	return d.Driver.Exec(ctx, q, args, v)
 }
 
 func (d *capturing) Query(ctx context.Context, q string, args, v any) error {
-	return query(ctx, d.rec, d.Driver, q, args, v)
+	return queryRecorded(ctx, d.rec, d.Driver, q, args, v)
 }
 
 func (d *capturing) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -121,12 +130,12 @@ type capturingTx struct {
 }
 
 func (t *capturingTx) Exec(ctx context.Context, q string, args, v any) error {
-	defer t.rec.add(q, args)()
+	defer ending(t.rec, q, args)()
 	return t.Tx.Exec(ctx, q, args, v)
 }
 
 func (t *capturingTx) Query(ctx context.Context, q string, args, v any) error {
-	return query(ctx, t.rec, t.Tx, q, args, v)
+	return queryRecorded(ctx, t.rec, t.Tx, q, args, v)
 }
 
 // rawQuerier is ent's raw-SQL side (client.QueryContext), used by the
@@ -137,21 +146,21 @@ type rawQuerier interface {
 }
 
 func (d *capturing) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
-	defer d.rec.add(q, args)()
+	defer ending(d.rec, q, args)()
 	return d.Driver.(rawQuerier).ExecContext(ctx, q, args...)
 }
 
 func (d *capturing) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
-	defer d.rec.add(q, args)()
+	defer ending(d.rec, q, args)()
 	return d.Driver.(rawQuerier).QueryContext(ctx, q, args...)
 }
 
 func (t *capturingTx) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
-	defer t.rec.add(q, args)()
+	defer ending(t.rec, q, args)()
 	return t.Tx.(rawQuerier).ExecContext(ctx, q, args...)
 }
 
 func (t *capturingTx) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
-	defer t.rec.add(q, args)()
+	defer ending(t.rec, q, args)()
 	return t.Tx.(rawQuerier).QueryContext(ctx, q, args...)
 }

@@ -49,7 +49,7 @@ func main() {
 		"statements each connection keeps prepared, as the server's -db-statement-cache (the replay runs on the same pool)")
 	n := flag.Int("n", 60, "rounds of the four measures per operation (each op also stops after -max-time)")
 	maxTime := flag.Duration("max-time", 20*time.Second, "time budget per operation")
-	verbose := flag.Bool("v", false, "print each recorded statement, its arguments and its median time alone")
+	verbose := flag.Bool("v", false, "print each recorded statement, its arguments, its median time in the in-turn replay and the statements it ran beside")
 	write := flag.String("write", "", "markdown file whose <!-- sqlalone:begin --> … <!-- sqlalone:end --> section receives the table")
 	flag.Parse()
 	if *pgURL == "" {

@@ -79,8 +79,8 @@ func (s schedule) describe(j int) string {
 // replayAsServed runs the statements on db as the schedule says: each once
 // those that had ended before it in the server have ended, the ones the
 // server overlapped on goroutines of their own, each on a pooled connection.
-// Statements the server ran in turn are replayed by replayInTurn itself: the
-// bookkeeping below, small as it is, made node's one statement 10% slower.
+// When nothing overlapped, replayInTurn replays them itself: the bookkeeping
+// below, small as it is, made node's one statement 10% slower.
 func replayAsServed(ctx context.Context, db *sql.DB, stmts []stmt, s schedule) error {
 	if !s.overlapped() {
 		return replayInTurn(ctx, db, stmts, nil)

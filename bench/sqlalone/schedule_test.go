@@ -11,7 +11,7 @@ func TestScheduleOf(t *testing.T) {
 	ran := func(from, to int) stmt {
 		s := stmt{start: at(from), end: at(to)}
 		if to < 0 {
-			s.end = time.Time{} // end not seen (raw SQL)
+			s.end = time.Time{} // end not seen: the rows closed after the recording was taken
 		}
 		return s
 	}

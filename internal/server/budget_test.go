@@ -33,8 +33,9 @@ var workloadBudget = map[string]int64{
 	// actors a page (their counts from the count cache) and one nested
 	// connection, plus the covering-territory lookup.
 	"covering_commune": 7,
-	// Served from the network cache: graph-version check, then batched loads
-	// of the nodes the answer shows (actors, themes, explicit relations).
+	// Served from the network cache: the actor itself, the graph-version
+	// check, then batched loads of what the answer shows (the linked actors,
+	// themes, explicit relations).
 	"actor_links": 5,
 	"actor_path":  4,
 	"node":        1,
