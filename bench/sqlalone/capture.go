@@ -138,29 +138,24 @@ func (t *capturingTx) Query(ctx context.Context, q string, args, v any) error {
 	return queryRecorded(ctx, t.rec, t.Tx, q, args, v)
 }
 
-// rawQuerier is ent's raw-SQL side (client.QueryContext), used by the
-// statistics and the network snapshot.
-type rawQuerier interface {
-	ExecContext(context.Context, string, ...any) (stdsql.Result, error)
-	QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
-}
-
+// ExecContext and QueryContext record ent's raw SQL (client.QueryContext:
+// the statistics, the network snapshot).
 func (d *capturing) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
 	defer ending(d.rec, q, args)()
-	return d.Driver.(rawQuerier).ExecContext(ctx, q, args...)
+	return d.Driver.(entsql.ExecQuerier).ExecContext(ctx, q, args...)
 }
 
 func (d *capturing) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
 	defer ending(d.rec, q, args)()
-	return d.Driver.(rawQuerier).QueryContext(ctx, q, args...)
+	return d.Driver.(entsql.ExecQuerier).QueryContext(ctx, q, args...)
 }
 
 func (t *capturingTx) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
 	defer ending(t.rec, q, args)()
-	return t.Tx.(rawQuerier).ExecContext(ctx, q, args...)
+	return t.Tx.(entsql.ExecQuerier).ExecContext(ctx, q, args...)
 }
 
 func (t *capturingTx) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
 	defer ending(t.rec, q, args)()
-	return t.Tx.(rawQuerier).QueryContext(ctx, q, args...)
+	return t.Tx.(entsql.ExecQuerier).QueryContext(ctx, q, args...)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 )
 
 // OverlapDriver wraps a driver and records how many statements were in
@@ -90,25 +91,20 @@ func (d *OverlapDriver) track(query string, run func() error) error {
 	return run()
 }
 
-// rawSQL is ent's raw-SQL side (client.ExecContext, QueryContext), which the
-// store's writes and statistics use: passed through, not tracked.
-type rawSQL interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}
-
+// ExecContext and QueryContext pass ent's raw SQL (client.ExecContext,
+// QueryContext: the store's writes and statistics) through, untracked.
 func (d *OverlapDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return d.Driver.(rawSQL).ExecContext(ctx, query, args...)
+	return d.Driver.(entsql.ExecQuerier).ExecContext(ctx, query, args...)
 }
 
 func (d *OverlapDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return d.Driver.(rawSQL).QueryContext(ctx, query, args...)
+	return d.Driver.(entsql.ExecQuerier).QueryContext(ctx, query, args...)
 }
 
 func (t *overlapTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.Tx.(rawSQL).ExecContext(ctx, query, args...)
+	return t.Tx.(entsql.ExecQuerier).ExecContext(ctx, query, args...)
 }
 
 func (t *overlapTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.Tx.(rawSQL).QueryContext(ctx, query, args...)
+	return t.Tx.(entsql.ExecQuerier).QueryContext(ctx, query, args...)
 }

@@ -89,11 +89,6 @@ func (t *txCounter) Query(ctx context.Context, query string, args, v any) error 
 	return t.Tx.Query(ctx, query, args, v)
 }
 
-type execQuerier interface {
-	ExecContext(context.Context, string, ...any) (stdsql.Result, error)
-	QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
-}
-
 // ExecContext and QueryContext serve ent's raw-SQL feature (client.ExecContext).
 func (d *driver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
 	return rawExec(ctx, d.Driver, query, args)
@@ -112,7 +107,7 @@ func (t *txCounter) QueryContext(ctx context.Context, query string, args ...any)
 }
 
 func rawExec(ctx context.Context, inner any, query string, args []any) (stdsql.Result, error) {
-	eq, ok := inner.(execQuerier)
+	eq, ok := inner.(entsql.ExecQuerier)
 	if !ok {
 		return nil, fmt.Errorf("sqlcount: %T does not support ExecContext", inner)
 	}
@@ -121,7 +116,7 @@ func rawExec(ctx context.Context, inner any, query string, args []any) (stdsql.R
 }
 
 func rawQuery(ctx context.Context, inner any, query string, args []any) (*stdsql.Rows, error) {
-	eq, ok := inner.(execQuerier)
+	eq, ok := inner.(entsql.ExecQuerier)
 	if !ok {
 		return nil, fmt.Errorf("sqlcount: %T does not support QueryContext", inner)
 	}

@@ -217,7 +217,7 @@ func (d *countDriver) BeginTx(ctx context.Context, opts *entsql.TxOptions) (dial
 
 // ExecContext and QueryContext serve ent's raw-SQL feature (never cached).
 func (d *countDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	eq, ok := d.Driver.(execQuerier)
+	eq, ok := d.Driver.(entsql.ExecQuerier)
 	if !ok {
 		return nil, fmt.Errorf("count cache: %T does not support ExecContext", d.Driver)
 	}
@@ -225,16 +225,11 @@ func (d *countDriver) ExecContext(ctx context.Context, query string, args ...any
 }
 
 func (d *countDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	eq, ok := d.Driver.(execQuerier)
+	eq, ok := d.Driver.(entsql.ExecQuerier)
 	if !ok {
 		return nil, fmt.Errorf("count cache: %T does not support QueryContext", d.Driver)
 	}
 	return eq.QueryContext(ctx, query, args...)
-}
-
-type execQuerier interface {
-	ExecContext(context.Context, string, ...any) (stdsql.Result, error)
-	QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
 }
 
 // oneCount is the one-row, one-column result ent reads a count from.
