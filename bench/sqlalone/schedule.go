@@ -19,21 +19,21 @@ type schedule struct {
 	// after[j]: the statements that had ended when statement j started;
 	// the replay starts j once they have ended.
 	after [][]int
-	// inTurn[j]: every later statement started after j had ended, so the
-	// replay runs j on its own goroutine's turn (no goroutine of its own).
-	inTurn []bool
+	// inline[j]: every later statement started after j had ended, so the
+	// replay runs j on the calling goroutine (no goroutine of its own).
+	inline []bool
 }
 
 // scheduleOf reads the schedule from when each statement started and ended
 // (see stmt). A statement whose end was not seen (its rows closed after the
 // recording was taken) counts as ended before every later one started.
 func scheduleOf(stmts []stmt) schedule {
-	s := schedule{after: make([][]int, len(stmts)), inTurn: make([]bool, len(stmts))}
+	s := schedule{after: make([][]int, len(stmts)), inline: make([]bool, len(stmts))}
 	endedBefore := func(i, j int) bool {
 		return stmts[i].end.IsZero() || !stmts[i].end.After(stmts[j].start)
 	}
 	for j := range stmts {
-		s.inTurn[j] = true
+		s.inline[j] = true
 		for i := range j {
 			if endedBefore(i, j) {
 				s.after[j] = append(s.after[j], i)
@@ -41,7 +41,7 @@ func scheduleOf(stmts []stmt) schedule {
 		}
 		for k := j + 1; k < len(stmts); k++ {
 			if !endedBefore(j, k) {
-				s.inTurn[j] = false
+				s.inline[j] = false
 			}
 		}
 	}
@@ -99,7 +99,7 @@ func replayAsServed(ctx context.Context, db *sql.DB, stmts []stmt, s schedule) e
 	}
 	var wg sync.WaitGroup
 	for j := range stmts {
-		if s.inTurn[j] {
+		if s.inline[j] {
 			run(j)
 			continue
 		}

@@ -19,7 +19,7 @@ func TestScheduleOf(t *testing.T) {
 		name       string
 		stmts      []stmt
 		after      [][]int
-		inTurn     []bool
+		inline     []bool
 		overlapped bool
 	}{
 		{"one after the other", []stmt{ran(0, 1), ran(1, 3), ran(4, 5)},
@@ -39,8 +39,8 @@ func TestScheduleOf(t *testing.T) {
 			if !reflect.DeepEqual(s.after, tc.after) {
 				t.Errorf("after = %v, want %v", s.after, tc.after)
 			}
-			if !reflect.DeepEqual(s.inTurn, tc.inTurn) {
-				t.Errorf("inTurn = %v, want %v", s.inTurn, tc.inTurn)
+			if !reflect.DeepEqual(s.inline, tc.inline) {
+				t.Errorf("inline = %v, want %v", s.inline, tc.inline)
 			}
 			if got := s.overlapped(); got != tc.overlapped {
 				t.Errorf("overlapped = %v, want %v", got, tc.overlapped)
