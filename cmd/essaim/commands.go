@@ -34,6 +34,9 @@ func serve(ctx context.Context, args []string, ready func(addr string)) error {
 	if c.server.OperationSlots < 0 {
 		return fmt.Errorf("-operation-slots %d: want 0 (no bound) or more", c.server.OperationSlots)
 	}
+	if c.server.HeavyOperationSlots < 0 {
+		return fmt.Errorf("-heavy-operation-slots %d: want 0 (no bound) or more", c.server.HeavyOperationSlots)
+	}
 	memlimit.Apply(log, !store.IsPostgres(c.database))
 	start := time.Now()
 	st, err := c.openStore(ctx)

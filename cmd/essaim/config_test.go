@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -158,20 +159,68 @@ func TestServeFlagsOperationSlots(t *testing.T) {
 	}
 }
 
+// TestServeFlagsHeavyOperationSlots: two per CPU by default; the environment
+// over the default, the flag over both; a negative bound is refused.
+func TestServeFlagsHeavyOperationSlots(t *testing.T) {
+	heavy := func(t *testing.T, args ...string) int {
+		t.Helper()
+		return parseServeConfig(t, args...).server.HeavyOperationSlots
+	}
+	for _, tc := range []struct {
+		name string
+		env  string
+		args []string
+		want int
+	}{
+		{"default", "", nil, 2 * runtime.GOMAXPROCS(0)},
+		{"flag", "", []string{"-heavy-operation-slots", "3"}, 3},
+		{"environment", "5", nil, 5},
+		{"flag over environment", "5", []string{"-heavy-operation-slots", "0"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env != "" {
+				t.Setenv("ESSAIM_HEAVY_OPERATION_SLOTS", tc.env)
+			}
+			if got := heavy(t, tc.args...); got != tc.want {
+				t.Errorf("heavy operation slots %d, want %d", got, tc.want)
+			}
+		})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := run(ctx, []string{"serve", "-db", filepath.Join(t.TempDir(), "e.db"),
+		"-addr", "127.0.0.1:0", "-heavy-operation-slots", "-1"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "-heavy-operation-slots") {
+		t.Errorf("-heavy-operation-slots -1: err = %v, want a refusal naming the flag", err)
+	}
+}
+
 // TestServeOperationSlotsFollowThePool: unless -operation-slots is given,
 // a served instance has as many operation slots as its pool connections,
 // whatever -db-max-conns made the pool (read on /metrics).
 func TestServeOperationSlotsFollowThePool(t *testing.T) {
 	t.Parallel()
+	// The heavy operations' own bound shows only when it is tighter than the
+	// operation slots'.
+	heavyGauge := func(slots int) string {
+		if n := 2 * runtime.GOMAXPROCS(0); slots == 0 || n < slots {
+			return fmt.Sprintf("essaim_heavy_operation_slots %d", n)
+		}
+		return ""
+	}
 	for _, tc := range []struct {
-		name string
-		args []string
-		want string // the gauge's line, or "" for none
+		name      string
+		args      []string
+		want      string // the gauge's line, or "" for none
+		wantHeavy string
 	}{
-		{"SQLite's pool", nil, "essaim_operation_slots 4"},
-		{"a larger pool", []string{"-db-max-conns", "12"}, "essaim_operation_slots 12"},
-		{"slots given", []string{"-db-max-conns", "12", "-operation-slots", "5"}, "essaim_operation_slots 5"},
-		{"no bound", []string{"-operation-slots", "0"}, ""},
+		{"SQLite's pool", nil, "essaim_operation_slots 4", heavyGauge(4)},
+		{"a larger pool", []string{"-db-max-conns", "12"}, "essaim_operation_slots 12", heavyGauge(12)},
+		{"slots given", []string{"-db-max-conns", "12", "-operation-slots", "5"}, "essaim_operation_slots 5", heavyGauge(5)},
+		{"no bound", []string{"-operation-slots", "0"}, "", heavyGauge(0)},
+		{"heavy slots given", []string{"-db-max-conns", "12", "-heavy-operation-slots", "3"}, "essaim_operation_slots 12", "essaim_heavy_operation_slots 3"},
+		{"heavy slots as many", []string{"-operation-slots", "3", "-heavy-operation-slots", "3"}, "essaim_operation_slots 3", ""},
+		{"heavy slots off", []string{"-db-max-conns", "12", "-heavy-operation-slots", "0"}, "essaim_operation_slots 12", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -180,14 +229,20 @@ func TestServeOperationSlotsFollowThePool(t *testing.T) {
 			if code != http.StatusOK {
 				t.Fatalf("/metrics: %d", code)
 			}
-			line := ""
+			line, heavy := "", ""
 			for l := range strings.SplitSeq(metrics, "\n") {
-				if strings.HasPrefix(l, "essaim_operation_slots ") {
+				switch {
+				case strings.HasPrefix(l, "essaim_operation_slots "):
 					line = l
+				case strings.HasPrefix(l, "essaim_heavy_operation_slots "):
+					heavy = l
 				}
 			}
 			if line != tc.want {
 				t.Errorf("operation slots gauge %q, want %q", line, tc.want)
+			}
+			if heavy != tc.wantHeavy {
+				t.Errorf("heavy operation slots gauge %q, want %q", heavy, tc.wantHeavy)
 			}
 			s.stop(t)
 		})

@@ -74,6 +74,10 @@ type Config struct {
 	// OperationSlots is how many operations execute at once, the others
 	// waiting their turn (see operationSlots); 0: no bound.
 	OperationSlots int
+	// HeavyOperationSlots is how many heavy operations (estimated cost of
+	// 1000 or more) execute at once, within the operation slots (see
+	// heavySlots); 0: no bound of their own.
+	HeavyOperationSlots int
 }
 
 // DefaultConfig is what `essaim serve` uses unless told otherwise.
@@ -99,6 +103,7 @@ func DefaultConfig() Config {
 		Access:              Access{AnonymousRole: auth.Reader},
 		RateLimit:           DefaultRateLimit(),
 		OperationSlots:      DefaultOperationSlots(),
+		HeavyOperationSlots: DefaultHeavyOperationSlots(),
 	}
 }
 
@@ -153,6 +158,10 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 	// Mutations wait for a mutation slot before an operation slot, so that
 	// mutations queued behind one another never hold the slots reads need.
 	srv.AroundOperations(mutationSlots(mutationConcurrency(st.MaxConns())))
+	if heavy := newHeavySlots(cfg.HeavyOperationSlots, cfg.OperationSlots); heavy != nil {
+		srv.AroundOperations(heavy.around) // before the operation slots: heavy ones queue apart
+		cfg.Metrics.watchHeavySlots(heavy)
+	}
 	if slots := newOperationSlots(cfg.OperationSlots); slots != nil {
 		srv.AroundOperations(slots.around) // after the response cache: its answers wait for nothing
 		cfg.Metrics.watchOperationSlots(slots)
