@@ -62,8 +62,10 @@ func TestScheduleOf(t *testing.T) {
 // as a dashboard page on an idle server. Each statement starts only once
 // those that had ended before it in the server have ended, and the count
 // runs beside the loads (it ends only once they have); a failing statement's
-// error is returned once every statement has ended.
+// error is returned once every statement has ended. (The schedule itself
+// is TestScheduleOf's.)
 func TestReplayScheduled(t *testing.T) {
+	errFailing := errors.New("failing statement")
 	stmts := []stmt{ran(0, 2), ran(0, 9), ran(2, 4), ran(3, 5)}
 	for j := range stmts {
 		stmts[j].query = strconv.Itoa(j)
@@ -116,5 +118,3 @@ func TestReplayScheduled(t *testing.T) {
 		})
 	}
 }
-
-var errFailing = errors.New("failing statement")

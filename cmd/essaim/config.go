@@ -144,7 +144,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 			return nil
 		})
 	fs.IntVar(&c.server.HeavyOperationSlots, "heavy-operation-slots", envInt("ESSAIM_HEAVY_OPERATION_SLOTS", d.HeavyOperationSlots),
-		"of the operation slots, how many operations of estimated cost 1000 or more (a page of pages) may hold at once, the others waiting their turn; 0: no bound of their own (env ESSAIM_HEAVY_OPERATION_SLOTS)")
+		"operations of estimated cost 1000 or more (a page of pages) that execute at once, the others waiting their turn before they wait for an operation slot; no effect unless below -operation-slots (or with -operation-slots 0); 0: no bound of their own (env ESSAIM_HEAVY_OPERATION_SLOTS)")
 	fs.DurationVar(&c.server.RequestTimeout, "request-timeout", envDuration("ESSAIM_REQUEST_TIMEOUT", d.RequestTimeout), "time allowed to each GraphQL request, database included, 0: no limit (env ESSAIM_REQUEST_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed to call /graphql from a browser, * for any; none by default (env ESSAIM_CORS_ORIGINS)", func(v string) error {
 		c.server.CORSOrigins = splitList(v)

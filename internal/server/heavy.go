@@ -23,21 +23,22 @@ const heavyOperationCost = 1000
 func DefaultHeavyOperationSlots() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // heavySlots lets at most n heavy operations execute at once, the others
-// waiting their turn in order of arrival, before they wait for an operation
-// slot; light operations pass. With every operation slot (as many as the
-// pool's connections) open to them, heavy operations at 8 clients on 2 vCPUs
-// shared the CPUs eight ways and finished in a wider spread: with four at once
-// the dashboard's p95 fell by 12 to 28% at the same throughput, while node,
-// actor_links and create_initiative, which wait on PostgreSQL more than they
-// compute, lost throughput when all operations were held to four
-// (BENCHMARKS.md). Light operations keep the other slots.
+// waiting their turn in order of arrival before they wait for an operation
+// slot; light operations do not wait here. With every operation slot (as
+// many as the pool's connections) open to them, heavy operations at 8
+// clients on 2 vCPUs shared the CPUs eight ways and finished in a wider
+// spread: four at once gave the dashboard a 12 to 28% lower p95 at the same
+// throughput. Holding every operation to four instead cost node, actor_links
+// and create_initiative, which wait on PostgreSQL more than they compute,
+// some of their throughput (BENCHMARKS.md).
 type heavySlots struct {
 	slots   chan struct{}
 	waiting atomic.Int64
 }
 
 // newHeavySlots bounds heavy operations to n at once; nil (no bound of their
-// own) when n <= 0 or when the operation slots bound them as tightly.
+// own) when n <= 0 or when the operation slots bound them as tightly. With
+// the operation slots off (operationSlots 0), heavy ones keep their bound.
 func newHeavySlots(n, operationSlots int) *heavySlots {
 	if n <= 0 || (operationSlots > 0 && n >= operationSlots) {
 		return nil
@@ -55,29 +56,32 @@ func (s *heavySlots) around(ctx context.Context, next graphql.OperationHandler) 
 	}
 	h := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
-		select {
-		case s.slots <- struct{}{}:
-			defer func() { <-s.slots }()
-		default:
-			if s.wait(ctx) {
-				defer func() { <-s.slots }()
-			}
+		if release := s.acquire(ctx); release != nil {
+			defer release()
 		}
 		return h(ctx)
 	}
 }
 
-// wait waits for a heavy slot in order of arrival; false if ctx ended first.
-func (s *heavySlots) wait(ctx context.Context) bool {
+// acquire waits for a heavy slot, in order of arrival, and returns its
+// release; nil if ctx ended first.
+func (s *heavySlots) acquire(ctx context.Context) (release func()) {
+	select {
+	case s.slots <- struct{}{}:
+		return s.release
+	default:
+	}
 	s.waiting.Add(1)
 	defer s.waiting.Add(-1)
 	select {
 	case s.slots <- struct{}{}:
-		return true
+		return s.release
 	case <-ctx.Done():
-		return false
+		return nil
 	}
 }
+
+func (s *heavySlots) release() { <-s.slots }
 
 // isHeavy tells whether op's estimated cost, set by operationLimits while
 // the operation was validated, makes it heavy.

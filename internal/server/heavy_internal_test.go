@@ -55,44 +55,63 @@ func TestNewHeavySlots(t *testing.T) {
 	}
 }
 
+// releasedOne is an operation that runs until its own release channel is
+// closed, reporting when it starts.
+type releasedOne struct {
+	started chan int
+	release []chan struct{}
+}
+
+func (r releasedOne) handler(id int) graphql.OperationHandler {
+	return func(context.Context) graphql.ResponseHandler {
+		return func(context.Context) *graphql.Response {
+			r.started <- id
+			<-r.release[id]
+			return &graphql.Response{Data: []byte(`"done"`)}
+		}
+	}
+}
+
 // TestHeavySlotsBoundAndOrder: with two heavy slots, a third and a fourth
 // heavy operation wait, in their order of arrival, while a light one runs at
 // once; each starts as a heavy one ends.
 func TestHeavySlotsBoundAndOrder(t *testing.T) {
 	s := newHeavySlots(2, 8)
-	h := heldOperation{started: make(chan int, 6), release: make(chan struct{})}
+	ops := releasedOne{started: make(chan int, 5), release: make([]chan struct{}, 5)}
+	for i := range ops.release {
+		ops.release[i] = make(chan struct{})
+	}
 	var wg sync.WaitGroup
 	run := func(id, cost int) {
 		ctx := withCostOf(cost)
-		wg.Go(func() { s.around(ctx, h.handler(id))(ctx) })
+		wg.Go(func() { s.around(ctx, ops.handler(id))(ctx) })
 	}
-	for id := range 4 {
+	run(0, 2702)
+	run(1, 2702)
+	if a, b := <-ops.started, <-ops.started; a+b != 1 {
+		t.Fatalf("heavy operations %d and %d started, want 0 and 1", a, b)
+	}
+	for id := 2; id < 4; id++ {
 		run(id, 2702)
-		if id < 2 {
-			if got := <-h.started; got != id {
-				t.Fatalf("heavy operation %d started, want %d", got, id)
-			}
-			continue
-		}
 		waitFor(t, "heavy operation to wait", func() bool { return s.waiting.Load() == int64(id-1) })
-		time.Sleep(5 * time.Millisecond) // counted just before the send blocks: let it block
+		time.Sleep(10 * time.Millisecond) // counted just before the send blocks: let it block
 	}
 	run(4, 62)
-	if got := <-h.started; got != 4 {
+	if got := <-ops.started; got != 4 {
 		t.Fatalf("operation %d started, want the light one (4) while two heavy ones wait", got)
 	}
-	h.release <- struct{}{} // the light one ends: no heavy one starts
+	close(ops.release[4]) // the light one ends: no heavy one starts
 	if len(s.slots) != 2 || s.waiting.Load() != 2 {
 		t.Fatalf("%d heavy running, %d waiting; want 2 and 2", len(s.slots), s.waiting.Load())
 	}
-	for _, want := range []int{2, 3} {
-		h.release <- struct{}{}
-		if got := <-h.started; got != want {
+	for i, want := range []int{2, 3} {
+		close(ops.release[i]) // heavy operation i ends: the next in line starts
+		if got := <-ops.started; got != want {
 			t.Fatalf("heavy operation %d started, want %d (order of arrival)", got, want)
 		}
 	}
-	h.release <- struct{}{}
-	h.release <- struct{}{}
+	close(ops.release[2])
+	close(ops.release[3])
 	wg.Wait()
 	if len(s.slots) != 0 || s.waiting.Load() != 0 {
 		t.Errorf("after the run: %d heavy running, %d waiting", len(s.slots), s.waiting.Load())

@@ -188,34 +188,56 @@ func waitForMetric(t *testing.T, c *gqltest.Client, name string, want float64) {
 	}
 }
 
-// TestHeavyOperationsQueueApart: with one heavy slot, held by a heavy
-// mutation waiting for a database lock held outside the server, a heavy
-// query (cost 1,051) waits for it, while a light one answers in one of the
-// free operation slots; once the lock is released, both answer.
+// TestHeavyOperationsQueueApart: with two operation slots and one heavy
+// slot, held by a heavy mutation waiting for a database lock held outside
+// the server, a heavy query (cost 1,051) waits for the heavy slot without
+// holding an operation slot: a light query answers in the other one (it
+// would time out were the slots taken the other way round), and so does a
+// heavy answer the response cache holds. Once the lock is released, all
+// answer.
 func TestHeavyOperationsQueueApart(t *testing.T) {
 	t.Parallel()
-	const heavyQuery = `{ initiatives(first: 50) { edges { node { actors(first: 20) { edges { node { id } } } } } } }`
+	const cachedHeavy = `{ initiatives(first: 50) { edges { node { actors(first: 20) { edges { node { id } } } } } } }`
+	const heavyQuery = `{ initiatives(first: 50) { edges { node { themes(first: 20) { edges { node { id } } } } } } }`
 	const lightQuery = `{ actors(first: 5) { totalCount } }`
 	const heavyCreate = `mutation($t: ID!) { createInitiative(input: {title: "Heavy", status: ACTIVE, territoryIDs: [$t]}) {
 		id actors(first: 100) { edges { node { themes(first: 10) { edges { node { id } } } } } } } }`
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		n := dbtest.NewActorNetwork(t, st)
 		cfg := gqltest.Config()
-		cfg.OperationSlots, cfg.HeavyOperationSlots = 3, 1
-		cfg.ResponseCacheBytes = 0
-		cfg.RequestTimeout = 20 * time.Second
+		cfg.Access.AnonymousRole = auth.Reader
+		cfg.OperationSlots, cfg.HeavyOperationSlots = 2, 1
+		cfg.RequestTimeout = 5 * time.Second
 		c := gqltest.NewWith(st, cfg)
+		warm := c.Post(t, cachedHeavy, nil)
+		if len(warm.Errors) > 0 {
+			t.Fatal(warm.Errors)
+		}
+		_, token, err := auth.Create(context.Background(), st.Client, "heavy", auth.Editor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		editor := *c
+		editor.Key = token
+		// The key's first use writes when it was used: before the lock.
+		if resp := editor.Post(t, lightQuery, nil); len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+
 		unlock := lockGraphVersion(t, st)
-		mutated := postAsync(t, c, heavyCreate, map[string]any{"t": qID(n.Achun.ID)})
+		mutated := postAsync(t, &editor, heavyCreate, map[string]any{"t": qID(n.Achun.ID)})
 		waitForMetric(t, c, "essaim_heavy_operations_running", 1)
 		heavy := postAsync(t, c, heavyQuery, nil)
 		waitForMetric(t, c, "essaim_heavy_operations_waiting", 1)
 		if resp := c.Post(t, lightQuery, nil); len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), "totalCount") {
 			t.Errorf("light query while the heavy slot is held: %s %+v", resp.Data, resp.Errors)
 		}
+		if got := c.Post(t, cachedHeavy, nil); string(got.Data) != string(warm.Data) || len(got.Errors) > 0 {
+			t.Errorf("cached heavy answer while the heavy slot is held: %.80s %+v", got.Data, got.Errors)
+		}
 		select {
 		case resp := <-heavy:
-			t.Fatalf("the heavy query answered while the heavy slot was held: %s", resp.Data)
+			t.Fatalf("the heavy query answered while the heavy slot was held: %.80s %+v", resp.Data, resp.Errors)
 		default:
 		}
 		unlock()
@@ -223,7 +245,7 @@ func TestHeavyOperationsQueueApart(t *testing.T) {
 			t.Errorf("heavy mutation: %+v", resp.Errors)
 		}
 		if resp := <-heavy; len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), "edges") {
-			t.Errorf("heavy query that waited: %s %+v", resp.Data, resp.Errors)
+			t.Errorf("heavy query that waited: %.80s %+v", resp.Data, resp.Errors)
 		}
 		for name, want := range map[string]float64{"essaim_heavy_operation_slots": 1, "essaim_heavy_operations_running": 0, "essaim_heavy_operations_waiting": 0} {
 			if got := metric(t, c.Handler, name); got != want {
