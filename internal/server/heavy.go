@@ -27,7 +27,7 @@ func DefaultHeavyOperationSlots() int { return 2 * runtime.GOMAXPROCS(0) }
 // slot; light operations do not wait here. With every operation slot (as
 // many as the pool's connections) open to them, heavy operations at 8
 // clients on 2 vCPUs shared the CPUs eight ways and finished in a wider
-// spread: four at once gave the dashboard a 12 to 28% lower p95 at the same
+// spread: four at once gave the dashboard a 5 to 30% lower p95 at the same
 // throughput. Holding every operation to four instead cost node, actor_links
 // and create_initiative, which wait on PostgreSQL more than they compute,
 // some of their throughput (BENCHMARKS.md).
