@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,10 +30,7 @@ func DefaultHeavyOperationSlots() int { return 2 * runtime.GOMAXPROCS(0) }
 // throughput. Holding every operation to four instead cost node, actor_links
 // and create_initiative, which wait on PostgreSQL more than they compute,
 // some of their throughput (BENCHMARKS.md).
-type heavySlots struct {
-	slots   chan struct{}
-	waiting atomic.Int64
-}
+type heavySlots struct{ fifoSlots }
 
 // newHeavySlots bounds heavy operations to n at once; nil (no bound of their
 // own) when n <= 0 or when the operation slots bound them as tightly. With
@@ -43,7 +39,7 @@ func newHeavySlots(n, operationSlots int) *heavySlots {
 	if n <= 0 || (operationSlots > 0 && n >= operationSlots) {
 		return nil
 	}
-	return &heavySlots{slots: make(chan struct{}, n)}
+	return &heavySlots{fifoSlots{slots: make(chan struct{}, n)}}
 }
 
 // around is the AroundOperations middleware, registered before the
@@ -62,26 +58,6 @@ func (s *heavySlots) around(ctx context.Context, next graphql.OperationHandler) 
 		return h(ctx)
 	}
 }
-
-// acquire waits for a heavy slot, in order of arrival, and returns its
-// release; nil if ctx ended first.
-func (s *heavySlots) acquire(ctx context.Context) (release func()) {
-	select {
-	case s.slots <- struct{}{}:
-		return s.release
-	default:
-	}
-	s.waiting.Add(1)
-	defer s.waiting.Add(-1)
-	select {
-	case s.slots <- struct{}{}:
-		return s.release
-	case <-ctx.Done():
-		return nil
-	}
-}
-
-func (s *heavySlots) release() { <-s.slots }
 
 // isHeavy tells whether op's estimated cost, set by operationLimits while
 // the operation was validated, makes it heavy.

@@ -27,8 +27,7 @@ func DefaultOperationSlots() int { return store.DefaultMaxConns() }
 // p95 fell by 8 to 20%, at the same throughput (BENCHMARKS.md). Answers from
 // the response cache take no slot: cachedAnswers runs before.
 type operationSlots struct {
-	slots   chan struct{}
-	waiting atomic.Int64
+	fifoSlots
 	// overlapUpTo: an operation that starts with at most this many running,
 	// itself included, and none waiting, may overlap its statements
 	// (ent.WithOverlappedLoads: the distinct edges of its nodes at once, a
@@ -43,7 +42,7 @@ func newOperationSlots(n int) *operationSlots {
 	if n <= 0 {
 		return nil
 	}
-	return &operationSlots{slots: make(chan struct{}, n), overlapUpTo: overlapThreshold(runtime.GOMAXPROCS(0), n)}
+	return &operationSlots{fifoSlots: fifoSlots{slots: make(chan struct{}, n)}, overlapUpTo: overlapThreshold(runtime.GOMAXPROCS(0), n)}
 }
 
 // overlapThreshold is how many operations may run, the new one included, for
@@ -74,8 +73,15 @@ func (s *operationSlots) around(ctx context.Context, next graphql.OperationHandl
 	}
 }
 
+// fifoSlots are n slots taken first come, first served (Go wakes a
+// channel's blocked senders in order), counting who waits for one.
+type fifoSlots struct {
+	slots   chan struct{}
+	waiting atomic.Int64
+}
+
 // acquire waits for a slot, and returns its release; nil if ctx ended first.
-func (s *operationSlots) acquire(ctx context.Context) (release func()) {
+func (s *fifoSlots) acquire(ctx context.Context) (release func()) {
 	select {
 	case s.slots <- struct{}{}:
 		return s.release
@@ -91,7 +97,7 @@ func (s *operationSlots) acquire(ctx context.Context) (release func()) {
 	}
 }
 
-func (s *operationSlots) release() { <-s.slots }
+func (s *fifoSlots) release() { <-s.slots }
 
 // watchOperationSlots exports how many operations run and wait.
 func (m *Metrics) watchOperationSlots(s *operationSlots) {
