@@ -375,9 +375,9 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 	res := &storeResult{name: name, process: cfg.bin != ""}
 	var base string
 	var mw *counting
-	var mem func() uint64                       // the memory figure sampled during the run
-	var serverCPU func() time.Duration          // the server process's CPU time, when it runs apart
-	var statements func() (int64, int64, error) // its SQL statements and requests so far, from /metrics
+	var mem func() uint64                                       // the memory figure sampled during the run
+	var serverCPU func() time.Duration                          // the server process's CPU time, when it runs apart
+	var statements func(operation string) (int64, int64, error) // its SQL statements and requests so far, from /metrics
 	if cfg.bin != "" {
 		if cfg.cold > 0 {
 			if res.cold, err = coldStarts(cfg.bin, dsn, cfg.cold, cfg.log); err != nil {
@@ -516,8 +516,9 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		// Read before the phase's clock and CPU start: the scrape is no part of it.
 		var stmts0, reqs0 int64
 		var stmtsErr error
+		opName := operationName(p.op.Query())
 		if count && statements != nil {
-			if stmts0, reqs0, stmtsErr = statements(); stmtsErr != nil {
+			if stmts0, reqs0, stmtsErr = statements(opName); stmtsErr != nil {
 				fmt.Fprintf(os.Stderr, "%s %s: SQL statements not read: %v\n", name, p.op.Name, stmtsErr)
 			}
 		}
@@ -554,7 +555,7 @@ func runStore(ctx context.Context, name, dsn string, cfg runConfig) (*storeResul
 		}
 		if count && statements != nil && stmtsErr == nil {
 			time.Sleep(50 * time.Millisecond) // the server observes a request once it has answered it
-			switch stmts1, reqs1, err := statements(); {
+			switch stmts1, reqs1, err := statements(opName); {
 			case err != nil:
 				fmt.Fprintf(os.Stderr, "%s %s: SQL statements not read: %v\n", name, p.op.Name, err)
 			case reqs1 == reqs0 && len(s.lat) > 0:

@@ -6,21 +6,23 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 )
 
 // statementsFromMetrics reads, from the server's /metrics, how many SQL
-// statements its GraphQL requests have sent and how many requests that was,
-// all operations together (the histogram essaim_graphql_sql_statements,
-// which the server's request middleware fills from each request's own
-// count). Read before and after a phase, it gives the SQL statements per
-// request of a server running as its own process, as the harness's
-// middleware counts them in process.
-func statementsFromMetrics(base string) func() (statements, requests int64, err error) {
+// statements its GraphQL requests of one operation (by its GraphQL name; ""
+// for all) have sent and how many requests that was (the histogram
+// essaim_graphql_sql_statements, which the server's request middleware fills
+// from each request's own count, labelled with the operation's name). Read
+// before and after a phase, it gives the SQL statements per request of a
+// server running as its own process, as the harness's middleware counts them
+// in process; a request of another operation still running does not count.
+func statementsFromMetrics(base string) func(operation string) (statements, requests int64, err error) {
 	c := &http.Client{Timeout: 10 * time.Second}
-	return func() (int64, int64, error) {
+	return func(operation string) (int64, int64, error) {
 		resp, err := c.Get(base + "/metrics")
 		if err != nil {
 			return 0, 0, err
@@ -29,14 +31,16 @@ func statementsFromMetrics(base string) func() (statements, requests int64, err 
 		if resp.StatusCode != http.StatusOK {
 			return 0, 0, fmt.Errorf("/metrics: status %d", resp.StatusCode)
 		}
-		return parseStatements(resp.Body)
+		return parseStatements(resp.Body, operation)
 	}
 }
 
 // parseStatements sums the _sum and _count series of
-// essaim_graphql_sql_statements in a Prometheus text exposition.
-func parseStatements(r io.Reader) (statements, requests int64, err error) {
+// essaim_graphql_sql_statements in a Prometheus text exposition: those of
+// operation, or of all operations when operation is "".
+func parseStatements(r io.Reader, operation string) (statements, requests int64, err error) {
 	const metric = "essaim_graphql_sql_statements"
+	label := `operation="` + operation + `"`
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -48,6 +52,9 @@ func parseStatements(r io.Reader) (statements, requests int64, err error) {
 		case strings.HasPrefix(line, metric+"_count{"), strings.HasPrefix(line, metric+"_count "):
 			into = &requests
 		default:
+			continue
+		}
+		if operation != "" && !hasLabel(line, label) {
 			continue
 		}
 		// The value follows the label set (whose values may hold spaces);
@@ -68,3 +75,30 @@ func parseStatements(r io.Reader) (statements, requests int64, err error) {
 	}
 	return statements, requests, sc.Err()
 }
+
+// hasLabel tells whether line's label set holds label (name="value"; the
+// values looked for are GraphQL names, which hold no comma).
+func hasLabel(line, label string) bool {
+	open, end := strings.IndexByte(line, '{'), strings.LastIndexByte(line, '}')
+	if open < 0 || end < open {
+		return false
+	}
+	for part := range strings.SplitSeq(line[open+1:end], ",") {
+		if part == label {
+			return true
+		}
+	}
+	return false
+}
+
+// operationName is the name of the first operation a GraphQL document
+// defines ("" when it has none), the server's label for its requests.
+func operationName(document string) string {
+	m := operationNameRE.FindStringSubmatch(document)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+var operationNameRE = regexp.MustCompile(`(?m)^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)`)
