@@ -62,7 +62,7 @@ func (s *heavySlots) around(ctx context.Context, next graphql.OperationHandler) 
 // isHeavy tells whether op's estimated cost, set by operationLimits while
 // the operation was validated, makes it heavy.
 func isHeavy(op *graphql.OperationContext) bool {
-	c, ok := op.Stats.GetExtension(costExtension).(*Cost)
+	c, ok := operationCost(op)
 	return ok && c.RequestedQueryCost >= heavyOperationCost
 }
 

@@ -175,12 +175,20 @@ func (operationLimits) InterceptResponse(ctx context.Context, next graphql.Respo
 	return withCost(ctx, next(ctx))
 }
 
+// operationCost is the cost operationLimits estimated for op while it was
+// validated; false when none was (the extension not registered, or the
+// operation refused before).
+func operationCost(op *graphql.OperationContext) (*Cost, bool) {
+	c, ok := op.Stats.GetExtension(costExtension).(*Cost)
+	return c, ok
+}
+
 // withCost adds the operation's cost to the extensions of resp.
 func withCost(ctx context.Context, resp *graphql.Response) *graphql.Response {
 	if resp == nil || !graphql.HasOperationContext(ctx) {
 		return resp
 	}
-	if c, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(costExtension).(*Cost); ok {
+	if c, ok := operationCost(graphql.GetOperationContext(ctx)); ok {
 		if resp.Extensions == nil {
 			resp.Extensions = map[string]any{}
 		}

@@ -271,7 +271,7 @@ func (rateLimiter) MutateOperationContext(ctx context.Context, op *graphql.Opera
 		return nil
 	}
 	cost := 0
-	if c, ok := op.Stats.GetExtension(costExtension).(*Cost); ok {
+	if c, ok := operationCost(op); ok {
 		cost = c.RequestedQueryCost
 	}
 	if d := st.charge(cost, "graphql"); d.limited {
