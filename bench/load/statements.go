@@ -6,10 +6,12 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // statementsFromMetrics reads, from the server's /metrics, how many SQL
@@ -92,13 +94,12 @@ func hasLabel(line, label string) bool {
 }
 
 // operationName is the name of the first operation a GraphQL document
-// defines ("" when it has none), the server's label for its requests.
+// defines ("" when it has none or does not parse), the server's label for
+// its requests.
 func operationName(document string) string {
-	m := operationNameRE.FindStringSubmatch(document)
-	if m == nil {
+	d, err := parser.ParseQuery(&ast.Source{Input: document})
+	if err != nil || len(d.Operations) == 0 {
 		return ""
 	}
-	return m[1]
+	return d.Operations[0].Name
 }
-
-var operationNameRE = regexp.MustCompile(`(?m)^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)`)
