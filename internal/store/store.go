@@ -15,7 +15,6 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/lib/pq"
-	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"github.com/essaim/essaim/ent"
 	_ "github.com/essaim/essaim/ent/runtime" // schema hooks and defaults
@@ -112,7 +111,7 @@ func openDB(dsn string, opts Options) (*Store, error) {
 
 func openPool(dsn string, statementCache int) (*sql.DB, string, error) {
 	if !IsPostgres(dsn) {
-		db, err := sql.Open("sqlite", SQLiteDSN(dsn))
+		db, err := openSQLite(SQLiteDSN(dsn))
 		return db, dialect.SQLite, err
 	}
 	connector, err := pq.NewConnector(postgresDSN(dsn))
