@@ -6,8 +6,11 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"log"
+	"os"
+	"regexp"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -53,4 +56,32 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+	if err := restoreZeroCursors("ent/gql_pagination.go"); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// cursorsCall is entgql's call in each pager's applyCursors (single order).
+var cursorsCall = regexp.MustCompile(`entgql\.CursorsPredicate\(after, before, (Default\w+Order)\.Field\.column, p\.order\.Field\.column, direction\)`)
+
+// restoreZeroCursors makes each pager give its cursors their zero value
+// back before entgql turns them into predicates (see withZeroValue in
+// ent/template/cursorzero.tmpl): entgql has no hook for it. Generation fails
+// if entgql stops emitting the call.
+func restoreZeroCursors(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if len(cursorsCall.FindAll(src, -1)) == 0 {
+		return fmt.Errorf("%s: entgql.CursorsPredicate call not found: update restoreZeroCursors", path)
+	}
+	src = cursorsCall.ReplaceAll(src, []byte("entgql.CursorsPredicate("+
+		"withZeroValue(after, p.order.Field.Value, p.order.Field == ${1}.Field), "+
+		"withZeroValue(before, p.order.Field.Value, p.order.Field == ${1}.Field), "+
+		"${1}.Field.column, p.order.Field.column, direction)"))
+	if bytes.Contains(src, []byte("entgql.CursorsPredicate(after, before")) {
+		return fmt.Errorf("%s: an entgql.CursorsPredicate call was not rewritten: update restoreZeroCursors", path)
+	}
+	return os.WriteFile(path, src, 0o644)
 }

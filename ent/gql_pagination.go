@@ -222,7 +222,7 @@ func (p *actorPager) applyCursors(query *ActorQuery, after, before *Cursor) (*Ac
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultActorOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(withZeroValue(after, p.order.Field.Value, p.order.Field == DefaultActorOrder.Field), withZeroValue(before, p.order.Field.Value, p.order.Field == DefaultActorOrder.Field), DefaultActorOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -572,7 +572,7 @@ func (p *actorrelationPager) applyCursors(query *ActorRelationQuery, after, befo
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultActorRelationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(withZeroValue(after, p.order.Field.Value, p.order.Field == DefaultActorRelationOrder.Field), withZeroValue(before, p.order.Field.Value, p.order.Field == DefaultActorRelationOrder.Field), DefaultActorRelationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -904,7 +904,7 @@ func (p *indicatorPager) applyCursors(query *IndicatorQuery, after, before *Curs
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultIndicatorOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(withZeroValue(after, p.order.Field.Value, p.order.Field == DefaultIndicatorOrder.Field), withZeroValue(before, p.order.Field.Value, p.order.Field == DefaultIndicatorOrder.Field), DefaultIndicatorOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -1254,7 +1254,7 @@ func (p *initiativePager) applyCursors(query *InitiativeQuery, after, before *Cu
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInitiativeOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(withZeroValue(after, p.order.Field.Value, p.order.Field == DefaultInitiativeOrder.Field), withZeroValue(before, p.order.Field.Value, p.order.Field == DefaultInitiativeOrder.Field), DefaultInitiativeOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -1604,7 +1604,7 @@ func (p *participationPager) applyCursors(query *ParticipationQuery, after, befo
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultParticipationOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(withZeroValue(after, p.order.Field.Value, p.order.Field == DefaultParticipationOrder.Field), withZeroValue(before, p.order.Field.Value, p.order.Field == DefaultParticipationOrder.Field), DefaultParticipationOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -1936,7 +1936,7 @@ func (p *territoryPager) applyCursors(query *TerritoryQuery, after, before *Curs
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTerritoryOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(withZeroValue(after, p.order.Field.Value, p.order.Field == DefaultTerritoryOrder.Field), withZeroValue(before, p.order.Field.Value, p.order.Field == DefaultTerritoryOrder.Field), DefaultTerritoryOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
@@ -2322,7 +2322,7 @@ func (p *themePager) applyCursors(query *ThemeQuery, after, before *Cursor) (*Th
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultThemeOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(withZeroValue(after, p.order.Field.Value, p.order.Field == DefaultThemeOrder.Field), withZeroValue(before, p.order.Field.Value, p.order.Field == DefaultThemeOrder.Field), DefaultThemeOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -23,6 +24,9 @@ import (
 // because first and last may come from variables.
 type Paging struct {
 	Default, Max int
+	// Schema, when set, lets a cursor be checked against the field its
+	// connection is ordered by (see validCursor).
+	Schema *ast.Schema
 }
 
 func isConnection(f *ast.Field) bool {
@@ -80,6 +84,10 @@ func (p Paging) check(op *graphql.OperationContext) *gqlerror.Error {
 			bad = pagingError(f, "%s needs first or last", f.Name)
 			return
 		}
+		if first != nil && last != nil {
+			bad = pagingError(f, "%s: first and last cannot be used together: page forwards with first and after, or backwards with last and before", f.Name)
+			return
+		}
 		for _, n := range []*int64{first, last} {
 			if n != nil && (*n < 0 || *n > int64(p.Max)) {
 				bad = pagingError(f, "%s: page size must be between 0 and %d, got %d", f.Name, p.Max, *n)
@@ -87,7 +95,7 @@ func (p Paging) check(op *graphql.OperationContext) *gqlerror.Error {
 			}
 		}
 		for _, name := range []string{"after", "before"} {
-			if !validCursor(f, name, op.Variables) {
+			if !p.validCursor(f, name, op.Variables) {
 				bad = pagingError(f, "%s: invalid %s cursor: cursors are the opaque strings returned by this API", f.Name, name)
 				return
 			}
@@ -97,10 +105,13 @@ func (p Paging) check(op *graphql.OperationContext) *gqlerror.Error {
 }
 
 // validCursor reports whether the cursor argument name of f is absent, null
-// or decodable. It is checked here because ent's eager loading of nested
-// connections does not report a cursor it cannot decode: it panics on it, and
+// or one this connection could have returned: decodable, and holding a value
+// of the type of the field the connection is ordered by (none when it is
+// ordered by ID). It is checked here because ent's eager loading of nested
+// connections panics on a cursor it cannot decode, and a forged value (an
+// object, a list, text where the order is a number) fails in the database:
 // the client would see INTERNAL instead of BAD_USER_INPUT.
-func validCursor(f *ast.Field, name string, vars map[string]any) bool {
+func (p Paging) validCursor(f *ast.Field, name string, vars map[string]any) bool {
 	a := f.Arguments.ForName(name)
 	if a == nil {
 		return true
@@ -113,7 +124,70 @@ func validCursor(f *ast.Field, name string, vars map[string]any) bool {
 		return true
 	}
 	var c entgql.Cursor[int]
-	return c.UnmarshalGQL(v) == nil
+	if c.UnmarshalGQL(v) != nil {
+		return false
+	}
+	return fitsOrder(c.Value, p.orderedField(f, vars))
+}
+
+// orderedField is the definition of the node field f is ordered by, nil
+// when f has no orderBy (it is then ordered by ID). entgql names an order
+// field after the node's field: CREATED_AT orders by createdAt.
+func (p Paging) orderedField(f *ast.Field, vars map[string]any) *ast.FieldDefinition {
+	a := f.Arguments.ForName("orderBy")
+	if a == nil || p.Schema == nil {
+		return nil
+	}
+	v, err := a.Value.Value(vars)
+	order, _ := v.(map[string]any)
+	if err != nil || order == nil {
+		return nil
+	}
+	enum, _ := order["field"].(string)
+	node := p.Schema.Types[strings.TrimSuffix(f.Definition.Type.Name(), "Connection")]
+	if node == nil {
+		return nil
+	}
+	return node.Fields.ForName(lowerCamel(enum))
+}
+
+// fitsOrder reports whether a cursor's value can be compared with the field
+// ordered by: none when ordered by ID, else a value of the field's type, or
+// none for its zero value (entgql's cursors leave a zero value out).
+func fitsOrder(value any, field *ast.FieldDefinition) bool {
+	if value == nil {
+		return true
+	}
+	if field == nil {
+		return false
+	}
+	switch value.(type) {
+	case int8, int16, int32, int64, uint8, uint16, uint32, uint64:
+		return field.Type.Name() == "Int" || field.Type.Name() == "Float"
+	case float32, float64:
+		return field.Type.Name() == "Float"
+	case time.Time:
+		return field.Type.Name() == "Time"
+	case string:
+		switch field.Type.Name() {
+		case "Int", "Float", "Time", "Boolean":
+			return false
+		}
+		return true // String, ID and enums
+	}
+	return false
+}
+
+// lowerCamel turns CREATED_AT into createdAt.
+func lowerCamel(enum string) string {
+	var b strings.Builder
+	for i, part := range strings.Split(strings.ToLower(enum), "_") {
+		if i > 0 && part != "" {
+			part = strings.ToUpper(part[:1]) + part[1:]
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 func argInt(f *ast.Field, name string, vars map[string]any) *int64 {

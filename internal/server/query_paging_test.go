@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"entgo.io/contrib/entgql"
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
@@ -222,6 +225,21 @@ func TestQueryPagination(t *testing.T) {
 			{"truncated cursor", qActorsPage, map[string]any{"first": 5, "after": valid[:len(valid)/2]}},
 			{"forged cursor on a nested connection",
 				`{ initiatives(first: 1) { edges { node { actors(first: 5, after: "garbage") { totalCount } } } } }`, nil},
+			{"first and last together", `{ actors(first: 5, last: 5) { totalCount } }`, nil},
+			{"first and last together through variables", qActorsPage, map[string]any{"first": 5, "last": 5}},
+			{"first and last together on a nested connection",
+				`{ initiatives(first: 1) { edges { node { participations(first: 2, last: 2) { totalCount } } } } }`, nil},
+			{"a cursor whose value is an object", qActorsPage, map[string]any{"first": 5, "after": qCursor(t, 1, map[string]any{"a": 1})}},
+			{"a cursor whose value is a list", qActorsPage, map[string]any{"first": 5, "after": qCursor(t, 1, []any{1, 2})}},
+			{"a cursor whose value is an object, on a nested connection",
+				`query($c: Cursor) { initiatives(first: 1) { edges { node { actors(first: 5, after: $c) { totalCount } } } } }`,
+				map[string]any{"c": qCursor(t, 1, map[string]any{"a": 1})}},
+			{"a text cursor value where the order is a number",
+				`query($c: Cursor) { territories(first: 5, after: $c, orderBy: {field: POPULATION}) { totalCount } }`,
+				map[string]any{"c": qCursor(t, 1, "many")}},
+			{"a number cursor value where the order is a time",
+				`query($c: Cursor) { actors(first: 5, after: $c, orderBy: {field: CREATED_AT}) { totalCount } }`,
+				map[string]any{"c": qCursor(t, 1, 12)}},
 			{"first 101 on a nested connection",
 				`{ initiatives(first: 1) { edges { node { actors(first: 101) { totalCount } } } } }`, nil},
 			{"first 101 on a nested connection in a fragment",
@@ -235,6 +253,27 @@ func TestQueryPagination(t *testing.T) {
 				c.MustFail(t, tc.query, tc.vars, "BAD_USER_INPUT")
 			})
 		}
+		t.Run("cursors of every order field type pass", func(t *testing.T) {
+			t.Parallel()
+			for _, q := range []string{
+				`query($c: Cursor) { territories(first: 2, after: $c, orderBy: {field: POPULATION, direction: DESC}) { pageInfo { endCursor } edges { node { id } } } }`,
+				`query($c: Cursor) { actors(first: 2, after: $c, orderBy: {field: CREATED_AT}) { pageInfo { endCursor } edges { node { id } } } }`,
+				`query($c: Cursor) { themes(first: 2, after: $c, orderBy: {field: SLUG}) { pageInfo { endCursor } edges { node { id } } } }`,
+				`query($c: Cursor) { initiatives(first: 2, after: $c) { pageInfo { endCursor } edges { node { id } } } }`,
+			} {
+				var first map[string]struct {
+					PageInfo struct{ EndCursor *string }
+				}
+				c.MustData(t, q, nil, &first)
+				for _, conn := range first {
+					if conn.PageInfo.EndCursor == nil {
+						t.Fatalf("%s: no end cursor", q)
+					}
+					var next map[string]json.RawMessage
+					c.MustData(t, q, map[string]any{"c": *conn.PageInfo.EndCursor}, &next)
+				}
+			}
+		})
 		t.Run("the valid cursor passes", func(t *testing.T) {
 			t.Parallel()
 			if p := page(t, map[string]any{"first": 5, "after": valid}); !slices.Equal(p.names(), qActorNames(2, 6)) {
@@ -364,4 +403,16 @@ func qDig(t *testing.T, data []byte, out any, path ...string) {
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
 	}
+}
+
+// qCursor forges a cursor as entgql writes them, with any value.
+func qCursor(t *testing.T, id int, value any) string {
+	t.Helper()
+	var b strings.Builder
+	entgql.Cursor[int]{ID: id, Value: value}.MarshalGQL(&b)
+	c, err := strconv.Unquote(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -125,11 +125,13 @@ func newRateLimiter(cfg Config) *limiter {
 
 func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.Handler {
 	log = withRequestIDs(log)
-	srv := handler.New(graph.NewSchema(&graph.Resolver{
+	schema := graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
 		Network: network.NewCache(st.Client, network.WithMaxStaleness(cfg.NetworkMaxStaleness), network.WithLogger(log)),
 		Stats:   statsOptions(cfg),
-	}))
+	})
+	srv := handler.New(schema)
+	cfg.Paging.Schema = schema.Schema()
 	srv.AddTransport(httpTransport{maxBodyBytes: cfg.MaxBodyBytes, maxUploadBytes: cfg.MaxUploadBytes})
 	srv.SetDisableSuggestion(!cfg.FieldSuggestions)
 	srv.SetQueryCache(pagingCache{Cache: lru.New[*ast.QueryDocument](1000), paging: cfg.Paging})
