@@ -12,6 +12,7 @@ import (
 	"github.com/essaim/essaim/ent/participation"
 	themeent "github.com/essaim/essaim/ent/theme"
 	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // DeleteTheme removes a theme that has no sub-themes: deleting a parent would
@@ -67,6 +68,11 @@ func checkParticipation(ctx context.Context, client *ent.Client, actorID, initia
 // lie above it: a cycle could never be deleted and would loop every walk up
 // the taxonomy.
 func CreateTheme(ctx context.Context, client *ent.Client, in ent.CreateThemeInput) (*ent.Theme, error) {
+	if in.ParentID != nil && len(in.ChildIDs) > 0 {
+		if err := store.LockWrites(ctx, client); err != nil {
+			return nil, err
+		}
+	}
 	if in.ParentID != nil {
 		for _, child := range in.ChildIDs {
 			cycle, err := isAncestorOrSelf(ctx, client, child, *in.ParentID)
@@ -84,6 +90,12 @@ func CreateTheme(ctx context.Context, client *ent.Client, in ent.CreateThemeInpu
 // UpdateTheme changes a theme with the same rule: the theme never ends up
 // inside its own subtree, whether through parentID, addChildIDs or both.
 func UpdateTheme(ctx context.Context, client *ent.Client, id int, in ent.UpdateThemeInput) (*ent.Theme, error) {
+	if in.ParentID != nil || len(in.AddChildIDs) > 0 {
+		// The checks below and the write must see the same taxonomy.
+		if err := store.LockWrites(ctx, client); err != nil {
+			return nil, err
+		}
+	}
 	if in.ParentID != nil {
 		cycle, err := isAncestorOrSelf(ctx, client, id, *in.ParentID)
 		if err != nil {

@@ -225,3 +225,16 @@ func bumpFor(m ent.Mutation) string {
 func notPlace(edge string) bool {
 	return edge != initiative.EdgeTerritories && edge != initiative.EdgeThemes
 }
+
+// LockWrites takes, inside the transaction of client, the lock every write
+// takes when it bumps the versions, now rather than at the first write: a
+// rule that reads before it writes (a theme's ancestors before the theme
+// moves) then sees every write committed before it, and none can come
+// between its check and its write. PostgreSQL runs transactions in READ
+// COMMITTED: two theme moves checked at once could each find the other's
+// theme still at the root and make a cycle. SQLite's write transactions
+// already run one at a time from their start (_txlock=immediate). It bumps
+// both versions, which any write it guards would do.
+func LockWrites(ctx context.Context, client *ent.Client) error {
+	return bump(ctx, client, bumpBothSQL)
+}
