@@ -25,6 +25,9 @@ import (
 func presenter(log *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if input, ok := inputError(err); ok {
+			err = input
+		}
 		code, msg := classify(ctx, err)
 		if code == "" {
 			if !suggestions {
@@ -58,20 +61,15 @@ func presenter(log *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 }
 
 // classify returns the code and message for err, or "" when err already
-// carries a code.
+// carries a code. ent's refusals of input are coded before (inputError).
 func classify(ctx context.Context, err error) (apierr.Code, string) {
 	var coded *apierr.Error
-	var validation *ent.ValidationError
 	var gqlErr *gqlerror.Error
 	switch {
 	case errors.As(err, &coded):
 		return coded.Code, coded.Message
 	case ent.IsNotFound(err):
 		return apierr.NotFound, "no object has this ID"
-	case errors.As(err, &validation):
-		return apierr.BadUserInput, fmt.Sprintf("invalid value for %s: %v", validation.Name, errors.Unwrap(validation))
-	case ent.IsConstraintError(err):
-		return apierr.BadUserInput, "the change conflicts with existing data: a unique value is already taken or a referenced object does not exist"
 	case errors.As(err, &gqlErr) && gqlErr.Extensions["code"] != nil:
 		return "", ""
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
