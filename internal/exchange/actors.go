@@ -23,8 +23,9 @@ type actorRow struct {
 // SIREN, else by exact name (see README, "Import and export").
 func planActors(ctx context.Context, r *refs, recs []record, rep *Report, progress Progress) ([]actorRow, error) {
 	rows := make([]actorRow, 0, len(recs))
-	keys := map[string]int{} // key in the file -> line
-	targets := map[int]int{} // actor id -> line
+	keys := map[string]int{}      // key in the file -> line
+	withSiren := map[string]int{} // name of a row with a SIREN -> line
+	targets := map[int]int{}      // actor id -> line
 	for i, rec := range recs {
 		progress("check", i, len(recs))
 		row := actorRow{rec: rec}
@@ -51,6 +52,13 @@ func planActors(ctx context.Context, r *refs, recs []record, rep *Report, progre
 		} else {
 			keys[key] = rec.line
 		}
+		if line, clash := nameClash(name, sir, keys, withSiren); clash {
+			rep.add(rec.line, "siren", CodeDuplicate,
+				"line %d names an actor %q too, one with a SIREN and one without: give both their SIREN, or one row", line, name)
+		}
+		if sir != "" {
+			withSiren[name] = rec.line
+		}
 		id, err := matchActor(ctx, r, rec, rep)
 		if err != nil {
 			return nil, err
@@ -71,6 +79,19 @@ func planActors(ctx context.Context, r *refs, recs []record, rep *Report, progre
 		}
 	}
 	return rows, nil
+}
+
+// nameClash finds an earlier row of the same name as this one where one of
+// the two has a SIREN and the other none: imported, they would make two
+// actors of that name, one without a SIREN, which no name could then
+// designate (AMBIGUOUS_REFERENCE at the next import).
+func nameClash(name, sir string, keys, withSiren map[string]int) (int, bool) {
+	if sir == "" {
+		line, ok := withSiren[name]
+		return line, ok
+	}
+	line, ok := keys["name:"+name]
+	return line, ok
 }
 
 // matchActor finds the stored actor a row updates: the one with its SIREN,

@@ -100,7 +100,7 @@ func openDB(dsn string, opts Options) (*Store, error) {
 		drv = &countDriver{Driver: drv, cache: counts}
 	}
 	client := ent.NewClient(ent.Driver(drv))
-	client.Use(refuseSetAndClear, bumpOnWrite)
+	client.Use(normalizeText, refuseSetAndClear, bumpOnWrite)
 	if counts != nil {
 		client.Intercept(ent.InterceptFunc(markCounts))
 	}
