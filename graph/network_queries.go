@@ -14,7 +14,7 @@ import (
 )
 
 func (r *Resolver) links(ctx context.Context, obj *ent.Actor, first *int, after *ent.Cursor, f *model.LinkFilter) (*model.ActorLinkConnection, error) {
-	n, err := inRange("first", first, 20, 0, 100)
+	n, err := r.first(first, r.pageSize())
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (r *Resolver) commonPartners(ctx context.Context, actors []int, atLeast *in
 	if err != nil {
 		return nil, err
 	}
-	n, err := inRange("first", first, 20, 0, 100)
+	n, err := r.first(first, r.pageSize())
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (r *Resolver) networkFilter(ctx context.Context, f *model.NetworkFilter) (n
 }
 
 func (r *Resolver) suggestedPartners(ctx context.Context, id int, first *int) ([]*model.PartnerSuggestion, error) {
-	n, err := inRange("first", first, 10, 0, 100)
+	n, err := r.first(first, 10)
 	if err != nil {
 		return nil, err
 	}

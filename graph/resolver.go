@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -20,7 +21,22 @@ type Resolver struct {
 	Network *network.Cache
 	// Stats are the settings of initiativeStats and actorStats (bucket cap).
 	Stats stats.Options
+	// PageSize and MaxPageSize are the server's page sizes (-page-size,
+	// -max-page-size), for the lists that are not ent connections (links,
+	// partners, coverage gaps); 0: 20 and 100.
+	PageSize, MaxPageSize int
 }
+
+// first reads the first argument of a list that is not an ent connection:
+// def when absent (at most the largest page size), else between 0 and the
+// largest page size.
+func (r *Resolver) first(first *int, def int) (int, error) {
+	most := cmp.Or(r.MaxPageSize, 100)
+	return inRange("first", first, min(def, most), 0, most)
+}
+
+// pageSize is the server's page size, the default of such lists.
+func (r *Resolver) pageSize() int { return cmp.Or(r.PageSize, 20) }
 
 // NewSchema builds the executable schema over r.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {

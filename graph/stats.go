@@ -177,7 +177,7 @@ func (r *Resolver) statsObjects(ctx context.Context, res *stats.Result) (*statsO
 
 // coverageGaps checks the IDs and bounds, then asks package stats.
 func (r *Resolver) coverageGaps(ctx context.Context, level territory.Kind, within, themeID *int, a *area.Area, first *int) ([]*model.CoverageGap, error) {
-	n, err := inRange("first", first, 20, 0, 100)
+	n, err := r.first(first, r.pageSize())
 	if err != nil {
 		return nil, err
 	}

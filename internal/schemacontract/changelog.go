@@ -17,13 +17,19 @@ type Changelog struct {
 }
 
 // ParseChangelog extracts the upcoming version's section from the changelog.
-// Version is empty when the changelog has no version section.
+// Version is empty when the changelog has no version section. HTML comments
+// are skipped: the changelog keeps a template of a version section in one,
+// which must not be read as the upcoming version.
 func ParseChangelog(md string) Changelog {
 	var c Changelog
-	in, inBreaking := false, false
+	in, inBreaking, inComment := false, false, false
 	var all, breaking strings.Builder
 	for line := range strings.SplitSeq(md, "\n") {
 		t := strings.TrimSpace(line)
+		if inComment || strings.HasPrefix(t, "<!--") {
+			inComment = !strings.Contains(t, "-->")
+			continue
+		}
 		if title, ok := strings.CutPrefix(t, "## "); ok {
 			if in {
 				break

@@ -138,6 +138,13 @@ func TestParseChangelog(t *testing.T) {
 	if c := ParseChangelog("# Changelog\n\n## Policy\n"); c.Version != "" {
 		t.Errorf("Version = %q without version section", c.Version)
 	}
+	// The changelog keeps a version template in a comment, above the versions.
+	withTemplate := "## Policy\n\n<!--\nTemplate:\n\n## Unreleased\n\n### Breaking\n- `Type.field`\n-->\n\n" +
+		"## Unreleased\n\n### Dangerous\n- `Q.f(a)`\n\n<!-- a note -->\n## 0.1.0\n"
+	c = ParseChangelog(withTemplate)
+	if c.Version != "Unreleased" || !mentions(c.All, "Q.f(a)") || mentions(c.All, "Type.field") || mentions(c.Breaking, "Type.field") {
+		t.Errorf("with a commented template: Version %q, All %q, Breaking %q", c.Version, c.All, c.Breaking)
+	}
 }
 
 func mustLoad(t *testing.T, sdl string) *ast.Schema {

@@ -127,6 +127,7 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 	log = withRequestIDs(log)
 	schema := graph.NewSchema(&graph.Resolver{
 		Client: st.Client, Dialect: st.Dialect, MaxNodes: cfg.MaxNodes,
+		PageSize: cfg.Paging.Default, MaxPageSize: cfg.Paging.Max,
 		Network: network.NewCache(st.Client, network.WithMaxStaleness(cfg.NetworkMaxStaleness), network.WithLogger(log)),
 		Stats:   statsOptions(cfg),
 	})

@@ -1,0 +1,41 @@
+package server_test
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/essaim/essaim/internal/dbtest"
+	"github.com/essaim/essaim/internal/gqltest"
+	"github.com/essaim/essaim/internal/store"
+)
+
+// TestListsFollowThePageSizes: the lists that are not connections (common
+// and suggested partners, coverage gaps) take their default and largest
+// first from -page-size and -max-page-size, as connections do (links is one).
+func TestListsFollowThePageSizes(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		n := dbtest.NewActorNetwork(t, st)
+		cfg := gqltest.Config()
+		cfg.Paging.Default, cfg.Paging.Max = 2, 3
+		c := gqltest.NewWith(st, cfg)
+		vars := map[string]any{"a": strconv.Itoa(n.A1.ID), "b": strconv.Itoa(n.A2.ID)}
+		lists := []struct{ name, query string }{
+			{"commonPartners", `query($a: ID!, $b: ID!, $n: Int) { commonPartners(actors: [$a, $b], atLeast: 1, first: $n) { actor { id } } }`},
+			{"suggestedPartners", `query($a: ID!, $n: Int) { suggestedPartners(actor: $a, first: $n) { actor { id } } }`},
+			{"coverageGaps", `query($n: Int) { coverageGaps(level: COMMUNE, first: $n) { territory { id } } }`},
+		}
+		for _, l := range lists {
+			t.Run(l.name, func(t *testing.T) {
+				absent := map[string]any{"a": vars["a"], "b": vars["b"]}
+				if r := c.Post(t, l.query, absent); len(r.Errors) > 0 {
+					t.Errorf("no first: %v", r.Errors)
+				}
+				if r := c.Post(t, l.query, map[string]any{"a": vars["a"], "b": vars["b"], "n": 3}); len(r.Errors) > 0 {
+					t.Errorf("first 3: %v", r.Errors)
+				}
+				c.MustFail(t, l.query, map[string]any{"a": vars["a"], "b": vars["b"], "n": 4}, "BAD_USER_INPUT")
+			})
+		}
+	})
+}
