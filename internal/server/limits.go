@@ -309,7 +309,9 @@ func (w *costWalker) size(f *ast.Field) int {
 	if ids, ok := args["ids"].([]any); ok {
 		n = max(n, len(ids))
 	}
-	if isConnection(f) && n == 0 {
+	// A connection, or a list taking first (commonPartners, coverageGaps…),
+	// returns the page size when first is absent.
+	if n == 0 && (isConnection(f) || (f.Definition != nil && f.Definition.Arguments.ForName("first") != nil)) {
 		n = w.paging.Default
 	}
 	return n

@@ -128,6 +128,8 @@ func TestLimits(t *testing.T) {
 
 		// Cost: objects 1, scalars 0, edges 0, lists times their page size.
 		{"cost of a page", hPost(`{ themes(first: 5) { totalCount edges { node { label } } } }`), 200, hJSON, "", 1 + 5},
+		{"cost of a list without first, as of its default page", hPost(`{ coverageGaps(level: COMMUNE) { territory { name } } }`), 200, hJSON, "", 20 * (1 + 1)},
+		{"cost of a list with first", hPost(`{ coverageGaps(level: COMMUNE, first: 20) { territory { name } } }`), 200, hJSON, "", 20 * (1 + 1)},
 		{"cost of a default page", hPost(`{ themes { edges { node { label } } pageInfo { hasNextPage } } }`), 200, hJSON, "", 1 + 20 + 1},
 		{"cost with variables", withVars(`query($n: Int) { themes(last: $n) { edges { node { label } } } }`, map[string]any{"n": 7}), 200, hJSON, "", 1 + 7},
 		{"cost of nested pages", hPost(`{ initiatives(first: 50) { edges { node { title actors(first: 10) { edges { node { name } } } } } } }`), 200, hJSON, "", 1 + 50*(1+1+10)},
