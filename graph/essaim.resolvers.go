@@ -32,12 +32,12 @@ func (r *mutationResolver) DeleteTerritory(ctx context.Context, id int) (int, er
 
 // CreateTheme is the resolver for the createTheme field.
 func (r *mutationResolver) CreateTheme(ctx context.Context, input ent.CreateThemeInput) (*ent.Theme, error) {
-	return catalog.CreateTheme(ctx, r.db(ctx), input)
+	return catalog.CreateTheme(ctx, r.db(ctx), r.Dialect, input)
 }
 
 // UpdateTheme is the resolver for the updateTheme field.
 func (r *mutationResolver) UpdateTheme(ctx context.Context, id int, input ent.UpdateThemeInput) (*ent.Theme, error) {
-	return catalog.UpdateTheme(ctx, r.db(ctx), id, input)
+	return catalog.UpdateTheme(ctx, r.db(ctx), r.Dialect, id, input)
 }
 
 // DeleteTheme is the resolver for the deleteTheme field.

@@ -67,9 +67,9 @@ func checkParticipation(ctx context.Context, client *ent.Client, actorID, initia
 // CreateTheme adds a theme, refusing sub-themes that are its own parent or
 // lie above it: a cycle could never be deleted and would loop every walk up
 // the taxonomy.
-func CreateTheme(ctx context.Context, client *ent.Client, in ent.CreateThemeInput) (*ent.Theme, error) {
+func CreateTheme(ctx context.Context, client *ent.Client, dialect string, in ent.CreateThemeInput) (*ent.Theme, error) {
 	if in.ParentID != nil && len(in.ChildIDs) > 0 {
-		if err := store.LockWrites(ctx, client); err != nil {
+		if err := store.LockThemeTree(ctx, client, dialect); err != nil {
 			return nil, err
 		}
 	}
@@ -89,10 +89,10 @@ func CreateTheme(ctx context.Context, client *ent.Client, in ent.CreateThemeInpu
 
 // UpdateTheme changes a theme with the same rule: the theme never ends up
 // inside its own subtree, whether through parentID, addChildIDs or both.
-func UpdateTheme(ctx context.Context, client *ent.Client, id int, in ent.UpdateThemeInput) (*ent.Theme, error) {
+func UpdateTheme(ctx context.Context, client *ent.Client, dialect string, id int, in ent.UpdateThemeInput) (*ent.Theme, error) {
 	if in.ParentID != nil || len(in.AddChildIDs) > 0 {
 		// The checks below and the write must see the same taxonomy.
-		if err := store.LockWrites(ctx, client); err != nil {
+		if err := store.LockThemeTree(ctx, client, dialect); err != nil {
 			return nil, err
 		}
 	}

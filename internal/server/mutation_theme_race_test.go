@@ -13,7 +13,8 @@ import (
 )
 
 // TestThemeMovesAtOnceMakeNoCycle sends two moves at once, each theme
-// under the other: one must be refused, whatever their order. On
+// under the other, beside a new label for one: one move must be refused,
+// whatever their order, and the label kept. On
 // PostgreSQL both were accepted in about one round in three (each checked
 // the other theme's ancestors before either wrote), and the two themes,
 // each under the other, could no longer be deleted.
@@ -23,11 +24,13 @@ func TestThemeMovesAtOnceMakeNoCycle(t *testing.T) {
 		ctx := context.Background()
 		c := gqltest.New(st)
 		const move = `mutation($id: ID!, $parent: ID!) { updateTheme(id: $id, input: {parentID: $parent}) { id } }`
+		const relabel = `mutation($id: ID!) { updateTheme(id: $id, input: {label: "Relabeled"}) { id } }`
 		for round := range 20 {
 			a := st.Client.Theme.Create().SetSlug(fmt.Sprint("a", round)).SetLabel("A").SaveX(ctx)
 			b := st.Client.Theme.Create().SetSlug(fmt.Sprint("b", round)).SetLabel("B").SaveX(ctx)
 			var wg sync.WaitGroup
 			var answers [2]gqltest.Response
+			var relabeled gqltest.Response
 			start := make(chan struct{})
 			for i, pair := range [][2]int{{a.ID, b.ID}, {b.ID, a.ID}} {
 				wg.Go(func() {
@@ -35,8 +38,17 @@ func TestThemeMovesAtOnceMakeNoCycle(t *testing.T) {
 					answers[i] = c.Post(t, move, map[string]any{"id": strconv.Itoa(pair[0]), "parent": strconv.Itoa(pair[1])})
 				})
 			}
+			// Another write of a moved theme, which must neither wait forever
+			// nor deadlock with the moves.
+			wg.Go(func() {
+				<-start
+				relabeled = c.Post(t, relabel, map[string]any{"id": strconv.Itoa(a.ID)})
+			})
 			close(start)
 			wg.Wait()
+			if len(relabeled.Errors) > 0 {
+				t.Fatalf("round %d: relabel beside the moves: %v", round, relabeled.Errors)
+			}
 			accepted := 0
 			for _, r := range answers {
 				if len(r.Errors) == 0 {
