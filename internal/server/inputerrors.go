@@ -34,8 +34,7 @@ func inputError(err error) (*apierr.Error, bool) {
 	if !ent.IsConstraintError(err) {
 		return nil, false
 	}
-	if column := takenColumn(err); column != "" {
-		field := lowerCamel(column)
+	if field := takenField(err); field != "" {
 		return apierr.BadInput(field, "%s: this value is already taken", field), true
 	}
 	return apierr.New(apierr.BadUserInput,
@@ -43,26 +42,42 @@ func inputError(err error) (*apierr.Error, bool) {
 }
 
 var (
-	// pgTakenKey reads the first column of PostgreSQL's detail of a unique
-	// violation: Key (siren)=(552100554) already exists.
-	pgTakenKey = regexp.MustCompile(`^Key \(([a-z_]+)`)
-	// sqliteTaken reads SQLite's: UNIQUE constraint failed: actors.siren.
-	sqliteTaken = regexp.MustCompile(`UNIQUE constraint failed: [a-z_]+\.([a-z_]+)`)
+	// pgTakenKey reads the columns of PostgreSQL's detail of a unique
+	// violation: Key (kind, code)=(DEPARTMENT, 58) already exists.
+	pgTakenKey = regexp.MustCompile(`^Key \(([a-z_, ]+)\)=`)
+	// sqliteTaken reads SQLite's: UNIQUE constraint failed: territories.kind, territories.code.
+	sqliteTaken = regexp.MustCompile(`UNIQUE constraint failed: ((?:[a-z_]+\.[a-z_]+(?:, )?)+)`)
+	sqliteTable = regexp.MustCompile(`[a-z_]+\.`)
 )
 
-// takenColumn is the column whose unique value err says is taken, or "".
-func takenColumn(err error) string {
+// takenFields names the input field of a unique key of several columns: the
+// one a client chooses (a territory's code within its kind, the actor of a
+// participation within its initiative).
+var takenFields = map[string]string{"kind,code": "code", "actor_id,initiative_id": "actorID"}
+
+// takenField is the input field whose unique value err says is taken, or "".
+func takenField(err error) string {
+	var columns string
 	if e := pq.As(err); e != nil {
 		if e.Code != "23505" {
 			return ""
 		}
-		if m := pgTakenKey.FindStringSubmatch(e.Detail); m != nil {
-			return m[1]
+		m := pgTakenKey.FindStringSubmatch(e.Detail)
+		if m == nil {
+			return ""
 		}
+		columns = m[1]
+	} else if m := sqliteTaken.FindStringSubmatch(err.Error()); m != nil {
+		columns = sqliteTable.ReplaceAllString(m[1], "")
+	} else {
 		return ""
 	}
-	if m := sqliteTaken.FindStringSubmatch(err.Error()); m != nil && strings.Contains(err.Error(), "UNIQUE") {
-		return m[1]
+	columns = strings.ReplaceAll(columns, " ", "")
+	if field, ok := takenFields[columns]; ok {
+		return field
 	}
-	return ""
+	if strings.Contains(columns, ",") {
+		return ""
+	}
+	return lowerCamel(columns)
 }
