@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/essaim/essaim/ent/territory"
 	"github.com/essaim/essaim/internal/dbtest"
 	"github.com/essaim/essaim/internal/gqltest"
 	"github.com/essaim/essaim/internal/store"
@@ -16,6 +17,9 @@ func TestListsFollowThePageSizes(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		n := dbtest.NewActorNetwork(t, st)
+		for _, code := range []string{"58901", "58902", "58903"} { // communes no initiative covers
+			st.Client.Territory.Create().SetKind(territory.KindCOMMUNE).SetCode(code).SetName("C" + code).SaveX(t.Context())
+		}
 		cfg := gqltest.Config()
 		cfg.Paging.Default, cfg.Paging.Max = 2, 3
 		c := gqltest.NewWith(st, cfg)
@@ -25,6 +29,15 @@ func TestListsFollowThePageSizes(t *testing.T) {
 			{"suggestedPartners", `query($a: ID!, $n: Int) { suggestedPartners(actor: $a, first: $n) { actor { id } } }`},
 			{"coverageGaps", `query($n: Int) { coverageGaps(level: COMMUNE, first: $n) { territory { id } } }`},
 		}
+		t.Run("the default page size applies", func(t *testing.T) {
+			var three, absent struct{ CoverageGaps []struct{ Territory struct{ ID string } } }
+			c.MustData(t, lists[2].query, map[string]any{"n": 3}, &three)
+			c.MustData(t, lists[2].query, nil, &absent)
+			if len(three.CoverageGaps) != 3 || len(absent.CoverageGaps) != 2 {
+				t.Errorf("coverageGaps: %d with first 3, %d without first; want 3 and the page size, 2",
+					len(three.CoverageGaps), len(absent.CoverageGaps))
+			}
+		})
 		for _, l := range lists {
 			t.Run(l.name, func(t *testing.T) {
 				absent := map[string]any{"a": vars["a"], "b": vars["b"]}

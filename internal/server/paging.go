@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // Paging gives every connection a default page size and a maximum.
@@ -181,17 +182,8 @@ func fitsOrder(value any, field *ast.FieldDefinition) bool {
 	return false
 }
 
-// lowerCamel turns CREATED_AT into createdAt.
-func lowerCamel(enum string) string {
-	var b strings.Builder
-	for i, part := range strings.Split(strings.ToLower(enum), "_") {
-		if i > 0 && part != "" {
-			part = strings.ToUpper(part[:1]) + part[1:]
-		}
-		b.WriteString(part)
-	}
-	return b.String()
-}
+// lowerCamel turns CREATED_AT, or created_at, into createdAt.
+func lowerCamel(name string) string { return store.FieldName(strings.ToLower(name)) }
 
 func argInt(f *ast.Field, name string, vars map[string]any) *int64 {
 	a := f.Arguments.ForName(name)

@@ -22,22 +22,22 @@ func refuseSetAndClear(next ent.Mutator) ent.Mutator {
 		cleared := m.ClearedFields()
 		for _, f := range m.Fields() {
 			if slices.Contains(cleared, f) {
-				return nil, apierr.BadInput(camel(f), "%s is both set and cleared: give one or the other", camel(f))
+				return nil, apierr.BadInput(FieldName(f), "%s is both set and cleared: give one or the other", FieldName(f))
 			}
 		}
 		clearedEdges := m.ClearedEdges()
 		for _, e := range m.AddedEdges() {
 			if slices.Contains(uniqueEdges, e) && slices.Contains(clearedEdges, e) {
-				return nil, apierr.BadInput(camel(e), "%s is both set and cleared: give one or the other", camel(e))
+				return nil, apierr.BadInput(FieldName(e), "%s is both set and cleared: give one or the other", FieldName(e))
 			}
 		}
 		return next.Mutate(ctx, m)
 	})
 }
 
-// camel turns an ent column name into its GraphQL field name (start_date ->
-// startDate), the name clients wrote.
-func camel(s string) string {
+// FieldName turns an ent column name into its GraphQL field name
+// (start_date -> startDate), the name clients wrote.
+func FieldName(s string) string {
 	parts := strings.Split(s, "_")
 	for i := 1; i < len(parts); i++ {
 		if parts[i] != "" {

@@ -29,8 +29,10 @@ func openSQLite(dsn string) (*sql.DB, error) {
 		return nil, fmt.Errorf("register lower: %w", err)
 	}
 	d.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, _ string) error {
-		_, err := c.ExecContext(context.Background(), "PRAGMA case_sensitive_like = ON", nil)
-		return err
+		if _, err := c.ExecContext(context.Background(), "PRAGMA case_sensitive_like = ON", nil); err != nil {
+			return fmt.Errorf("case-sensitive LIKE: %w", err)
+		}
+		return nil
 	})
 	return sql.OpenDB(dsnConnector{dsn: dsn, driver: d}), nil
 }

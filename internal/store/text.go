@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/essaim/essaim/ent"
@@ -28,11 +29,11 @@ func normalizeText(next ent.Mutator) ent.Mutator {
 				continue
 			}
 			if strings.ContainsRune(s, 0) {
-				return nil, apierr.BadInput(camel(name), "%s contains a NUL character", camel(name))
+				return nil, apierr.BadInput(FieldName(name), "%s contains a NUL character", FieldName(name))
 			}
 			if trimmed := strings.TrimSpace(s); trimmed != s {
 				if err := m.SetField(name, trimmed); err != nil {
-					return nil, err
+					return nil, fmt.Errorf("trim %s: %w", name, err)
 				}
 			}
 		}
