@@ -30,7 +30,9 @@ func TestListsFollowThePageSizes(t *testing.T) {
 			{"coverageGaps", `query($n: Int) { coverageGaps(level: COMMUNE, first: $n) { territory { id } } }`},
 		}
 		t.Run("the default page size applies", func(t *testing.T) {
-			var three, absent struct{ CoverageGaps []struct{ Territory struct{ ID string } } }
+			var three, absent struct {
+				CoverageGaps []struct{ Territory struct{ ID string } }
+			}
 			c.MustData(t, lists[2].query, map[string]any{"n": 3}, &three)
 			c.MustData(t, lists[2].query, nil, &absent)
 			if len(three.CoverageGaps) != 3 || len(absent.CoverageGaps) != 2 {
