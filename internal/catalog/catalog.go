@@ -69,7 +69,7 @@ func checkParticipation(ctx context.Context, client *ent.Client, actorID, initia
 // the taxonomy.
 func CreateTheme(ctx context.Context, client *ent.Client, dialect string, in ent.CreateThemeInput) (*ent.Theme, error) {
 	if in.ParentID != nil && len(in.ChildIDs) > 0 {
-		if err := store.LockThemeTree(ctx, client, dialect); err != nil {
+		if err := lockThemeTree(ctx, client, dialect); err != nil {
 			return nil, err
 		}
 	}
@@ -92,7 +92,7 @@ func CreateTheme(ctx context.Context, client *ent.Client, dialect string, in ent
 func UpdateTheme(ctx context.Context, client *ent.Client, dialect string, id int, in ent.UpdateThemeInput) (*ent.Theme, error) {
 	if in.ParentID != nil || len(in.AddChildIDs) > 0 {
 		// The checks below and the write must see the same taxonomy.
-		if err := store.LockThemeTree(ctx, client, dialect); err != nil {
+		if err := lockThemeTree(ctx, client, dialect); err != nil {
 			return nil, err
 		}
 	}
@@ -146,6 +146,24 @@ func UpdateParticipation(ctx context.Context, client *ent.Client, id int, in ent
 	}
 	return client.Participation.UpdateOneID(id).SetInput(in).Save(ctx)
 }
+
+// lockThemeTree makes the theme-tree changes of concurrent transactions run
+// one after the other, until the end of the transaction of client: each then
+// checks the ancestors it reads against every change committed before it
+// (two moves checked at once could each find the other's theme still at the
+// root and make a cycle). A lock of its own, not a row's: taking the
+// versions' row first deadlocked with another write of the same theme (a new
+// label), which locks the theme's row, then the versions'.
+func lockThemeTree(ctx context.Context, client *ent.Client, dialect string) error {
+	if err := store.LockUntilCommit(ctx, client, dialect, themeTreeLock); err != nil {
+		return fmt.Errorf("lock the theme tree: %w", err)
+	}
+	return nil
+}
+
+// themeTreeLock is the advisory lock key of theme-tree changes (beside the
+// migrations' constant and the relation pairs' hashed keys).
+const themeTreeLock = 0x65737361 // "essa"
 
 // isAncestorOrSelf reports whether ancestor is theme or lies above it.
 func isAncestorOrSelf(ctx context.Context, client *ent.Client, ancestor, theme int) (bool, error) {

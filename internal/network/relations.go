@@ -6,12 +6,11 @@ import (
 	"hash/fnv"
 	"time"
 
-	entdialect "entgo.io/ent/dialect"
-
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/ent/actor"
 	"github.com/essaim/essaim/ent/actorrelation"
 	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // Symmetric relation kinds hold both ways: A PARTNER_OF B is B PARTNER_OF A.
@@ -98,13 +97,10 @@ func checkRelation(ctx context.Context, client *ent.Client, dialect string, f re
 // pass the overlap check. PostgreSQL needs it (READ COMMITTED); SQLite
 // already runs one writing transaction at a time.
 func lockPair(ctx context.Context, client *ent.Client, dialect string, f relationFields) error {
-	if dialect != entdialect.Postgres {
-		return nil
-	}
 	a, b := min(f.from, f.to), max(f.from, f.to)
 	h := fnv.New64a()
 	fmt.Fprintf(h, "actor_relation:%d:%d:%s", a, b, f.kind)
-	if _, err := client.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
+	if err := store.LockUntilCommit(ctx, client, dialect, int64(h.Sum64())); err != nil {
 		return fmt.Errorf("lock relation pair: %w", err)
 	}
 	return nil

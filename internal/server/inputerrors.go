@@ -9,6 +9,7 @@ import (
 
 	"github.com/essaim/essaim/ent"
 	"github.com/essaim/essaim/internal/apierr"
+	"github.com/essaim/essaim/internal/store"
 )
 
 // inputError turns ent's refusals of a client's input into input errors
@@ -24,7 +25,7 @@ import (
 func inputError(err error) (*apierr.Error, bool) {
 	var validation *ent.ValidationError
 	if errors.As(err, &validation) {
-		field := lowerCamel(validation.Name)
+		field := store.FieldName(validation.Name)
 		rule := errors.Unwrap(validation) // ent's wrapper around the validator's error
 		if cause := errors.Unwrap(rule); cause != nil {
 			return apierr.BadInput(field, "invalid value for %s: %v", field, cause), true
@@ -79,5 +80,5 @@ func takenField(err error) string {
 	if strings.Contains(columns, ",") {
 		return ""
 	}
-	return lowerCamel(columns)
+	return store.FieldName(columns)
 }

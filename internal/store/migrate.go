@@ -136,10 +136,7 @@ const sqliteBusy = 5
 // lockMigrations takes, on PostgreSQL, the advisory lock held until the end
 // of tx; SQLite serialises writers by itself (immediate transactions).
 func lockMigrations(ctx context.Context, tx *sql.Tx, dial string) error {
-	if dial != dialect.Postgres {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID); err != nil {
+	if err := LockUntilCommit(ctx, tx, dial, migrationLockID); err != nil {
 		return fmt.Errorf("lock: %w", err)
 	}
 	return nil

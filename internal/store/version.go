@@ -225,27 +225,3 @@ func bumpFor(m ent.Mutation) string {
 func notPlace(edge string) bool {
 	return edge != initiative.EdgeTerritories && edge != initiative.EdgeThemes
 }
-
-// LockThemeTree makes the theme-tree changes of concurrent transactions
-// run one after the other, from the call to the end of the transaction of
-// client: a rule that reads before it writes (a theme's ancestors before the
-// theme moves) then sees every such change committed before it. PostgreSQL
-// runs transactions in READ COMMITTED: two moves checked at once could each
-// find the other's theme still at the root and make a cycle. It is an
-// advisory lock of its own, not a row lock: another write of the same theme
-// (a new label) locks its row then the versions' row, and taking the
-// versions' row first here deadlocked with it. SQLite's write transactions
-// already run one at a time from their start (_txlock=immediate).
-func LockThemeTree(ctx context.Context, client *ent.Client, dialectName string) error {
-	if dialectName != dialect.Postgres {
-		return nil
-	}
-	if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", themeTreeLock); err != nil {
-		return fmt.Errorf("lock the theme tree: %w", err)
-	}
-	return nil
-}
-
-// themeTreeLock is the advisory lock key of theme-tree changes (any number
-// of Essaim's own; none else uses advisory locks on its database).
-const themeTreeLock = 0x65737361 // "essa"
