@@ -3,7 +3,6 @@
 package graph
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -2594,9 +2593,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 					return nil
 				}
 			}
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
-			response.Data = buf.Bytes()
+			response.Data = marshalAnswer(ec.Resolvers, data)
 			if atomic.LoadInt32(&ec.Deferred) > 0 {
 				hasNext := atomic.LoadInt32(&ec.PendingDeferred) > 0
 				response.HasNext = &hasNext
@@ -2612,11 +2609,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			first = false
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
-				Data: buf.Bytes(),
+				Data: marshalAnswer(ec.Resolvers, data),
 			}
 		}
 
@@ -6223,11 +6218,16 @@ func (ec *executionContext) fieldContext_Actor_network(_ context.Context, field 
 }
 
 func (ec *executionContext) _ActorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActorConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorConnection_edges(ctx, field)
+	if obj.Edges == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ActorConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6290,11 +6290,16 @@ func (ec *executionContext) fieldContext_ActorConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ActorEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActorEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorEdge_node(ctx, field)
+	if obj.Node == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ActorEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6325,11 +6330,13 @@ func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorLinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorLinkConnection_edges(ctx, field)
+	made, err := ec.fieldContext_ActorLinkConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6353,11 +6360,13 @@ func (ec *executionContext) fieldContext_ActorLinkConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _ActorLinkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorLinkConnection_pageInfo(ctx, field)
+	made, err := ec.fieldContext_ActorLinkConnection_pageInfo(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6395,11 +6404,13 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _ActorLinkEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorLinkEdge_node(ctx, field)
+	made, err := ec.fieldContext_ActorLinkEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6423,11 +6434,13 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _ActorLinkEdge_relations(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorLinkEdge_relations(ctx, field)
+	made, err := ec.fieldContext_ActorLinkEdge_relations(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6495,11 +6508,13 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_sharedInitiatives(ctx con
 }
 
 func (ec *executionContext) _ActorLinkEdge_sharedThemes(ctx context.Context, field graphql.CollectedField, obj *model.ActorLinkEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorLinkEdge_sharedThemes(ctx, field)
+	made, err := ec.fieldContext_ActorLinkEdge_sharedThemes(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6530,11 +6545,13 @@ func (ec *executionContext) fieldContext_ActorLinkEdge_weight(_ context.Context,
 }
 
 func (ec *executionContext) _ActorNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorNetwork_nodes(ctx, field)
+	made, err := ec.fieldContext_ActorNetwork_nodes(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6558,11 +6575,13 @@ func (ec *executionContext) fieldContext_ActorNetwork_nodes(_ context.Context, f
 }
 
 func (ec *executionContext) _ActorNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorNetwork) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorNetwork_edges(ctx, field)
+	made, err := ec.fieldContext_ActorNetwork_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6658,11 +6677,13 @@ func (ec *executionContext) fieldContext_ActorPath_length(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorPath_actors(ctx context.Context, field graphql.CollectedField, obj *model.ActorPath) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorPath_actors(ctx, field)
+	made, err := ec.fieldContext_ActorPath_actors(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6686,11 +6707,13 @@ func (ec *executionContext) fieldContext_ActorPath_actors(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorPath_hops(ctx context.Context, field graphql.CollectedField, obj *model.ActorPath) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorPath_hops(ctx, field)
+	made, err := ec.fieldContext_ActorPath_hops(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6848,11 +6871,16 @@ func (ec *executionContext) fieldContext_ActorRelation_to(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorRelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorRelationConnection_edges(ctx, field)
+	if obj.Edges == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ActorRelationConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6915,11 +6943,16 @@ func (ec *executionContext) fieldContext_ActorRelationConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _ActorRelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActorRelationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorRelationEdge_node(ctx, field)
+	if obj.Node == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ActorRelationEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6957,11 +6990,13 @@ func (ec *executionContext) fieldContext_ActorStats_total(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorStats_buckets(ctx context.Context, field graphql.CollectedField, obj *model.ActorStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorStats_buckets(ctx, field)
+	made, err := ec.fieldContext_ActorStats_buckets(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6985,11 +7020,13 @@ func (ec *executionContext) fieldContext_ActorStats_buckets(_ context.Context, f
 }
 
 func (ec *executionContext) _ActorStatsBucket_keys(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorStatsBucket_keys(ctx, field)
+	made, err := ec.fieldContext_ActorStatsBucket_keys(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7034,11 +7071,16 @@ func (ec *executionContext) fieldContext_ActorStatsKey_value(_ context.Context, 
 }
 
 func (ec *executionContext) _ActorStatsKey_theme(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorStatsKey_theme(ctx, field)
+	if obj.Theme == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ActorStatsKey_theme(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7062,11 +7104,16 @@ func (ec *executionContext) fieldContext_ActorStatsKey_theme(_ context.Context, 
 }
 
 func (ec *executionContext) _ActorStatsKey_territory(ctx context.Context, field graphql.CollectedField, obj *model.ActorStatsKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ActorStatsKey_territory(ctx, field)
+	if obj.Territory == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ActorStatsKey_territory(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7153,11 +7200,13 @@ func (ec *executionContext) fieldContext_AuditEntry_objectId(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntry_inputFields(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AuditEntry_inputFields(ctx, field)
+	made, err := ec.fieldContext_AuditEntry_inputFields(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7172,11 +7221,13 @@ func (ec *executionContext) fieldContext_AuditEntry_inputFields(_ context.Contex
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	made, err := ec.fieldContext_AuditEntryConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7200,11 +7251,13 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	made, err := ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7235,11 +7288,13 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	made, err := ec.fieldContext_AuditEntryEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7270,11 +7325,13 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _CommonPartner_actor(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CommonPartner_actor(ctx, field)
+	made, err := ec.fieldContext_CommonPartner_actor(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7298,11 +7355,13 @@ func (ec *executionContext) fieldContext_CommonPartner_actor(_ context.Context, 
 }
 
 func (ec *executionContext) _CommonPartner_linkedTo(ctx context.Context, field graphql.CollectedField, obj *model.CommonPartner) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CommonPartner_linkedTo(ctx, field)
+	made, err := ec.fieldContext_CommonPartner_linkedTo(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7333,11 +7392,13 @@ func (ec *executionContext) fieldContext_CommonPartner_weight(_ context.Context,
 }
 
 func (ec *executionContext) _CoverageGap_territory(ctx context.Context, field graphql.CollectedField, obj *model.CoverageGap) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CoverageGap_territory(ctx, field)
+	made, err := ec.fieldContext_CoverageGap_territory(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7447,11 +7508,13 @@ func (ec *executionContext) fieldContext_ImportReport_updated(_ context.Context,
 }
 
 func (ec *executionContext) _ImportReport_errors(ctx context.Context, field graphql.CollectedField, obj *exchange.Report) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ImportReport_errors(ctx, field)
+	made, err := ec.fieldContext_ImportReport_errors(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7586,11 +7649,16 @@ func (ec *executionContext) fieldContext_Indicator_territory(_ context.Context, 
 }
 
 func (ec *executionContext) _IndicatorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_IndicatorConnection_edges(ctx, field)
+	if obj.Edges == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_IndicatorConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7653,11 +7721,16 @@ func (ec *executionContext) fieldContext_IndicatorConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _IndicatorEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_IndicatorEdge_node(ctx, field)
+	if obj.Node == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_IndicatorEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7941,11 +8014,16 @@ func (ec *executionContext) fieldContext_Initiative_participations(ctx context.C
 }
 
 func (ec *executionContext) _InitiativeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InitiativeConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InitiativeConnection_edges(ctx, field)
+	if obj.Edges == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_InitiativeConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8008,11 +8086,16 @@ func (ec *executionContext) fieldContext_InitiativeConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _InitiativeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InitiativeEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InitiativeEdge_node(ctx, field)
+	if obj.Node == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_InitiativeEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8050,11 +8133,13 @@ func (ec *executionContext) fieldContext_InitiativeStats_total(_ context.Context
 }
 
 func (ec *executionContext) _InitiativeStats_buckets(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStats) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InitiativeStats_buckets(ctx, field)
+	made, err := ec.fieldContext_InitiativeStats_buckets(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8078,11 +8163,13 @@ func (ec *executionContext) fieldContext_InitiativeStats_buckets(_ context.Conte
 }
 
 func (ec *executionContext) _InitiativeStatsBucket_keys(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsBucket) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InitiativeStatsBucket_keys(ctx, field)
+	made, err := ec.fieldContext_InitiativeStatsBucket_keys(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8127,11 +8214,16 @@ func (ec *executionContext) fieldContext_InitiativeStatsKey_value(_ context.Cont
 }
 
 func (ec *executionContext) _InitiativeStatsKey_theme(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InitiativeStatsKey_theme(ctx, field)
+	if obj.Theme == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_InitiativeStatsKey_theme(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8155,11 +8247,16 @@ func (ec *executionContext) fieldContext_InitiativeStatsKey_theme(_ context.Cont
 }
 
 func (ec *executionContext) _InitiativeStatsKey_territory(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeStatsKey) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_InitiativeStatsKey_territory(ctx, field)
+	if obj.Territory == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_InitiativeStatsKey_territory(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9258,11 +9355,13 @@ func (ec *executionContext) fieldContext_NetworkEdge_weight(_ context.Context, f
 }
 
 func (ec *executionContext) _NetworkEdge_kinds(ctx context.Context, field graphql.CollectedField, obj *model.NetworkEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NetworkEdge_kinds(ctx, field)
+	made, err := ec.fieldContext_NetworkEdge_kinds(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9277,11 +9376,13 @@ func (ec *executionContext) fieldContext_NetworkEdge_kinds(_ context.Context, fi
 }
 
 func (ec *executionContext) _NetworkNode_actor(ctx context.Context, field graphql.CollectedField, obj *model.NetworkNode) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NetworkNode_actor(ctx, field)
+	made, err := ec.fieldContext_NetworkNode_actor(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9476,11 +9577,16 @@ func (ec *executionContext) fieldContext_Participation_initiative(_ context.Cont
 }
 
 func (ec *executionContext) _ParticipationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ParticipationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ParticipationConnection_edges(ctx, field)
+	if obj.Edges == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ParticipationConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9543,11 +9649,16 @@ func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _ParticipationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ParticipationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ParticipationEdge_node(ctx, field)
+	if obj.Node == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ParticipationEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9578,11 +9689,13 @@ func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _PartnerSuggestion_actor(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PartnerSuggestion_actor(ctx, field)
+	made, err := ec.fieldContext_PartnerSuggestion_actor(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9629,11 +9742,13 @@ func (ec *executionContext) fieldContext_PartnerSuggestion_score(_ context.Conte
 }
 
 func (ec *executionContext) _PartnerSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *model.PartnerSuggestion) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
+	made, err := ec.fieldContext_PartnerSuggestion_reasons(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9657,11 +9772,13 @@ func (ec *executionContext) fieldContext_PartnerSuggestion_reasons(_ context.Con
 }
 
 func (ec *executionContext) _PathHop_from(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PathHop_from(ctx, field)
+	made, err := ec.fieldContext_PathHop_from(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9685,11 +9802,13 @@ func (ec *executionContext) fieldContext_PathHop_from(_ context.Context, field g
 }
 
 func (ec *executionContext) _PathHop_to(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PathHop_to(ctx, field)
+	made, err := ec.fieldContext_PathHop_to(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9713,11 +9832,13 @@ func (ec *executionContext) fieldContext_PathHop_to(_ context.Context, field gra
 }
 
 func (ec *executionContext) _PathHop_relations(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PathHop_relations(ctx, field)
+	made, err := ec.fieldContext_PathHop_relations(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9741,11 +9862,13 @@ func (ec *executionContext) fieldContext_PathHop_relations(_ context.Context, fi
 }
 
 func (ec *executionContext) _PathHop_sharedInitiatives(ctx context.Context, field graphql.CollectedField, obj *model.PathHop) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PathHop_sharedInitiatives(ctx, field)
+	made, err := ec.fieldContext_PathHop_sharedInitiatives(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10637,11 +10760,13 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchConnection_edges(ctx, field)
+	made, err := ec.fieldContext_SearchConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10665,11 +10790,13 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	made, err := ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10781,11 +10908,13 @@ func (ec *executionContext) fieldContext_SuggestionReason_description(_ context.
 }
 
 func (ec *executionContext) _SuggestionReason_actors(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SuggestionReason_actors(ctx, field)
+	made, err := ec.fieldContext_SuggestionReason_actors(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10809,11 +10938,13 @@ func (ec *executionContext) fieldContext_SuggestionReason_actors(_ context.Conte
 }
 
 func (ec *executionContext) _SuggestionReason_themes(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SuggestionReason_themes(ctx, field)
+	made, err := ec.fieldContext_SuggestionReason_themes(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10837,11 +10968,13 @@ func (ec *executionContext) fieldContext_SuggestionReason_themes(_ context.Conte
 }
 
 func (ec *executionContext) _SuggestionReason_territories(ctx context.Context, field graphql.CollectedField, obj *model.SuggestionReason) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SuggestionReason_territories(ctx, field)
+	made, err := ec.fieldContext_SuggestionReason_territories(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10928,11 +11061,16 @@ func (ec *executionContext) fieldContext_Territory_area(_ context.Context, field
 }
 
 func (ec *executionContext) _Territory_ruralPopulationShare(ctx context.Context, field graphql.CollectedField, obj *ent.Territory) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Territory_ruralPopulationShare(ctx, field)
+	if obj.RuralPopulationShare == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_Territory_ruralPopulationShare(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11167,11 +11305,16 @@ func (ec *executionContext) fieldContext_Territory_indicators(ctx context.Contex
 }
 
 func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TerritoryConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TerritoryConnection_edges(ctx, field)
+	if obj.Edges == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_TerritoryConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11234,11 +11377,16 @@ func (ec *executionContext) fieldContext_TerritoryConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _TerritoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TerritoryEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TerritoryEdge_node(ctx, field)
+	if obj.Node == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_TerritoryEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11475,11 +11623,16 @@ func (ec *executionContext) fieldContext_Theme_initiatives(ctx context.Context, 
 }
 
 func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ThemeConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ThemeConnection_edges(ctx, field)
+	if obj.Edges == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ThemeConnection_edges(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11542,11 +11695,16 @@ func (ec *executionContext) fieldContext_ThemeConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ThemeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ThemeEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ThemeEdge_node(ctx, field)
+	if obj.Node == nil {
+		return graphql.Null
+	}
+	made, err := ec.fieldContext_ThemeEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11614,11 +11772,13 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	made, err := ec.fieldContext___Directive_locations(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11827,11 +11987,13 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Field_type(ctx, field)
+	made, err := ec.fieldContext___Field_type(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11931,11 +12093,13 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	made, err := ec.fieldContext___InputValue_type(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))

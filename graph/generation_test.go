@@ -10,7 +10,8 @@ import (
 // from a struct field calls its marshaller directly; any other field read
 // from a struct field as a pointer or a slice (an edge's node, a
 // connection's edges, a list) builds its own field context and calls its
-// marshaller; what needs more (a union, a field with arguments or a
+// marshaller, after writing a nil as null at once when its marshaller would
+// (a nullable type: no error, so no field context needed); what needs more (a union, a field with arguments or a
 // resolver, a marshaller reporting errors through the context) still goes
 // through graphql.ResolveField; every object is written by objectFields, and
 // only Query dispatches its field set.
@@ -22,6 +23,7 @@ func TestGeneratedExecutionRewrites(t *testing.T) {
 	const (
 		direct    = "marshalled directly"
 		inContext = "marshalled in its own field context"
+		nilOrCtx  = "null if nil, else marshalled in its own field context"
 		resolved  = "resolved by graphql.ResolveField"
 	)
 	how := func(fn string) string {
@@ -30,10 +32,13 @@ func TestGeneratedExecutionRewrites(t *testing.T) {
 		if m == nil {
 			t.Fatalf("%s not found in generated.go", fn)
 		}
+		nilFirst := regexp.MustCompile(`func \(ec \*executionContext\) ` + fn + `\([^\n]*\{\n\tif obj\.\w+ == nil \{\n\t\treturn graphql\.Null\n\t\}\n\tmade, err`)
 		switch first := string(m[1]); {
+		case nilFirst.Match(src):
+			return nilOrCtx
 		case first == "return graphql.ResolveField(":
 			return resolved
-		case first == "fc, err":
+		case first == "made, err":
 			return inContext
 		case regexp.MustCompile(`^return ec\.marshal`).MatchString(first):
 			return direct
@@ -50,8 +55,9 @@ func TestGeneratedExecutionRewrites(t *testing.T) {
 		{"_Initiative_startDate", direct, "optional time"},
 		{"_Actor_id", direct, "ID"},
 		{"_SearchEdge_node", resolved, "a union, an interface: ResolveField's nil checks apply to it"},
-		{"_InitiativeEdge_node", inContext, "an object"},
-		{"_InitiativeConnection_edges", inContext, "a list of objects"},
+		{"_InitiativeEdge_node", nilOrCtx, "an optional object"},
+		{"_InitiativeConnection_edges", nilOrCtx, "an optional list of objects"},
+		{"_InitiativeStatsKey_theme", nilOrCtx, "an optional object, often nil"},
 		{"_InitiativeConnection_pageInfo", resolved, "a struct value, neither pointer nor slice"},
 		{"_NetworkEdge_kinds", inContext, "a list of enums"},
 		{"_Initiative_actors", resolved, "arguments and a resolver"},

@@ -23,7 +23,11 @@
 //     every field would need this rewrite gone. The other fields read
 //     from a struct field (edges, node, lists) keep their field context,
 //     for their descendants' paths, but skip ResolveField's machinery too
-//     (structFieldInContext below);
+//     (structFieldInContext below), and one whose marshaller writes a nil
+//     as null without an error (a nullable type) writes it at once;
+//   - an operation's answer is marshalled into a scratch buffer kept from
+//     the earlier answers (graph/answers.go) instead of a new one doubling
+//     its way up;
 //   - the fields collected from a selection set for a type, and the
 //     arguments of ent's edge fields, are worked out once per operation
 //     (graph/operation_memo.go, kept in a field added to executionContext)
@@ -54,6 +58,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"go/types"
 	"log"
 	"os"
@@ -128,6 +133,13 @@ func rewriteExecution(path string, leaves leafFields, edgeArgs entEdgeArgs, enum
 		return fmt.Errorf("%s: no object marshaller ends with return out: gqlgen changed what it emits, update graph/gqlgen.go", path)
 	}
 	src = objectEnd.ReplaceAll(src, []byte("${1}return objectFields{fields, out.Values}\n}"))
+	if n := len(answerBuffer.FindAll(src, -1)); n != 2 {
+		return fmt.Errorf("%s: %d answers written to a new bytes.Buffer, want 2 (query, mutation): gqlgen changed what it emits, update graph/gqlgen.go", path, n)
+	}
+	src = answerBuffer.ReplaceAll(src, []byte("${1}marshalAnswer(ec.Resolvers, data)"))
+	if !bytesUsed.Match(src) {
+		src = bytes.Replace(src, []byte("\t\"bytes\"\n"), nil, 1)
+	}
 	src = orderedDispatch.ReplaceAllFunc(src, func(body []byte) []byte {
 		if concurrentTask.Match(body) {
 			return body // Query's root fields: Dispatch runs and waits for them
@@ -136,8 +148,18 @@ func rewriteExecution(path string, leaves leafFields, edgeArgs entEdgeArgs, enum
 		return bytes.Replace(body, []byte("out := graphql.NewFieldSet(fields)"),
 			[]byte("out := orderedFields{Values: make([]graphql.Marshaler, len(fields))}"), 1)
 	})
+	if src, err = format.Source(src); err != nil {
+		return fmt.Errorf("%s: rewritten source: %w", path, err)
+	}
 	return os.WriteFile(path, src, 0o644)
 }
+
+// answerBuffer matches an operation's answer written into a new buffer, up
+// to where its bytes are taken (graph/answers.go says why).
+var answerBuffer = regexp.MustCompile(`var buf bytes\.Buffer\n\t+data\.MarshalGQL\(&buf\)\n((?:\n|\t)*(?:response\.Data = |return &graphql\.Response\{\n\t+Data: +))buf\.Bytes\(\)`)
+
+// bytesUsed tells whether the generated file still needs package bytes.
+var bytesUsed = regexp.MustCompile(`\bbytes\.`)
 
 // objectEnd matches the end of an object's marshaller, once its fields are
 // resolved (out is its graphql.FieldSet of the fields collected in fields).
@@ -172,9 +194,10 @@ var marshaller = regexp.MustCompile(`(?s)\nfunc \(ec \*executionContext\) (marsh
 // path), and no marshaller that reports its errors through the context (a
 // NaN Float would be).
 func marshalLeavesDirectly(src []byte, leaves leafFields) ([]byte, error) {
-	contextual := map[string]bool{}
+	contextual, nullOnNil := map[string]bool{}, map[string]bool{}
 	for _, m := range marshaller.FindAllSubmatch(src, -1) {
 		contextual[string(m[1])] = bytes.Contains(m[2], []byte("WrapContextMarshaler"))
+		nullOnNil[string(m[1])] = bytes.HasPrefix(m[2], []byte("\tif v == nil {\n\t\treturn graphql.Null\n\t}\n"))
 	}
 	leavesRewritten, othersRewritten := 0, 0
 	src = structLeaf.ReplaceAllFunc(src, func(call []byte) []byte {
@@ -187,7 +210,12 @@ func marshalLeavesDirectly(src []byte, leaves leafFields) ([]byte, error) {
 			return fmt.Appendf(nil, "{\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n}", marshal, structField)
 		case pointer || strings.HasPrefix(valueType, "[]"):
 			othersRewritten++
-			return fmt.Appendf(nil, structFieldInContext, fieldContext, structField, marshal, structField)
+			resolve := fmt.Appendf(nil, structFieldInContext, fieldContext, structField, marshal, structField)
+			if nullOnNil[marshal] {
+				// A nil its marshaller writes as null, no error: no field context needed.
+				resolve = fmt.Appendf(nil, "{\n\tif obj.%s == nil {\n\t\treturn graphql.Null\n\t}\n%s", structField, resolve[2:])
+			}
+			return resolve
 		}
 		return call
 	})
@@ -202,17 +230,20 @@ func marshalLeavesDirectly(src []byte, leaves leafFields) ([]byte, error) {
 // that its descendants' errors keep their paths and a nil is reported as
 // gqlgen reports it, with gqlgen's recovery of a panic into an error and a
 // null, but without graphql.ResolveField's closures, boxing and middleware
-// chain (six allocations a field; 600 such fields on a dashboard page). A
+// chain (six allocations a field; 600 such fields on a dashboard page), and
+// its field context and context in one allocation (graph/fieldcontext.go). A
 // pointer or a slice, never an interface: boxed, they are never a nil
 // interface, so ResolveField always handed them to the marshaller too.
 // Arguments: the field context function, the struct field, the marshaller,
 // the struct field.
 const structFieldInContext = `{
-	fc, err := ec.%s(ctx, field)
+	made, err := ec.%s(ctx, field)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	fcc := &fieldContextCtx{fc: *made}
+	ctx = withFieldContext(ctx, fcc)
+	fc := &fcc.fc
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))

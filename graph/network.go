@@ -157,7 +157,7 @@ func (r *Resolver) load(ctx context.Context, w wanted) (*entities, error) {
 func byID[T any](ctx context.Context, all func(context.Context) ([]T, error), id func(T) int) (map[int]T, error) {
 	rows, err := all(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load network entities: %w", err)
+		return nil, fmt.Errorf("load entities: %w", err)
 	}
 	out := make(map[int]T, len(rows))
 	for _, row := range rows {

@@ -25,6 +25,8 @@ type Resolver struct {
 	// -max-page-size), for the lists that are not ent connections (links,
 	// partners, coverage gaps); 0: 20 and 100.
 	PageSize, MaxPageSize int
+
+	answers answerBuffers
 }
 
 // first reads the first argument of a list that is not an ent connection:

@@ -12,7 +12,6 @@ import (
 	"github.com/essaim/essaim/ent/participation"
 	"github.com/essaim/essaim/ent/predicate"
 	"github.com/essaim/essaim/ent/territory"
-	"github.com/essaim/essaim/ent/theme"
 	"github.com/essaim/essaim/graph/model"
 	"github.com/essaim/essaim/internal/area"
 	"github.com/essaim/essaim/internal/stats"
@@ -90,7 +89,7 @@ func (r *Resolver) actorStats(ctx context.Context, where *ent.ActorWhereInput, g
 // bucketKeys turns the keys of a bucket into their GraphQL form. Actor keys
 // carry a subset of the same fields (actors have no status or start year),
 // so both resolvers share this one conversion.
-func bucketKeys(res *stats.Result, b stats.Bucket, objs *statsObjects) []*model.InitiativeStatsKey {
+func bucketKeys(res *stats.Result, b stats.Bucket, objs *entities) []*model.InitiativeStatsKey {
 	keys := make([]*model.InitiativeStatsKey, len(b.Keys))
 	for j, k := range b.Keys {
 		d := res.Dimensions[j]
@@ -133,46 +132,30 @@ func keyValue(d stats.Dimension, k stats.Key) *string {
 	return ptr(k.Str)
 }
 
-type statsObjects struct {
-	themes      map[int]*ent.Theme
-	territories map[int]*ent.Territory
-}
-
-// statsObjects loads the themes and territories named by the keys: at most
-// one query per type, none when no key names one.
-func (r *Resolver) statsObjects(ctx context.Context, res *stats.Result) (*statsObjects, error) {
-	var themeIDs, territoryIDs []int
+// statsObjects loads the themes and territories the keys name, each once
+// (a key names the same région in many buckets), at most one query per
+// type, both at once on an idle server, as the network answers' entities.
+func (r *Resolver) statsObjects(ctx context.Context, res *stats.Result) (*entities, error) {
+	themes, territories := map[int]bool{}, map[int]bool{}
+	var w wanted
 	for _, b := range res.Buckets {
 		for j, k := range b.Keys {
 			switch d := res.Dimensions[j]; {
 			case !k.Valid:
-			case d.IsTheme():
-				themeIDs = append(themeIDs, k.Int)
-			case d.IsTerritory():
-				territoryIDs = append(territoryIDs, k.Int)
+			case d.IsTheme() && !themes[k.Int]:
+				themes[k.Int] = true
+				w.themes = append(w.themes, k.Int)
+			case d.IsTerritory() && !territories[k.Int]:
+				territories[k.Int] = true
+				w.territories = append(w.territories, k.Int)
 			}
 		}
 	}
-	out := &statsObjects{themes: map[int]*ent.Theme{}, territories: map[int]*ent.Territory{}}
-	if len(themeIDs) > 0 {
-		ts, err := r.Client.Theme.Query().Where(theme.IDIn(themeIDs...)).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("stats: load themes: %w", err)
-		}
-		for _, t := range ts {
-			out.themes[t.ID] = t
-		}
+	e, err := r.load(ctx, w)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
 	}
-	if len(territoryIDs) > 0 {
-		ts, err := r.Client.Territory.Query().Where(territory.IDIn(territoryIDs...)).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("stats: load territories: %w", err)
-		}
-		for _, t := range ts {
-			out.territories[t.ID] = t
-		}
-	}
-	return out, nil
+	return e, nil
 }
 
 // coverageGaps checks the IDs and bounds, then asks package stats.
