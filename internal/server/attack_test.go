@@ -152,6 +152,14 @@ func aAttacks(n *dbtest.ActorNetwork) []attack {
 		{"or with 10,000 branches", aVars(`query($w: ThemeWhereInput) { themes(where: $w) { totalCount } }`,
 			map[string]any{"w": map[string]any{"or": slices.Repeat([]any{map[string]any{"slug": "x"}}, 10000)}}), 200, badInput},
 
+		// One variable used many times multiplies its lists: 100 × 100 × 100 values, each a statement parameter.
+		{"a filter variable repeated in or", aVars(`query($a: ActorWhereInput!) { actors(where: {or: [`+strings.Repeat("$a, ", 100)+`]}) { totalCount } }`,
+			map[string]any{"a": map[string]any{"or": slices.Repeat([]any{map[string]any{"idIn": aIDs(100)}}, 100)}}), 200, badInput},
+		{"a filter of 920 values and conditions", aVars(`query($a: ActorWhereInput!) { actors(where: {or: [$a, $a, $a, $a, $a, $a, $a, $a, $a]}) { totalCount } }`,
+			map[string]any{"a": map[string]any{"idIn": aIDs(100)}}), 200, ""},
+		{"a filter of 1,124 values and conditions", aVars(`query($a: ActorWhereInput!) { actors(where: {or: [$a, $a, $a, $a, $a, $a, $a, $a, $a, $a, $a]}) { totalCount } }`,
+			map[string]any{"a": map[string]any{"idIn": aIDs(100)}}), 200, badInput},
+
 		// Forged cursors and IDs.
 		{"cursor not base64", cursor("!!!not a cursor"), 200, badInput},
 		{"cursor of random bytes", cursor(base64.StdEncoding.EncodeToString([]byte{0x93, 0xff, 0x00, 0x12, 0xc1})), 200, badInput},

@@ -20,7 +20,11 @@ import (
 // level is a subquery or a boolean node ent builds and the database plans,
 // so unbounded filters would buy CPU the cost limit does not see. A text in
 // a filter has at most maxFilterText bytes: LIKE patterns are costly to
-// match, and SQLite refuses those over 50,000 bytes.
+// match, and SQLite refuses those over 50,000 bytes. A whole filter holds at
+// most filterValuesPerList × maxList values and conditions: a variable used
+// many times in or: […] multiplies its lists, and each value is a statement
+// parameter (PostgreSQL refuses more than 65,535 in a statement, and lib/pq
+// then leaves its connection unusable).
 type filterLimits struct {
 	maxList  int // 0: no limit
 	maxDepth int // 0: no limit
@@ -29,6 +33,10 @@ type filterLimits struct {
 // maxFilterText bounds each string in a filter (bytes); names and titles are
 // far shorter.
 const maxFilterText = 10000
+
+// filterValuesPerList is how many lists' worth of values and conditions a
+// whole filter may hold: 1,000 with the default -max-nodes of 100.
+const filterValuesPerList = 10
 
 var _ interface {
 	graphql.HandlerExtension
@@ -52,15 +60,22 @@ func (l filterLimits) MutateOperationContext(_ context.Context, op *graphql.Oper
 		if err != nil {
 			return // validation reports it
 		}
-		bad = l.check(v, 0)
+		values := 0
+		bad = l.check(v, 0, &values)
 	})
 	return bad
 }
 
 // check walks a coerced value: variables coerced by gqlparser may hold typed
 // slices and maps ([]map[string]any), hence reflection.
-func (l filterLimits) check(v any, depth int) *gqlerror.Error {
+func (l filterLimits) check(v any, depth int, values *int) *gqlerror.Error {
 	rv := reflect.ValueOf(v)
+	*values++
+	if most := filterValuesPerList * l.maxList; most > 0 && *values > most {
+		e := apierr.GraphQL(apierr.BadUserInput, "a filter holds more than "+strconv.Itoa(most)+" values and conditions in all")
+		e.Extensions["field"] = "where"
+		return e
+	}
 	switch rv.Kind() {
 	case reflect.Map:
 		iter := rv.MapRange()
@@ -73,7 +88,7 @@ func (l filterLimits) check(v any, depth int) *gqlerror.Error {
 						"the filter nests and/or/not and has…With more than "+strconv.Itoa(l.maxDepth)+" levels deep")
 				}
 			}
-			if err := l.check(iter.Value().Interface(), d); err != nil {
+			if err := l.check(iter.Value().Interface(), d, values); err != nil {
 				return err
 			}
 		}
@@ -98,7 +113,7 @@ func (l filterLimits) check(v any, depth int) *gqlerror.Error {
 			return e
 		}
 		for i := range rv.Len() {
-			if err := l.check(rv.Index(i).Interface(), depth); err != nil {
+			if err := l.check(rv.Index(i).Interface(), depth, values); err != nil {
 				return err
 			}
 		}
