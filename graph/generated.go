@@ -24,6 +24,7 @@ import (
 	"github.com/essaim/essaim/graph/model"
 	"github.com/essaim/essaim/internal/area"
 	"github.com/essaim/essaim/internal/exchange"
+	"github.com/essaim/essaim/internal/gqlfloat"
 	"github.com/essaim/essaim/internal/gqltime"
 	"github.com/essaim/essaim/internal/nodeid"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -23083,13 +23084,13 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := gqlfloat.UnmarshalFloat(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalFloatContext(v)
+	res := gqlfloat.MarshalFloat(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
@@ -24401,7 +24402,7 @@ func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := gqlfloat.UnmarshalFloat(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -24410,7 +24411,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalFloatContext(*v)
+	res := gqlfloat.MarshalFloat(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 

@@ -237,6 +237,15 @@ func TestIndicatorMutationErrors(t *testing.T) {
 		{"create with a year too late", create, func(f *indFixture) vars {
 			return vars{"in": vars{"name": "X", "value": 1, "unit": "%", "year": 2101, "territoryID": mutGID(f.mf.BFC.ID)}}
 		}, "BAD_USER_INPUT", "year"},
+		{"create with a NaN value", create, func(f *indFixture) vars {
+			return vars{"in": vars{"name": "X", "value": "NaN", "unit": "%", "territoryID": mutGID(f.mf.BFC.ID)}}
+		}, "BAD_USER_INPUT", ""},
+		{"create with an infinite value", create, func(f *indFixture) vars {
+			return vars{"in": vars{"name": "X", "value": "-Infinity", "unit": "%", "territoryID": mutGID(f.mf.BFC.ID)}}
+		}, "BAD_USER_INPUT", ""},
+		{"update to a value of 1e999", update, func(f *indFixture) vars {
+			return vars{"id": mutGID(f.Share.ID), "in": vars{"value": "1e999"}}
+		}, "GRAPHQL_VALIDATION_FAILED", ""}, // gqlparser checks the variable first
 		{"update to an empty name", update, func(f *indFixture) vars {
 			return vars{"id": mutGID(f.Share.ID), "in": vars{"name": ""}}
 		}, "BAD_USER_INPUT", "name"},
