@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -250,16 +252,60 @@ func TestHTTPOptions(t *testing.T) {
 	}
 }
 
-// TestHTTPPersistedQueries checks that a request with no query but a
-// persisted-query hash is not refused as malformed.
+// TestHTTPPersistedQueries: a request with no query but a persisted-query
+// hash is not refused as malformed; a hash that does not match its query,
+// or an unknown version, is the request's fault (BAD_REQUEST, 400), never
+// INTERNAL; a matching one runs.
 func TestHTTPPersistedQueries(t *testing.T) {
 	t.Parallel()
 	h := hHandler(t, dbtest.SQLite(t), nil)
-	const hash = "2a5f2a1b1d4f1b1e59ed4a6a0d3d6c8f0ed6c5e9fb5a3bd7fb7e6fcb6c3c4d0e" // not the query's: refused
-	ext := `"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + hash + `"}}`
-	rec, body := hRequest{method: http.MethodPost, contentType: hJSON, body: `{` + ext + `}`}.send(t, h)
-	hCheck(t, rec, body, http.StatusOK, hJSON, "PERSISTED_QUERY_NOT_FOUND")
+	const query = `{ __typename }`
+	sum := sha256.Sum256([]byte(query))
+	queryHash := hex.EncodeToString(sum[:])
+	const other = "2a5f2a1b1d4f1b1e59ed4a6a0d3d6c8f0ed6c5e9fb5a3bd7fb7e6fcb6c3c4d0e" // not the query's
+	body := func(query, hash string, version int) string {
+		b, _ := json.Marshal(map[string]any{"query": query, "extensions": map[string]any{
+			"persistedQuery": map[string]any{"version": version, "sha256Hash": hash}}})
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		code       string
+	}{
+		{"unknown hash alone", body("", other, 1), http.StatusOK, "PERSISTED_QUERY_NOT_FOUND"},
+		{"hash of another query", body(query, other, 1), http.StatusBadRequest, "BAD_REQUEST"},
+		{"unknown version", body(query, queryHash, 2), http.StatusBadRequest, "BAD_REQUEST"},
+		{"matching hash", body(query, queryHash, 1), http.StatusOK, ""},
+		{"known hash alone, once sent", body("", queryHash, 1), http.StatusOK, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, b := hRequest{method: http.MethodPost, contentType: hJSON, body: tc.body}.send(t, h)
+			hCheck(t, rec, b, tc.status, hJSON, tc.code)
+		})
+	}
 	hStillServes(t, h)
+}
+
+// TestHTTPIntrospectionOff: with introspection off, __schema and __type are
+// refused before anything runs (FORBIDDEN, not INTERNAL), even inside a
+// fragment; __typename still answers.
+func TestHTTPIntrospectionOff(t *testing.T) {
+	t.Parallel()
+	h := hHandler(t, dbtest.SQLite(t), func(c *server.Config) { c.Introspection = false })
+	for _, tc := range []struct {
+		name, query, code string
+	}{
+		{"__schema", `{ __schema { types { name } } }`, "FORBIDDEN"},
+		{"__type", `{ __type(name: "Actor") { name } }`, "FORBIDDEN"},
+		{"__type in a fragment", `{ ...F } fragment F on Query { __type(name: "Actor") { name } }`, "FORBIDDEN"},
+		{"__typename", `{ __typename }`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, b := hPost(tc.query).send(t, h)
+			hCheck(t, rec, b, http.StatusOK, hJSON, tc.code)
+		})
+	}
 }
 
 func TestHTTPCORS(t *testing.T) {

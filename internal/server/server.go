@@ -138,13 +138,15 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 	srv.SetQueryCache(pagingCache{Cache: lru.New[*ast.QueryDocument](1000), paging: cfg.Paging})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(noIntrospection{})
 	}
 	srv.Use(operationRecorder{}) // first: it sees refused requests too
 	if cfg.TrustedDocuments != nil {
 		srv.Use(trustedOnly{cfg.TrustedDocuments})
 		cfg.Metrics.allowOperations(cfg.TrustedDocuments.operationNames())
 	} else {
-		srv.Use(extension.AutomaticPersistedQuery{Cache: smallQueries{lru.New[string](1000)}})
+		srv.Use(persistedQueries{extension.AutomaticPersistedQuery{Cache: smallQueries{lru.New[string](1000)}}})
 	}
 	srv.Use(documentLimits{cfg.Limits}) // after APQ, which fills in the query
 	srv.Use(pagingExtension{cfg.Paging})

@@ -200,7 +200,7 @@ func execute(w http.ResponseWriter, ctx context.Context, exec graphql.GraphExecu
 	if errs != nil {
 		// A request error: nothing ran.
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
-		writeResponse(w, media, requestErrorStatus(media), resp)
+		writeResponse(w, media, requestErrorStatus(media, errs), resp)
 		return
 	}
 	if refusedByMethod(ctx, opCtx.Operation) {
@@ -234,8 +234,15 @@ func timeoutError() *gqlerror.Error {
 	return apierr.GraphQL(apierr.Timeout, "the request took longer than the server allows")
 }
 
-// requestErrorStatus is the status of a response without data.
-func requestErrorStatus(media string) int {
+// requestErrorStatus is the status of a response without data: 400 for a
+// malformed request (BAD_REQUEST, whatever the media type, as the protocol's
+// own refusals), else as GraphQL over HTTP asks of the media type.
+func requestErrorStatus(media string, errs gqlerror.List) int {
+	for _, e := range errs {
+		if e.Extensions["code"] == string(apierr.BadRequest) {
+			return http.StatusBadRequest
+		}
+	}
 	if media == mediaGraphQLResponse {
 		return http.StatusBadRequest
 	}

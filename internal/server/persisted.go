@@ -1,0 +1,52 @@
+package server
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/essaim/essaim/internal/apierr"
+)
+
+// persistedQueries is gqlgen's automatic persisted queries with its refusals
+// coded: a hash that does not match the query, an unknown version or
+// malformed extension data are the request's fault (BAD_REQUEST, HTTP 400,
+// as with trusted documents), where gqlgen left them without a code, so
+// they read as INTERNAL and were logged as server errors.
+type persistedQueries struct{ extension.AutomaticPersistedQuery }
+
+func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	err := p.AutomaticPersistedQuery.MutateOperationParameters(ctx, raw)
+	if err != nil && err.Extensions["code"] == nil {
+		return apierr.GraphQL(apierr.BadRequest, err.Message)
+	}
+	return err
+}
+
+// noIntrospection refuses, before anything runs, an operation that selects
+// __schema or __type when introspection is off (FORBIDDEN): gqlgen's own
+// refusal was an uncoded field error, INTERNAL, logged as a server error
+// at every client's attempt. __typename stays allowed.
+type noIntrospection struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = noIntrospection{}
+
+func (noIntrospection) ExtensionName() string                   { return "NoIntrospection" }
+func (noIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (noIntrospection) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	found := false
+	walk(op.Doc, func(f *ast.Field) {
+		found = found || f.Name == "__schema" || f.Name == "__type"
+	})
+	if found {
+		return apierr.GraphQL(apierr.Forbidden, "introspection is turned off on this server")
+	}
+	return nil
+}
