@@ -16,7 +16,9 @@ import (
 // malformed extension data are the request's fault (BAD_REQUEST, HTTP 400,
 // as with trusted documents), where gqlgen left them without a code, so
 // they read as INTERNAL and were logged as server errors.
-type persistedQueries struct{ extension.AutomaticPersistedQuery }
+type persistedQueries struct {
+	extension.AutomaticPersistedQuery
+}
 
 func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
 	err := p.AutomaticPersistedQuery.MutateOperationParameters(ctx, raw)
