@@ -141,7 +141,8 @@ type Cost struct {
 // extension, so that page sizes are known to be within bounds.
 type operationLimits struct {
 	Limits
-	paging Paging
+	paging       Paging
+	statsBuckets int // -max-stats-buckets
 }
 
 var _ interface {
@@ -156,7 +157,7 @@ func (operationLimits) ExtensionName() string                   { return "Operat
 func (operationLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (l operationLimits) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	w := costWalker{vars: op.Variables, paging: l.paging}
+	w := costWalker{vars: op.Variables, paging: l.paging, statsBuckets: l.statsBuckets}
 	cost := w.operation(op.Operation)
 	if w.visits > maxExpandedFields {
 		return limitError("the operation expands to more than %d fields", maxExpandedFields)
@@ -210,6 +211,13 @@ func withCost(ctx context.Context, resp *graphql.Response) *graphql.Response {
 type costWalker struct {
 	vars   map[string]any
 	paging Paging
+	// statsBuckets is the most buckets of a statistics call
+	// (-max-stats-buckets); 0: its buckets count as an unsized list.
+	statsBuckets int
+	// perBucket > 1 while walking the buckets of a statistics call: the
+	// estimated number of buckets, by which the first sized list or
+	// connection below (a territory's containedIn…) is repeated.
+	perBucket int
 	visits int
 	depth  int
 	// introspection > 0 while walking under an introspection field.
@@ -272,7 +280,16 @@ func (w *costWalker) field(f *ast.Field, depth, parentSize, rootOwn int) int {
 	if !isList {
 		childSize = own // a connection or a view with a limit sizes its lists
 	}
+	repeated, outer := 1, w.perBucket
+	switch {
+	case own > 0 && w.perBucket > 1:
+		repeated, w.perBucket = w.perBucket, 1 // in every bucket; the lists below multiply by it already
+	case f.Definition.Arguments.ForName("groupBy") != nil && w.statsBuckets > 0:
+		dims, _ := f.ArgumentMap(w.vars)["groupBy"].([]any)
+		w.perBucket = statsBucketEstimate(dims, w.statsBuckets)
+	}
 	per := w.selections(f.SelectionSet, depth+1, childSize, 0)
+	w.perBucket = outer
 	switch {
 	case rootOwn != 0:
 		per = satAdd(per, rootOwn)
@@ -282,7 +299,7 @@ func (w *costWalker) field(f *ast.Field, depth, parentSize, rootOwn int) int {
 		per = satAdd(per, 1)
 	}
 	if !isList {
-		return per
+		return satMul(per, repeated)
 	}
 	n := own
 	if n == 0 {
@@ -291,7 +308,7 @@ func (w *costWalker) field(f *ast.Field, depth, parentSize, rootOwn int) int {
 	if n == 0 {
 		n = unsizedListEstimate
 	}
-	return satMul(per, n)
+	return satMul(satMul(per, n), repeated)
 }
 
 // size returns the size a field asks for, 0 when it names none.

@@ -132,6 +132,12 @@ func TestLimits(t *testing.T) {
 		{"cost of a list with first", hPost(`{ coverageGaps(level: COMMUNE, first: 20) { territory { name } } }`), 200, hJSON, "", 20 * (1 + 1)},
 		{"cost of a default page", hPost(`{ themes { edges { node { label } } pageInfo { hasNextPage } } }`), 200, hJSON, "", 1 + 20 + 1},
 		{"cost with variables", withVars(`query($n: Int) { themes(last: $n) { edges { node { label } } } }`, map[string]any{"n": 7}), 200, hJSON, "", 1 + 7},
+		// A statistics call's buckets count once, but a sized list below them once per bucket it may return.
+		{"cost of statistics", hPost(`{ initiativeStats(groupBy: [TERRITORY_COMMUNE, THEME]) { total buckets { count keys { value theme { label } territory { name } } } } }`), 200, hJSON, "", 1 + 1 + 1 + 1 + 1},
+		{"cost of a connection in every bucket", hPost(`{ initiativeStats(groupBy: [TERRITORY_REGION, THEME_ROOT]) { buckets { keys { territory { contains(first: 5) { edges { node { name } } } } } } } }`),
+			200, hJSON, "", 1 + 1 + 1 + 1 + 20*20*(1+5)},
+		{"cost of a connection in commune buckets", hPost(`{ actorStats(groupBy: [TERRITORY_COMMUNE, THEME]) { buckets { keys { territory { containedIn(first: 2) { edges { node { name } } } } } } } }`),
+			200, hJSON, tooLarge, -1},
 		{"cost of nested pages", hPost(`{ initiatives(first: 50) { edges { node { title actors(first: 10) { edges { node { name } } } } } } }`), 200, hJSON, "", 1 + 50*(1+1+10)},
 		{"cost over the limit", hPost(`{ initiatives(first: 100) { edges { node { actors(first: 100) { edges { node { name } } } } } } }`), 200, hJSON, tooLarge, 1 + 100*(1+1+100)},
 		{"cost over the limit through variables", withVars(`query($n: Int) { initiatives(first: $n) { edges { node { actors(first: $n) { edges { node { name } } } } } } }`,
