@@ -218,8 +218,8 @@ type costWalker struct {
 	// estimated number of buckets, by which the first sized list or
 	// connection below (a territory's containedIn…) is repeated.
 	perBucket int
-	visits int
-	depth  int
+	visits    int
+	depth     int
 	// introspection > 0 while walking under an introspection field.
 	introspection int
 }
