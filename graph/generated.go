@@ -26,6 +26,7 @@ import (
 	"github.com/essaim/essaim/internal/exchange"
 	"github.com/essaim/essaim/internal/gqlfloat"
 	"github.com/essaim/essaim/internal/gqltime"
+	"github.com/essaim/essaim/internal/gqlupload"
 	"github.com/essaim/essaim/internal/nodeid"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23886,13 +23887,13 @@ func (ec *executionContext) unmarshalNUpdateThemeInput2githubᚗcomᚋessaimᚋe
 }
 
 func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
-	res, err := graphql.UnmarshalUpload(v)
+	res, err := gqlupload.UnmarshalUpload(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalUpload(v)
+	res := gqlupload.MarshalUpload(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}

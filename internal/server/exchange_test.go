@@ -247,13 +247,30 @@ func TestExportEndpoint(t *testing.T) {
 	})
 }
 
-// TestImportWithoutUpload: a file variable sent as JSON text is a coded
-// input error, not a server error.
+// TestImportWithoutUpload: a file sent as a JSON value, in the document or
+// in a variable, is a coded input error that names no Go type.
 func TestImportWithoutUpload(t *testing.T) {
 	st := dbtest.SQLite(t)
 	h := hHandler(t, st, nil)
-	rec, body := hPost(`mutation { importActors(file: "name,kind") { ok } }`).send(t, h)
-	hCheck(t, rec, body, http.StatusOK, hJSON, "BAD_USER_INPUT")
+	const mutation = `mutation($f: Upload!) { importActors(file: $f, dryRun: true) { ok } }`
+	for _, tc := range []struct {
+		name string
+		req  hRequest
+	}{
+		{"text in the document", hPost(`mutation { importActors(file: "name,kind") { ok } }`)},
+		{"object in a variable", aVars(mutation, map[string]any{"f": map[string]any{"a": 1}})},
+		{"text in a variable", aVars(mutation, map[string]any{"f": "name,kind"})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, body := tc.req.send(t, h)
+			hCheck(t, rec, body, http.StatusOK, hJSON, "BAD_USER_INPUT")
+			for _, leak := range []string{"map[", "interface {}", "is not an Upload"} {
+				if strings.Contains(rec.Body.String(), leak) {
+					t.Errorf("answer names a Go type (%q): %s", leak, rec.Body.String())
+				}
+			}
+		})
+	}
 }
 
 // TestLargeUploadRefreshesStatistics: after an import of
