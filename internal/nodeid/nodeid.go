@@ -40,7 +40,9 @@ func (id quoted) MarshalGQL(w io.Writer) {
 func UnmarshalID(v any) (int, error) {
 	switch v := v.(type) {
 	case string:
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+		// Only as written: "01" or "+1" would name the same object under
+		// another ID (and another response-cache entry).
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 && strconv.FormatInt(id, 10) == v {
 			return int(id), nil
 		}
 	case json.Number:

@@ -42,3 +42,30 @@ func TestMarshalIDIntoBufferAllocatesNothing(t *testing.T) {
 		t.Errorf("MarshalGQL allocated %v times per ID, want 0", n)
 	}
 }
+
+// TestUnmarshalID: an ID reads back only as this API writes it, so that one
+// object has one ID.
+func TestUnmarshalID(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want int
+		ok   bool
+	}{
+		{"4294967522", 4294967522, true},
+		{"1", 1, true},
+		{int64(7), 7, true},
+		{"01", 0, false},
+		{"+1", 0, false},
+		{" 1", 0, false},
+		{"1.0", 0, false},
+		{"0", 0, false},
+		{"-1", 0, false},
+		{"", 0, false},
+		{"99999999999999999999", 0, false},
+	} {
+		got, err := UnmarshalID(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("UnmarshalID(%#v) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
