@@ -188,9 +188,10 @@ func identity(r *http.Request, trustForwardedFor bool) string {
 	if trustForwardedFor {
 		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
 			parts := strings.Split(xff[len(xff)-1], ",")
-			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
+			if ip, ok := forwardedAddr(strings.TrimSpace(parts[len(parts)-1])); ok {
 				return "ip:" + clientNetwork(ip)
 			}
+			// Not an address: the proxy's bucket, not one per junk value.
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -198,6 +199,18 @@ func identity(r *http.Request, trustForwardedFor bool) string {
 		host = r.RemoteAddr
 	}
 	return "ip:" + clientNetwork(host)
+}
+
+// forwardedAddr reads the address a proxy forwarded, with or without a port
+// (each port would otherwise be a bucket of its own).
+func forwardedAddr(s string) (string, bool) {
+	if ip, err := netip.ParseAddr(s); err == nil {
+		return ip.String(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().String(), true
+	}
+	return "", false
 }
 
 // clientNetwork is the bucket of an address: an IPv6 host has a whole /64

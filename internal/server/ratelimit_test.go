@@ -139,6 +139,16 @@ func TestRateLimit(t *testing.T) {
 		if r := aPost(t, trusting, aReq{remote: "10.0.0.1:1000", xff: "203.0.113.10"}, rlQuery, nil); r.status != http.StatusTooManyRequests {
 			t.Errorf("trusted X-Forwarded-For: spent client not limited: %d", r.status)
 		}
+		// A port, or a value that is no address, buys no budget of its own.
+		for _, xff := range []string{"203.0.113.10:1", "203.0.113.10:2"} {
+			if r := aPost(t, trusting, aReq{remote: "10.0.0.1:1000", xff: xff}, rlQuery, nil); r.status != http.StatusTooManyRequests {
+				t.Errorf("trusted X-Forwarded-For %q: a port escaped the spent client's limit: %d", xff, r.status)
+			}
+		}
+		exhaust(trusting, aReq{remote: "10.0.0.2:1000", xff: "junk-1"})
+		if r := aPost(t, trusting, aReq{remote: "10.0.0.2:1000", xff: "junk-2"}, rlQuery, nil); r.status != http.StatusTooManyRequests {
+			t.Errorf("trusted X-Forwarded-For: a junk value escaped the proxy's limit: %d", r.status)
+		}
 	})
 }
 
