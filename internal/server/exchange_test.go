@@ -304,3 +304,13 @@ func TestLargeUploadRefreshesStatistics(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadOperationsTooLarge: a multipart request whose operations part is
+// over -max-body-bytes is refused as a body over it is: 413.
+func TestUploadOperationsTooLarge(t *testing.T) {
+	t.Parallel()
+	h := hHandler(t, dbtest.SQLite(t), func(c *server.Config) { c.MaxBodyBytes = 100 })
+	req := xUpload(t, "a.csv", "name,kind\n", true, "GraphQL-Require-Preflight", "1") // its operations part is ~150 bytes
+	rec, body := xSend(t, h, req)
+	hCheck(t, rec, body, http.StatusRequestEntityTooLarge, hJSON, "REQUEST_TOO_LARGE")
+}

@@ -61,6 +61,11 @@ func (t httpTransport) multipart(w http.ResponseWriter, r *http.Request, exec gr
 				"the request body is larger than "+strconv.FormatInt(t.maxUploadBytes, 10)+" bytes")
 			return
 		}
+		var partTooLarge errPartTooLarge
+		if errors.As(err, &partTooLarge) {
+			protocolError(w, media, http.StatusRequestEntityTooLarge, apierr.RequestTooLarge, err.Error())
+			return
+		}
 		protocolError(w, media, http.StatusBadRequest, apierr.BadRequest, err.Error())
 		return
 	}
@@ -73,6 +78,12 @@ func (t httpTransport) multipart(w http.ResponseWriter, r *http.Request, exec gr
 type errMultipart string
 
 func (e errMultipart) Error() string { return string(e) }
+
+// errPartTooLarge is a JSON part over its size (-max-body-bytes), refused as
+// a body over it is (413).
+type errPartTooLarge string
+
+func (e errPartTooLarge) Error() string { return string(e) }
 
 func (t httpTransport) readMultipart(r *http.Request) (*graphql.RawParams, error) {
 	mr, err := r.MultipartReader()
@@ -144,7 +155,7 @@ func readJSONPart(mr *multipart.Reader, name string, max int64, into any) error 
 		return multipartError(err)
 	}
 	if int64(len(data)) > max {
-		return errMultipart(fmt.Sprintf("the %q part is larger than %d bytes", name, max))
+		return errPartTooLarge(fmt.Sprintf("the %q part is larger than %d bytes", name, max))
 	}
 	if decodeJSON(data, into) != nil {
 		return errMultipart(fmt.Sprintf("the %q part is not valid JSON of the right shape", name))
