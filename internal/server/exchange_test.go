@@ -236,6 +236,8 @@ func TestExportEndpoint(t *testing.T) {
 			{"type=actors&within=commune:00000", "within"},
 			{"type=initiatives&theme=nope", "theme"},
 			{"type=actors&where={}", "where"},
+			{"type=actors&type=initiatives", "type"},
+			{"type=actors&kind=COMPANY&kind=ASSOCIATION", "kind"},
 		} {
 			rec := get(tc.query)
 			var body hBody

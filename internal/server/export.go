@@ -29,9 +29,13 @@ func exportHandler(st *store.Store, log *slog.Logger) http.HandlerFunc {
 			return
 		}
 		q := r.URL.Query()
-		for name := range q {
+		for name, values := range q {
 			if !slices.Contains(exportParams, name) {
 				exportError(w, http.StatusBadRequest, apierr.BadInput(name, "unknown parameter %q; the parameters are %v", name, exportParams))
+				return
+			}
+			if len(values) > 1 { // only the first would count, silently
+				exportError(w, http.StatusBadRequest, apierr.BadInput(name, "the parameter %q is given %d times; give it once", name, len(values)))
 				return
 			}
 		}
