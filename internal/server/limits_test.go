@@ -136,6 +136,8 @@ func TestLimits(t *testing.T) {
 		{"cost of statistics", hPost(`{ initiativeStats(groupBy: [TERRITORY_COMMUNE, THEME]) { total buckets { count keys { value theme { label } territory { name } } } } }`), 200, hJSON, "", 1 + 1 + 1 + 1 + 1},
 		{"cost of a connection in every bucket", hPost(`{ initiativeStats(groupBy: [TERRITORY_REGION, THEME_ROOT]) { buckets { keys { territory { contains(first: 5) { edges { node { name } } } } } } } }`),
 			200, hJSON, "", 1 + 1 + 1 + 1 + 20*20*(1+5)},
+		{"cost of a connection in commune buckets, grouped by a variable", withVars(`query($g: [ActorDimension!]!) { actorStats(groupBy: $g) { buckets { keys { territory { containedIn(first: 2) { edges { node { name } } } } } } } }`,
+			map[string]any{"g": []string{"TERRITORY_COMMUNE", "THEME"}}), 200, hJSON, tooLarge, -1},
 		{"cost of a connection in commune buckets", hPost(`{ actorStats(groupBy: [TERRITORY_COMMUNE, THEME]) { buckets { keys { territory { containedIn(first: 2) { edges { node { name } } } } } } } }`),
 			200, hJSON, tooLarge, -1},
 		{"cost of nested pages", hPost(`{ initiatives(first: 50) { edges { node { title actors(first: 10) { edges { node { name } } } } } } }`), 200, hJSON, "", 1 + 50*(1+1+10)},
