@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"entgo.io/ent/dialect"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -199,6 +200,43 @@ func TestSearchMatches(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestSearchAsYouType: every start of a word typed so far, from three
+// letters to the whole word, finds the rows holding the word, also once past
+// the word's stem ("numériq" past 'numer') and when it is a stop word ("mor"
+// is not, "mon" would be). SQLite's English stemmer has holes of its own,
+// listed in sqliteHoles (README, "How it is stored").
+func TestSearchAsYouType(t *testing.T) {
+	t.Parallel()
+	// Typed past the English stem ('cooper', 'mediat') but not yet the word.
+	sqliteHoles := map[string]bool{"coopéra": true, "coopérat": true, "coopérati": true, "coopérativ": true,
+		"médiati": true, "médiatio": true}
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		for word, want := range map[string][]string{
+			"numérique":    {"Économie numérique", "Inclusion numérique", "Atelier numérique de Nevers", "Médiation numérique", "Tiers-lieu numérique rural"},
+			"coopératives": {"Coopérative du Morvan", "Réparer les vélos", "Coopératives d'habitants"},
+			"médiation":    {"Médiation numérique"},
+			"morvan":       {"Coopérative du Morvan"},
+		} {
+			runes := []rune(word)
+			for n := 3; n <= len(runes); n++ {
+				typed := string(runes[:n])
+				if st.Dialect != dialect.Postgres && sqliteHoles[typed] {
+					continue
+				}
+				t.Run(typed, func(t *testing.T) {
+					got := f.search(t, map[string]any{"q": typed}).names()
+					for _, w := range want {
+						if !slices.Contains(got, w) {
+							t.Errorf("%q finds %q, not %q", typed, got, w)
+						}
+					}
+				})
+			}
 		}
 	})
 }

@@ -60,23 +60,24 @@ func ftsMatch(words []string) string {
 	return b.String()
 }
 
-// tsQuery is the to_tsquery text of words: every word, the last as a prefix,
-// in the part of the document of the given weight ("" for anywhere). Words
-// hold no quote or operator; to_tsquery stems them and drops French stop
-// words.
-func tsQuery(words []string, weight string) string {
+// tsQuery is the to_tsquery text of words, in the part of the document of
+// the given weight ("" for anywhere), as two: the words but the last, each
+// to match whole, and the last, to match as the start of a word. The caller
+// reads the first through the stemming configuration, the second through
+// both it and the unstemmed one (a stem may be shorter than what was typed:
+// "numériq" is past 'numer'). Words hold no quote or operator; to_tsquery
+// stems them and drops French stop words (which makes an empty query, which
+// tsquery's && and || leave out).
+func tsQuery(words []string, weight string) (whole, prefix string) {
 	var b strings.Builder
-	for i, w := range words {
+	for i, w := range words[:len(words)-1] {
 		if i > 0 {
 			b.WriteString(" & ")
 		}
 		b.WriteString("'" + w + "'")
-		switch {
-		case i == len(words)-1:
-			b.WriteString(":*" + weight)
-		case weight != "":
+		if weight != "" {
 			b.WriteString(":" + weight)
 		}
 	}
-	return b.String()
+	return b.String(), "'" + words[len(words)-1] + "':*" + weight
 }

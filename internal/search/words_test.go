@@ -43,10 +43,18 @@ func TestMatchExpressions(t *testing.T) {
 	if got, want := ftsMatch(words), `"épicerie" "solid"*`; got != want {
 		t.Errorf("ftsMatch = %s, want %s", got, want)
 	}
-	if got, want := tsQuery(words, ""), `'épicerie' & 'solid':*`; got != want {
-		t.Errorf("tsQuery = %s, want %s", got, want)
-	}
-	if got, want := tsQuery(words, "A"), `'épicerie':A & 'solid':*A`; got != want {
-		t.Errorf("weighted tsQuery = %s, want %s", got, want)
+	for _, tc := range []struct {
+		words                 []string
+		weight, whole, prefix string
+	}{
+		{words, "", `'épicerie'`, `'solid':*`},
+		{words, "A", `'épicerie':A`, `'solid':*A`},
+		{[]string{"mon"}, "", ``, `'mon':*`},
+		{[]string{"a", "b", "c"}, "B", `'a':B & 'b':B`, `'c':*B`},
+	} {
+		whole, prefix := tsQuery(tc.words, tc.weight)
+		if whole != tc.whole || prefix != tc.prefix {
+			t.Errorf("tsQuery(%q, %q) = %s, %s; want %s, %s", tc.words, tc.weight, whole, prefix, tc.whole, tc.prefix)
+		}
 	}
 }
