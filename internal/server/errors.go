@@ -30,6 +30,9 @@ func presenter(log *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 		}
 		code, msg := classify(ctx, err)
 		if code == "" {
+			if gqlErr.Message == "operation  not found" { // gqlgen's words for a missing operationName
+				gqlErr.Message = "the document holds several operations: name the one to run in operationName"
+			}
 			if !suggestions {
 				if i := strings.Index(gqlErr.Message, " Did you mean "); i >= 0 {
 					gqlErr.Message = gqlErr.Message[:i]

@@ -240,6 +240,26 @@ func TestHTTPProtocol(t *testing.T) {
 	}
 }
 
+// TestHTTPOperationName: a document of several operations needs an
+// operationName, and the refusal says so (gqlgen said "operation  not found").
+func TestHTTPOperationName(t *testing.T) {
+	t.Parallel()
+	h := hHandler(t, dbtest.SQLite(t), nil)
+	for _, tc := range []struct{ name, body, message string }{
+		{"several operations, no name", `{"query": "query A { __typename } query B { __typename }"}`,
+			"the document holds several operations: name the one to run in operationName"},
+		{"unknown name", `{"query": "query A { __typename }", "operationName": "B"}`, "operation B not found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, body := hRequest{method: http.MethodPost, contentType: hJSON, body: tc.body}.send(t, h)
+			hCheck(t, rec, body, http.StatusOK, hJSON, "GRAPHQL_VALIDATION_FAILED")
+			if len(body.Errors) != 1 || body.Errors[0].Message != tc.message {
+				t.Errorf("errors %+v, want one saying %q", body.Errors, tc.message)
+			}
+		})
+	}
+}
+
 func TestHTTPOptions(t *testing.T) {
 	t.Parallel()
 	h := hHandler(t, dbtest.SQLite(t), nil)
