@@ -56,12 +56,19 @@ func CoverageGaps(ctx context.Context, client *ent.Client, q GapQuery) ([]*ent.T
 // is covered when an initiative's territory has T among its ancestors
 // (territory_ancestors: itself and everything containing it, never stepping
 // up from an EPCI other than the initiative's own), that is when an
-// initiative's territory lies in Within(T).
+// initiative's territory lies in Within(T). With a theme, the covered
+// territories are listed once, first: checked per candidate, SQLite went
+// through all the theme's initiatives for each of 35,000 communes (10 s and
+// TIMEOUT on 5,000 initiatives, against 40 ms; PostgreSQL the same either
+// way, ~0.2 s on the reference dataset).
 func gapsSQL(b *entsql.Builder, q GapQuery) {
 	if q.Theme != nil {
 		b.WriteString("WITH RECURSIVE ")
 		catalog.ThemeTreeSQL(b, *q.Theme)
-		b.WriteString(" ")
+		b.WriteString(", covered(id) AS MATERIALIZED (SELECT ta.ancestor_id FROM initiative_themes x" +
+			" JOIN initiative_territories it ON it.initiative_id = x.initiative_id" +
+			" JOIN territory_ancestors ta ON ta.territory_id = it.territory_id" +
+			" WHERE x.theme_id IN (SELECT id FROM th)) ")
 	}
 	b.WriteString("SELECT g.id FROM territories g WHERE g.kind = ").Arg(q.Level.String())
 	if q.Area != nil {
@@ -72,11 +79,11 @@ func gapsSQL(b *entsql.Builder, q GapQuery) {
 		places.Within(*q.Within).SQL(b)
 		b.WriteString(")")
 	}
-	b.WriteString(" AND NOT EXISTS (SELECT 1 FROM territory_ancestors ta" +
-		" JOIN initiative_territories it ON it.territory_id = ta.territory_id WHERE ta.ancestor_id = g.id")
 	if q.Theme != nil {
-		b.WriteString(" AND it.initiative_id IN (SELECT x.initiative_id FROM initiative_themes x" +
-			" WHERE x.theme_id IN (SELECT id FROM th))")
+		b.WriteString(" AND NOT EXISTS (SELECT 1 FROM covered c WHERE c.id = g.id)")
+	} else {
+		b.WriteString(" AND NOT EXISTS (SELECT 1 FROM territory_ancestors ta" +
+			" JOIN initiative_territories it ON it.territory_id = ta.territory_id WHERE ta.ancestor_id = g.id)")
 	}
-	b.WriteString(") ORDER BY g.population DESC, g.id LIMIT ").Arg(q.First)
+	b.WriteString(" ORDER BY g.population DESC, g.id LIMIT ").Arg(q.First)
 }
