@@ -38,6 +38,12 @@ func inputError(err error) (*apierr.Error, bool) {
 	if field := takenField(err); field != "" {
 		return apierr.BadInput(field, "%s: this value is already taken", field), true
 	}
+	if strings.Contains(err.Error(), "is already connected to a different") {
+		// ent's refusal to take an object that another already holds
+		// (addChildIDs of a theme whose parent is another).
+		return apierr.New(apierr.BadUserInput,
+			"an object given is already attached to another (a theme's child to its parent): detach it first, or move it itself"), true
+	}
 	return apierr.New(apierr.BadUserInput,
 		"the change conflicts with existing data: a unique value is already taken or a referenced object does not exist"), true
 }

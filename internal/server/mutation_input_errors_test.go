@@ -61,3 +61,27 @@ func TestMutationInputErrorsNameTheField(t *testing.T) {
 		}
 	})
 }
+
+// TestMutationChildAlreadyAttached: taking as a child a theme that another
+// parent holds is refused in words that say so, not as a taken unique value
+// or a missing object (ent's refusal was mapped to that generic message).
+func TestMutationChildAlreadyAttached(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		c := gqltest.New(st)
+		create := func(slug string, parent any) string {
+			var out struct{ CreateTheme struct{ ID string } }
+			c.MustData(t, `mutation($s: String!, $p: ID) { createTheme(input: {slug: $s, label: $s, parentID: $p}) { id } }`,
+				map[string]any{"s": slug, "p": parent}, &out)
+			return out.CreateTheme.ID
+		}
+		first := create("first", nil)
+		child := create("child", first)
+		other := create("other", nil)
+		errs := c.MustFail(t, `mutation($o: ID!, $c: ID!) { updateTheme(id: $o, input: {addChildIDs: [$c]}) { id } }`,
+			map[string]any{"o": other, "c": child}, "BAD_USER_INPUT")
+		if want := "an object given is already attached to another"; !strings.HasPrefix(errs[0].Message, want) {
+			t.Errorf("message %q, want it to start with %q", errs[0].Message, want)
+		}
+	})
+}
