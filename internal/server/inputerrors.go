@@ -41,8 +41,10 @@ func inputError(err error) (*apierr.Error, bool) {
 	if strings.Contains(err.Error(), "is already connected to a different") {
 		// ent's refusal to take an object that another already holds
 		// (addChildIDs of a theme whose parent is another).
+		// ent says so whenever fewer rows took the link than IDs were given:
+		// also for an unknown ID, or a child already this parent's.
 		return apierr.New(apierr.BadUserInput,
-			"an object given is already attached to another (a theme's child to its parent): detach it first, or move it itself"), true
+			"an object given cannot be attached here: it does not exist, is already attached here, or another holds it (a theme's child has one parent: move it itself)"), true
 	}
 	return apierr.New(apierr.BadUserInput,
 		"the change conflicts with existing data: a unique value is already taken or a referenced object does not exist"), true

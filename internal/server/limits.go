@@ -285,7 +285,10 @@ func (w *costWalker) field(f *ast.Field, depth, parentSize, rootOwn int) int {
 	case own > 0 && w.perBucket > 1:
 		repeated, w.perBucket = w.perBucket, 1 // in every bucket; the lists below multiply by it already
 	case f.Definition.Arguments.ForName("groupBy") != nil && w.statsBuckets > 0:
-		dims, _ := f.ArgumentMap(w.vars)["groupBy"].([]any)
+		dims, isList := f.ArgumentMap(w.vars)["groupBy"].([]any)
+		if v := f.ArgumentMap(w.vars)["groupBy"]; !isList && v != nil {
+			dims = []any{v} // one value given for the list, as GraphQL allows
+		}
 		w.perBucket = statsBucketEstimate(dims, w.statsBuckets)
 	}
 	per := w.selections(f.SelectionSet, depth+1, childSize, 0)

@@ -63,8 +63,8 @@ func TestMutationInputErrorsNameTheField(t *testing.T) {
 }
 
 // TestMutationChildAlreadyAttached: taking as a child a theme that another
-// parent holds is refused in words that say so, not as a taken unique value
-// or a missing object (ent's refusal was mapped to that generic message).
+// parent holds, or an unknown one, is refused in words that cover both (ent
+// cannot tell them apart), not as a taken unique value.
 func TestMutationChildAlreadyAttached(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
@@ -78,10 +78,15 @@ func TestMutationChildAlreadyAttached(t *testing.T) {
 		first := create("first", nil)
 		child := create("child", first)
 		other := create("other", nil)
-		errs := c.MustFail(t, `mutation($o: ID!, $c: ID!) { updateTheme(id: $o, input: {addChildIDs: [$c]}) { id } }`,
-			map[string]any{"o": other, "c": child}, "BAD_USER_INPUT")
-		if want := "an object given is already attached to another"; !strings.HasPrefix(errs[0].Message, want) {
-			t.Errorf("message %q, want it to start with %q", errs[0].Message, want)
+		for _, tc := range []struct{ name, child string }{
+			{"held by another parent", child},
+			{"unknown", "17179999999"},
+		} {
+			errs := c.MustFail(t, `mutation($o: ID!, $c: ID!) { updateTheme(id: $o, input: {addChildIDs: [$c]}) { id } }`,
+				map[string]any{"o": other, "c": tc.child}, "BAD_USER_INPUT")
+			if want := "an object given cannot be attached here: it does not exist"; !strings.HasPrefix(errs[0].Message, want) {
+				t.Errorf("%s: message %q, want it to start with %q", tc.name, errs[0].Message, want)
+			}
 		}
 	})
 }

@@ -347,3 +347,22 @@ func TestExportRequestLog(t *testing.T) {
 		}
 	}
 }
+
+// TestObserveIntrospectionOff: a request refused because introspection is
+// off is still logged with its operation's name and type (the recorder runs
+// before the refusal).
+func TestObserveIntrospectionOff(t *testing.T) {
+	t.Parallel()
+	h, logs, _ := oHandler(t, func(c *server.Config) { c.Introspection = false })
+	rec, _ := hPost(`query Q { __schema { types { name } } }`).send(t, h)
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	lines := requestLines(t, logs)
+	if len(lines) == 0 {
+		t.Fatal("no request line")
+	}
+	if l := lines[len(lines)-1]; l["operation"] != "Q" || l["type"] != "query" {
+		t.Errorf("request line %v, want operation Q of type query", l)
+	}
+}

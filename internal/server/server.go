@@ -139,10 +139,11 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 	srv.SetQueryCache(pagingCache{Cache: lru.New[*ast.QueryDocument](1000), paging: cfg.Paging})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
-	} else {
-		srv.Use(noIntrospection{})
 	}
 	srv.Use(operationRecorder{}) // first: it sees refused requests too
+	if !cfg.Introspection {
+		srv.Use(noIntrospection{})
+	}
 	if cfg.TrustedDocuments != nil {
 		srv.Use(trustedOnly{cfg.TrustedDocuments})
 		cfg.Metrics.allowOperations(cfg.TrustedDocuments.operationNames())
