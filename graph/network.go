@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -111,12 +112,19 @@ type entities struct {
 	territories map[int]*ent.Territory
 }
 
+// wanted lists the IDs an answer names, in any order, repeats included
+// (load reads each once).
 type wanted struct{ actors, relations, initiatives, themes, territories []int }
 
 // load reads the types a response names, at once on an idle server (ent's
 // Overlap): the queries are independent, each fills its own map. A type with
-// no ID is not queried (its map stays nil: read only).
+// no ID is not queried (its map stays nil: read only). Each ID is asked for
+// once: a statistics answer names the same région in many buckets.
 func (r *Resolver) load(ctx context.Context, w wanted) (*entities, error) {
+	for _, ids := range []*[]int{&w.actors, &w.relations, &w.initiatives, &w.themes, &w.territories} {
+		slices.Sort(*ids)
+		*ids = slices.Compact(*ids)
+	}
 	var e entities
 	db := r.db(ctx)
 	var loads []func(context.Context) error

@@ -132,21 +132,18 @@ func keyValue(d stats.Dimension, k stats.Key) *string {
 	return ptr(k.Str)
 }
 
-// statsObjects loads the themes and territories the keys name, each once
-// (a key names the same région in many buckets), at most one query per
-// type, both at once on an idle server, as the network answers' entities.
+// statsObjects loads the themes and territories the keys name, through the
+// network answers' load: each once, at most one query per type, both at
+// once on an idle server.
 func (r *Resolver) statsObjects(ctx context.Context, res *stats.Result) (*entities, error) {
-	themes, territories := map[int]bool{}, map[int]bool{}
 	var w wanted
 	for _, b := range res.Buckets {
 		for j, k := range b.Keys {
 			switch d := res.Dimensions[j]; {
 			case !k.Valid:
-			case d.IsTheme() && !themes[k.Int]:
-				themes[k.Int] = true
+			case d.IsTheme():
 				w.themes = append(w.themes, k.Int)
-			case d.IsTerritory() && !territories[k.Int]:
-				territories[k.Int] = true
+			case d.IsTerritory():
 				w.territories = append(w.territories, k.Int)
 			}
 		}

@@ -193,7 +193,10 @@ func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 // 4,500 matches of a common word).
 func writeTSQuery(b *entsql.Builder, words []string, weight string) {
 	whole, prefix := tsQuery(words, weight)
-	b.WriteString("(SELECT to_tsquery('essaim_fr', ").Arg(whole).
-		WriteString(") && (to_tsquery('essaim_fr', ").Arg(prefix).
+	b.WriteString("(SELECT ")
+	if whole != "" { // one word: no empty query to build (and no NOTICE about it)
+		b.WriteString("to_tsquery('essaim_fr', ").Arg(whole).WriteString(") && ")
+	}
+	b.WriteString("(to_tsquery('essaim_fr', ").Arg(prefix).
 		WriteString(") || to_tsquery('essaim_simple', ").Arg(prefix).WriteString(")))")
 }

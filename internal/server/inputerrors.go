@@ -39,10 +39,9 @@ func inputError(err error) (*apierr.Error, bool) {
 		return apierr.BadInput(field, "%s: this value is already taken", field), true
 	}
 	if strings.Contains(err.Error(), "is already connected to a different") {
-		// ent's refusal to take an object that another already holds
-		// (addChildIDs of a theme whose parent is another).
-		// ent says so whenever fewer rows took the link than IDs were given:
-		// also for an unknown ID, or a child already this parent's.
+		// ent's refusal to link (addChildIDs of a theme): it says so whenever
+		// fewer rows took the link than IDs were given, so for a child
+		// another parent holds, an unknown ID, or a child already this one's.
 		return apierr.New(apierr.BadUserInput,
 			"an object given cannot be attached here: it does not exist, is already attached here, or another holds it (a theme's child has one parent: move it itself)"), true
 	}

@@ -285,8 +285,9 @@ func (w *costWalker) field(f *ast.Field, depth, parentSize, rootOwn int) int {
 	case own > 0 && w.perBucket > 1:
 		repeated, w.perBucket = w.perBucket, 1 // in every bucket; the lists below multiply by it already
 	case f.Definition.Arguments.ForName("groupBy") != nil && w.statsBuckets > 0:
-		dims, isList := f.ArgumentMap(w.vars)["groupBy"].([]any)
-		if v := f.ArgumentMap(w.vars)["groupBy"]; !isList && v != nil {
+		v := f.ArgumentMap(w.vars)["groupBy"]
+		dims, isList := v.([]any)
+		if !isList && v != nil {
 			dims = []any{v} // one value given for the list, as GraphQL allows
 		}
 		w.perBucket = statsBucketEstimate(dims, w.statsBuckets)

@@ -3,7 +3,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -152,7 +151,7 @@ func graphQL(cfg Config, st *store.Store, log *slog.Logger, lim *limiter) http.H
 	}
 	srv.Use(documentLimits{cfg.Limits}) // after APQ, which fills in the query
 	srv.Use(pagingExtension{cfg.Paging})
-	srv.Use(operationLimits{Limits: cfg.Limits, paging: cfg.Paging, statsBuckets: cmp.Or(cfg.MaxStatsBuckets, stats.DefaultMaxBuckets)}) // after paging checks page sizes
+	srv.Use(operationLimits{Limits: cfg.Limits, paging: cfg.Paging, statsBuckets: stats.Options{MaxBuckets: cfg.MaxStatsBuckets}.BucketCap()}) // after paging checks page sizes
 	srv.Use(filterLimits{maxList: cfg.MaxNodes, maxDepth: cfg.Limits.MaxFilterDepth})
 	srv.Use(accessControl{})
 	if lim != nil {

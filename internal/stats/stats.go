@@ -160,7 +160,9 @@ type Options struct {
 	Cache *Cache
 }
 
-func (o Options) maxBuckets() int {
+// BucketCap is the most buckets one call may return: MaxBuckets, or
+// DefaultMaxBuckets when it is 0.
+func (o Options) BucketCap() int {
 	if o.MaxBuckets > 0 {
 		return o.MaxBuckets
 	}
@@ -281,9 +283,9 @@ func query(ctx context.Context, client *ent.Client, opts Options, s subject, dim
 				b.Keys[i] = Key{Valid: strs[i].Valid, Str: strs[i].String}
 			}
 		}
-		if len(res.Buckets) == opts.maxBuckets() {
+		if len(res.Buckets) == opts.BucketCap() {
 			return nil, apierr.BadInput("groupBy", "this grouping gives more than %d buckets;"+
-				" group by fewer or coarser dimensions, or narrow where", opts.maxBuckets())
+				" group by fewer or coarser dimensions, or narrow where", opts.BucketCap())
 		}
 		res.Buckets = append(res.Buckets, b)
 	}
